@@ -1,0 +1,38 @@
+# Thin wrapper over meson + ninja.
+#   make            build build/dontpanic
+#   make check      install test deps (as root), build, run every test suite
+#   make demo       install deps (as root), build, report on the sample dump
+#   make asan       the test suite under ASan+UBSan (build-asan/)
+BUILD ?= build
+MESON_OPTS ?=
+
+.PHONY: all check demo asan clean deps
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+deps:
+	scripts/install-deps build
+
+check:
+	scripts/install-deps test
+	$(MAKE) all
+	scripts/run-tests $(BUILD)
+
+asan:
+	scripts/install-deps test
+	$(MAKE) all BUILD=build-asan MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	scripts/run-tests build-asan
+
+demo:
+	scripts/install-deps demo
+	$(MAKE) all
+	scripts/demo
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared helpers for the command-line front end. Only cli/ prints or exits. */
+#ifndef DP_CLI_H
+#define DP_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <dontpanic/dump.h>
+#include <dontpanic/error.h>
+
+/* Exit codes shared by every command. */
+enum {
+	DP_EXIT_OK = 0,
+	DP_EXIT_FAILURE = 1,	/* the command failed */
+	DP_EXIT_USAGE = 2,	/* bad command line */
+	DP_EXIT_BAD_DUMP = 3,	/* the dump cannot be opened or read */
+};
+
+#define DP_COMMAND(name, fn, summary) int fn(int argc, char **argv);
+#include "commands.def"
+#undef DP_COMMAND
+
+/* Print "dontpanic <cmd>: <message>" to stderr and free err. */
+void dp_cli_error(const char *cmd, struct dp_error *err);
+
+/* Print "dontpanic <cmd>: <printf message>" to stderr. */
+void dp_cli_errorf(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Write a JSON string literal (quoted and escaped) to f. */
+void dp_json_string(FILE *f, const char *s);
+
+#endif /* DP_CLI_H */

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// dontpanic: command table and dispatcher (git-style subcommands).
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+#define DP_COMMAND(name, fn, summary) { name, fn, summary },
+#include "commands.def"
+#undef DP_COMMAND
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: dontpanic <command> [options] [args]\n\n"
+		   "Linux kernel crash dumps, from capture to root cause.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\nRun 'dontpanic <command> --help' for a command's options.\n"
+		   "Exit status: 0 ok, 1 command failed, 2 usage error, "
+		   "3 dump unreadable.\n");
+}
+
+int cmd_version(int argc, char **argv)
+{
+	printf("dontpanic %s\n", DP_VERSION);
+	return DP_EXIT_OK;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *prog = strrchr(argv[0], '/');
+	prog = prog ? prog + 1 : argv[0];
+	// Invoked as makedumpfile: behave as `collect` (drop-in core_collector).
+	if (strcmp(prog, "makedumpfile") == 0) {
+		const struct command *c = find_command("collect");
+		if (c)
+			return c->fn(argc, argv);
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return DP_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return DP_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(argc - 1, argv + 1);
+	const struct command *c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "dontpanic: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return DP_EXIT_USAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
+}
