@@ -6,7 +6,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all check demo asan clean deps
+.PHONY: all check demo asan fuzz clean deps
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -29,10 +29,19 @@ asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	scripts/run-tests build-asan
 
+# Run every libFuzzer target for FUZZ_SECONDS each (seed corpora in
+# tests/fuzz/seeds/<target>/, new inputs kept in tests/fuzz/corpus-<target>/).
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/install-deps test
+	CC=clang $(MAKE) all BUILD=build-fuzz \
+		MESON_OPTS="-Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true"
+	scripts/run-fuzz build-fuzz $(FUZZ_SECONDS)
+
 demo:
 	scripts/install-deps demo
 	$(MAKE) all
 	scripts/demo
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -52,7 +52,8 @@ struct dp_error *dp_error_create(enum dp_error_code code, const char *fmt, ...)
 
 /** Like dp_error_create() with a va_list. */
 struct dp_error *dp_error_vcreate(enum dp_error_code code, const char *fmt,
-				  va_list ap);
+				  va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /** Create a DP_ERR_OS error: "<message>: <strerror(errnum)>". */
 struct dp_error *dp_error_os(int errnum, const char *fmt, ...)
