@@ -63,6 +63,45 @@ uint64_t dp_program_kaslr_offset(struct dp_program *prog);
 struct dp_error *dp_program_vtop(struct dp_program *prog, uint64_t vaddr,
 				 uint64_t *ret);
 
+/** One level of a page-table walk (see dp_program_vtop_walk()). */
+struct dp_vtop_level {
+	const char *name;	/**< "PGD", "P4D", "PUD", "PMD" or "PTE" */
+	uint64_t table;		/**< physical address of the table */
+	uint64_t entry_paddr;	/**< physical address of the entry */
+	uint64_t entry;		/**< the entry's value */
+};
+
+/** A page-table walk, level by level (for `vtop`). */
+struct dp_vtop_walk {
+	uint64_t vaddr;
+	uint64_t pgd_vaddr;	/**< virtual address of init_top_pgt */
+	unsigned int nlevels;	/**< levels read; the last may be not present */
+	struct dp_vtop_level levels[5];
+	bool mapped;		/**< false: a level was not present */
+	uint64_t page_size;	/**< 4 KiB, 2 MiB or 1 GiB when mapped */
+	uint64_t page_paddr;	/**< physical address of the page */
+	uint64_t paddr;		/**< translation of vaddr when mapped */
+};
+
+/**
+ * Walk the kernel page tables (init_top_pgt) for vaddr, always, without
+ * the linear fast paths. An unmapped address is not an error (mapped is
+ * false); an unreadable table is DP_ERR_FAULT naming the level.
+ */
+struct dp_error *dp_program_vtop_walk(struct dp_program *prog, uint64_t vaddr,
+				      struct dp_vtop_walk *ret);
+
+/**
+ * Direct-map base (page_offset_base). Derived by translating VMCOREINFO
+ * SYMBOL(mem_section), else read from the kernel variable via kallsyms.
+ */
+struct dp_error *dp_program_page_offset(struct dp_program *prog,
+					uint64_t *ret);
+
+/** Direct-map virtual address of a physical address. */
+struct dp_error *dp_program_ptov(struct dp_program *prog, uint64_t paddr,
+				 uint64_t *ret);
+
 /** Read len bytes of kernel virtual memory (may cross pages). */
 struct dp_error *dp_program_read(struct dp_program *prog, uint64_t vaddr,
 				 void *buf, size_t len);
@@ -97,6 +136,19 @@ struct dp_error *dp_program_symbol_address(struct dp_program *prog,
 struct dp_error *dp_program_symbolize(struct dp_program *prog, uint64_t addr,
 				      struct dp_symbol *ret,
 				      uint64_t *offset_ret);
+
+/** Callback for dp_program_for_each_symbol(); DP_ERR_STOP-style errors stop. */
+typedef struct dp_error *(*dp_symbol_fn)(const struct dp_symbol *sym,
+					 void *arg);
+
+/**
+ * Visit vmlinux symbols in address order (name == NULL), or every symbol
+ * called name (DP_ERR_NOT_FOUND if there is none). A non-NULL error from
+ * fn stops the walk and is returned.
+ */
+struct dp_error *dp_program_for_each_symbol(struct dp_program *prog,
+					    const char *name,
+					    dp_symbol_fn fn, void *arg);
 
 /* ---- Types (lib/debuginfo/btf.c; DWARF when a vmlinux is given) ---- */
 

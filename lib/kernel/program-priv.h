@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The inside of struct dp_program, shared by the files that implement
+ * include/dontpanic/program.h: lib/kernel/program.c (lifecycle, memory),
+ * lib/debuginfo/kallsyms.c (symbols), lib/debuginfo/btf.c (types).
+ *
+ * Providers load lazily. Each has a "tried" flag and a remembered load
+ * error, so a broken provider is reported by every call that needs it and
+ * never retried, while other providers keep working.
+ */
+#ifndef DP_PROGRAM_PRIV_H
+#define DP_PROGRAM_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <dontpanic/program.h>
+
+#include "xlat/xlat.h"
+
+struct dp_kallsyms;
+
+struct dp_program {
+	struct dp_dump *dump;
+	char *vmlinux;			/* opts.vmlinux copy, or NULL */
+	bool no_btf;
+	bool no_kallsyms;
+
+	/* Address translation; xlat_err set when it cannot be set up. */
+	struct dp_xlat xlat;
+	struct dp_error *xlat_err;
+	uint64_t kaslr_offset;
+	uint64_t init_top_pgt;		/* virtual address (for `vtop`) */
+	bool page_offset_tried;		/* direct-map base looked up */
+
+	/* kallsyms provider (lib/debuginfo/kallsyms.c). */
+	struct dp_kallsyms *kallsyms;
+	struct dp_error *kallsyms_err;
+	bool kallsyms_tried;
+
+	/*
+	 * BTF provider (lib/debuginfo/btf.c). btf.c owns btf and sets
+	 * btf_destroy so that dp_program_destroy() can free it without
+	 * program.c depending on btf.c.
+	 */
+	void *btf;
+	struct dp_error *btf_err;
+	bool btf_tried;
+	void (*btf_destroy)(void *btf);
+};
+
+/* Load kallsyms once; returns the (borrowed) remembered error or NULL. */
+struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,
+					  struct dp_kallsyms **ret);
+
+/* Free the kallsyms provider (lib/debuginfo/kallsyms.c). */
+void dp_kallsyms_destroy(struct dp_kallsyms *ks);
+
+/* Copy of a remembered provider error, prefixed with what needed it. */
+struct dp_error *dp_program_provider_error(const struct dp_error *err,
+					   const char *what);
+
+#endif /* DP_PROGRAM_PRIV_H */
