@@ -28,6 +28,13 @@ void dp_cli_error(const char *cmd, struct dp_error *err);
 void dp_cli_errorf(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Open a dump (several paths = a --split set). On failure print the error
+ * and return NULL; the caller exits with DP_EXIT_BAD_DUMP.
+ */
+struct dp_dump *dp_cli_open_dump(const char *cmd, const char *const *paths,
+				 size_t n);
+
 /* Write a JSON string literal (quoted and escaped) to f. */
 void dp_json_string(FILE *f, const char *s);
 

@@ -21,6 +21,18 @@ void dp_cli_errorf(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+struct dp_dump *dp_cli_open_dump(const char *cmd, const char *const *paths,
+				 size_t n)
+{
+	struct dp_dump *dump;
+	struct dp_error *err = dp_dump_open(paths, n, &dump);
+	if (err) {
+		dp_cli_error(cmd, err);
+		return NULL;
+	}
+	return dump;
+}
+
 void dp_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);

@@ -57,6 +57,9 @@ struct dp_cpu_note {
 	int32_t pid;		/**< pr_pid (QEMU puts the CPU number + 1 here) */
 	bool from_qemu;		/**< registers came from a QEMU CPU note */
 	struct dp_regs_x86_64 regs;
+	bool has_sregs;		/**< cr[] and idt_base are valid (QEMU) */
+	uint64_t cr[5];		/**< cr0..cr4 from the QEMU note */
+	uint64_t idt_base;	/**< IDTR base from the QEMU note */
 };
 
 /** Summary facts about an opened dump (for `info`). */

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// dontpanic info: what kind of dump this is and what it contains.
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char *compression_name(enum dp_compression c)
+{
+	switch (c) {
+	case DP_COMPRESS_NONE: return "none";
+	case DP_COMPRESS_ZLIB: return "zlib";
+	case DP_COMPRESS_LZO: return "lzo";
+	case DP_COMPRESS_SNAPPY: return "snappy";
+	case DP_COMPRESS_ZSTD: return "zstd";
+	}
+	return "unknown";
+}
+
+struct facts {
+	struct dp_dump_info info;
+	const char *osrelease, *build_id;
+	size_t cpus;
+	bool have_kaslr;
+	int64_t kaslr;
+	size_t vmcoreinfo_len;
+	char time_utc[64];
+};
+
+static void gather(struct dp_dump *dump, struct facts *f)
+{
+	f->osrelease = dp_dump_vmcoreinfo_get(dump, "OSRELEASE");
+	f->build_id = dp_dump_vmcoreinfo_get(dump, "BUILD-ID");
+	f->cpus = dp_dump_num_cpu_notes(dump);
+	dp_dump_vmcoreinfo(dump, &f->vmcoreinfo_len);
+	struct dp_error *err = dp_dump_vmcoreinfo_number(dump, "KERNELOFFSET",
+							 &f->kaslr);
+	f->have_kaslr = !err;
+	dp_error_destroy(err);
+	f->time_utc[0] = '\0';
+	if (f->info.crash_time) {
+		time_t t = (time_t)f->info.crash_time;
+		struct tm tm;
+		if (gmtime_r(&t, &tm))
+			strftime(f->time_utc, sizeof(f->time_utc),
+				 "%Y-%m-%d %H:%M:%S UTC", &tm);
+	}
+}
+
+static void json_str_or_null(const char *key, const char *val, bool comma)
+{
+	printf("  \"%s\": ", key);
+	if (val)
+		dp_json_string(stdout, val);
+	else
+		fputs("null", stdout);
+	puts(comma ? "," : "");
+}
+
+static void print_json(const struct facts *f)
+{
+	const struct dp_dump_info *i = &f->info;
+	puts("{");
+	json_str_or_null("format", i->format, true);
+	json_str_or_null("producer", i->producer, true);
+	json_str_or_null("compression", compression_name(i->compression),
+			 true);
+	if (i->dump_level >= 0)
+		printf("  \"dump_level\": %d,\n", i->dump_level);
+	else
+		puts("  \"dump_level\": null,");
+	printf("  \"flattened\": %s,\n", i->flattened ? "true" : "false");
+	printf("  \"incomplete\": %s,\n", i->incomplete ? "true" : "false");
+	printf("  \"files\": %u,\n", i->nfiles);
+	printf("  \"header_version\": %" PRIu32 ",\n", i->header_version);
+	printf("  \"page_size\": %" PRIu32 ",\n", i->page_size);
+	printf("  \"max_pfn\": %" PRIu64 ",\n", i->max_pfn);
+	printf("  \"pages_present\": %" PRIu64 ",\n", i->pages_present);
+	printf("  \"pages_excluded\": %" PRIu64 ",\n", i->pages_excluded);
+	printf("  \"pages_zero\": %" PRIu64 ",\n", i->pages_zero);
+	printf("  \"pages_lost\": %" PRIu64 ",\n", i->pages_lost);
+	json_str_or_null("osrelease", f->osrelease, true);
+	json_str_or_null("build_id", f->build_id, true);
+	printf("  \"cpus\": %zu,\n", f->cpus);
+	if (i->crash_time)
+		printf("  \"crash_time\": %" PRId64 ",\n", i->crash_time);
+	else
+		puts("  \"crash_time\": null,");
+	json_str_or_null("crash_time_utc", f->time_utc[0] ? f->time_utc : NULL,
+			 true);
+	if (f->have_kaslr)
+		printf("  \"kaslr_offset\": %" PRIu64 "\n",
+		       (uint64_t)f->kaslr);
+	else
+		puts("  \"kaslr_offset\": null");
+	puts("}");
+}
+
+static void print_text(const struct facts *f)
+{
+	const struct dp_dump_info *i = &f->info;
+	printf("%-15s %s%s\n", "format:", i->format,
+	       i->flattened ? " (flattened stream)" : "");
+	printf("%-15s %s\n", "producer:", i->producer ? i->producer : "unknown");
+	printf("%-15s %s\n", "compression:", compression_name(i->compression));
+	if (i->dump_level >= 0)
+		printf("%-15s %d\n", "dump level:", i->dump_level);
+	else
+		printf("%-15s unknown\n", "dump level:");
+	if (i->header_version)
+		printf("%-15s %" PRIu32 "\n", "header version:",
+		       i->header_version);
+	if (i->nfiles > 1)
+		printf("%-15s %u (split set)\n", "files:", i->nfiles);
+	printf("%-15s %s\n", "incomplete:", i->incomplete ? "YES" : "no");
+	printf("%-15s %" PRIu32 "\n", "page size:", i->page_size);
+	printf("%-15s 0x%" PRIx64 "\n", "max pfn:", i->max_pfn);
+	printf("%-15s %" PRIu64 " present (%" PRIu64 " zero), %" PRIu64
+	       " excluded, %" PRIu64 " lost\n", "pages:", i->pages_present,
+	       i->pages_zero, i->pages_excluded, i->pages_lost);
+	printf("%-15s %s\n", "osrelease:", f->osrelease ? f->osrelease : "-");
+	printf("%-15s %s\n", "build-id:", f->build_id ? f->build_id : "-");
+	printf("%-15s %zu\n", "cpus:", f->cpus);
+	if (i->crash_time)
+		printf("%-15s %" PRId64 " (%s)\n", "crash time:", i->crash_time,
+		       f->time_utc);
+	else
+		printf("%-15s -\n", "crash time:");
+	if (f->have_kaslr)
+		printf("%-15s 0x%" PRIx64 "\n", "kaslr offset:",
+		       (uint64_t)f->kaslr);
+	else
+		printf("%-15s -\n", "kaslr offset:");
+	if (f->vmcoreinfo_len)
+		printf("%-15s %zu bytes\n", "vmcoreinfo:", f->vmcoreinfo_len);
+	else
+		printf("%-15s none\n", "vmcoreinfo:");
+}
+
+static const char usage_text[] =
+	"usage: dontpanic info [--json] DUMP...\n"
+	"\n"
+	"Describe a crash dump: format, producer, compression, dump level,\n"
+	"page counts, kernel release and build id, CPU notes, crash time\n"
+	"and KASLR offset. Several DUMP files are one --split set.\n"
+	"\n"
+	"  -j, --json    print a JSON object\n"
+	"  -h, --help    show this help\n";
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return DP_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage_text, stderr);
+		return DP_EXIT_USAGE;
+	}
+	struct dp_dump *dump = dp_cli_open_dump(
+		argv[0], (const char *const *)argv + optind,
+		(size_t)(argc - optind));
+	if (!dump)
+		return DP_EXIT_BAD_DUMP;
+	struct facts f = { 0 };
+	struct dp_error *err = dp_dump_get_info(dump, &f.info);
+	if (err) {
+		dp_cli_error(argv[0], err);
+		dp_dump_destroy(dump);
+		return DP_EXIT_BAD_DUMP;
+	}
+	gather(dump, &f);
+	if (json)
+		print_json(&f);
+	else
+		print_text(&f);
+	dp_dump_destroy(dump);
+	return DP_EXIT_OK;
+}
