@@ -1,0 +1,135 @@
+#!/bin/sh
+# info / vmcoreinfo / rd on real ELF vmcores, checked against the raw note
+# text in the file (grep), readelf's note list, crash's `rd -p` (when crash
+# and the -dbg vmlinux are installed) and the full dump for a filtered one.
+# usage: test-info.sh DONTPANIC
+set -u
+DP=$1
+. "$(dirname "$0")/lib.sh"
+full=$(dp_vmcore sysrq elf-full) || dp_skip "no sysrq elf-full dump"
+d31=$(dp_vmcore sysrq elf-d31) || dp_skip "no sysrq elf-d31 dump"
+qelf=$(dp_vmcore qemu-panic qemu-elf) || qelf=
+qpag=$(dp_vmcore qemu-panic qemu-elf-paging) || qpag=
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+jfield() {	# jfield FILE KEY: a top-level JSON value, unquoted
+	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("null" if v is None else v)' "$1" "$2"
+}
+
+# The VMCOREINFO note text sits near the start of every ELF vmcore.
+raw_key() {	# raw_key DUMP KEY
+	head -c 4194304 "$1" | grep -a -o "$2=[[:print:]]*" | head -n 1 |
+		cut -d= -f2-
+}
+
+check_info() {	# check_info DUMP PRODUCER
+	d=$1
+	"$DP" info --json "$d" >"$tmp/info.json" || {
+		fail "info --json $d exited $?"; return; }
+	[ "$(jfield "$tmp/info.json" format)" = elf ] || fail "$d: format"
+	[ "$(jfield "$tmp/info.json" producer)" = "$2" ] ||
+		fail "$d: producer $(jfield "$tmp/info.json" producer), want $2"
+	for k in OSRELEASE:osrelease BUILD-ID:build_id; do
+		want=$(raw_key "$d" "${k%%:*}")
+		got=$(jfield "$tmp/info.json" "${k#*:}")
+		[ -n "$want" ] && [ "$got" = "$want" ] ||
+			fail "$d: ${k#*:} '$got', note text says '$want'"
+	done
+	want=$(raw_key "$d" KERNELOFFSET)
+	got=$(jfield "$tmp/info.json" kaslr_offset)
+	[ "$(printf '%x' "$got")" = "$want" ] ||
+		fail "$d: kaslr_offset $got, KERNELOFFSET=$want"
+	if command -v readelf >/dev/null; then
+		want=$(readelf -n "$d" 2>/dev/null | grep -c NT_PRSTATUS)
+		got=$(jfield "$tmp/info.json" cpus)
+		[ "$got" = "$want" ] ||
+			fail "$d: cpus $got, readelf sees $want NT_PRSTATUS"
+	fi
+	# The raw text printed by `vmcoreinfo` is the note in the file.
+	"$DP" vmcoreinfo "$d" >"$tmp/vmci.txt" || fail "vmcoreinfo $d"
+	grep -q "^BUILD-ID=$(raw_key "$d" BUILD-ID)\$" "$tmp/vmci.txt" ||
+		fail "$d: vmcoreinfo text lacks BUILD-ID"
+	echo "ok: info $d"
+}
+
+check_info "$full" kernel
+check_info "$d31" makedumpfile
+[ -n "$qelf" ] && check_info "$qelf" qemu
+[ -n "$qpag" ] && check_info "$qpag" qemu
+
+# CRASHTIME is the crash time (kdump dumps only).
+"$DP" info --json "$full" >"$tmp/full.json"
+[ "$(jfield "$tmp/full.json" crash_time)" = "$(raw_key "$full" CRASHTIME)" ] ||
+	fail "crash_time differs from CRASHTIME"
+
+# The filtered dump covers the same pfns; present + excluded = full.
+"$DP" info --json "$d31" >"$tmp/d31.json"
+p_full=$(jfield "$tmp/full.json" pages_present)
+p31=$(jfield "$tmp/d31.json" pages_present)
+x31=$(jfield "$tmp/d31.json" pages_excluded)
+[ $((p31 + x31)) -eq "$p_full" ] && [ "$x31" -gt 0 ] && [ "$p31" -gt 0 ] ||
+	fail "page counts: d31 $p31 + $x31 vs full $p_full"
+
+# Sample pfns across memory: a page present in -d 31 reads equal to the
+# full dump; a missing one says "excluded" and the full dump has it.
+max=$(jfield "$tmp/full.json" max_pfn)
+step=$((max / 150))
+npresent=0; nexcluded=0; pfn=0
+while [ "$pfn" -lt "$max" ]; do
+	a=$(printf '0x%x' $((pfn * 4096)))
+	if "$DP" rd -p "$a" 512 "$d31" >"$tmp/a" 2>"$tmp/err"; then
+		"$DP" rd -p "$a" 512 "$full" >"$tmp/b" 2>&1 ||
+			fail "pfn $pfn present in d31 but not in full"
+		cmp -s "$tmp/a" "$tmp/b" || fail "pfn $pfn differs d31/full"
+		npresent=$((npresent + 1))
+	elif grep -q ": excluded" "$tmp/err"; then
+		"$DP" rd -p "$a" 512 "$full" >/dev/null 2>&1 ||
+			fail "pfn $pfn excluded in d31 and missing in full"
+		nexcluded=$((nexcluded + 1))
+	elif ! grep -q ": not in dump" "$tmp/err"; then
+		fail "pfn $pfn: $(cat "$tmp/err")"
+	fi
+	pfn=$((pfn + step))
+done
+echo "sampled pfns: $npresent present, $nexcluded excluded"
+[ "$npresent" -gt 5 ] && [ "$nexcluded" -gt 5 ] ||
+	fail "sample did not hit both present and excluded pages"
+
+# rd -p against crash's rd -p, byte for byte (lines with an address).
+vmlinux=/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64
+if command -v crash >/dev/null && [ -r "$vmlinux" ]; then
+	ktext=$(readelf -l -W "$full" | awk '$1 == "LOAD" { print $4; exit }')
+	kt=$(printf '0x%x' $((ktext + 0x1230)))
+	cat >"$tmp/cmds" <<EOC
+rd -p 0x1000 8
+rd -p 0x1ffff8 4
+rd -p $kt 9
+rd -8 -p $kt 21
+rd -16 -p $kt 13
+rd -32 -p $kt 7
+rd -64 -p 0x9f000 3
+EOC
+	crash -s "$vmlinux" "$full" -i "$tmp/cmds" </dev/null 2>&1 |
+		grep -E '^ *[0-9a-f]+:  ' >"$tmp/crash.txt"
+	: >"$tmp/ours.txt"
+	while read -r cmd; do
+		# shellcheck disable=SC2086
+		"$DP" $cmd "$full" >>"$tmp/ours.txt" 2>&1 ||
+			fail "our $cmd failed"
+	done <"$tmp/cmds"
+	[ -s "$tmp/crash.txt" ] || fail "crash printed no rd lines"
+	if ! cmp -s "$tmp/crash.txt" "$tmp/ours.txt"; then
+		fail "rd -p output differs from crash:"
+		diff "$tmp/crash.txt" "$tmp/ours.txt" | head -20
+	else
+		echo "ok: rd matches crash ($(wc -l <"$tmp/crash.txt") lines)"
+	fi
+else
+	echo "note: crash or $vmlinux not installed; rd not compared to crash"
+fi
+
+[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "all ok"
