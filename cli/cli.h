@@ -8,6 +8,7 @@
 
 #include <dontpanic/dump.h>
 #include <dontpanic/error.h>
+#include <dontpanic/program.h>
 
 /* Exit codes shared by every command. */
 enum {
@@ -37,5 +38,18 @@ struct dp_dump *dp_cli_open_dump(const char *cmd, const char *const *paths,
 
 /* Write a JSON string literal (quoted and escaped) to f. */
 void dp_json_string(FILE *f, const char *s);
+
+/*
+ * Open the dump at paths and a dp_program on it (commands that read kernel
+ * memory or symbols). Prints the error and returns an exit code on failure.
+ */
+int dp_cli_open_program(const char *cmd, const char *const *paths, size_t n,
+			struct dp_dump **dump_ret, struct dp_program **ret);
+
+/* Destroy what dp_cli_open_program() made. */
+void dp_cli_close_program(struct dp_dump *dump, struct dp_program *prog);
+
+/* Parse a hex number (0x optional). */
+bool dp_cli_parse_hex(const char *s, uint64_t *ret);
 
 #endif /* DP_CLI_H */

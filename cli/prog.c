@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// Helpers for commands that look at the kernel through a dp_program.
+#include <errno.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+int dp_cli_open_program(const char *cmd, const char *const *paths, size_t n,
+			struct dp_dump **dump_ret, struct dp_program **ret)
+{
+	struct dp_dump *dump = dp_cli_open_dump(cmd, paths, n);
+	if (!dump)
+		return DP_EXIT_BAD_DUMP;
+	struct dp_error *err = dp_program_create(dump, NULL, ret);
+	if (err) {
+		dp_cli_error(cmd, err);
+		dp_dump_destroy(dump);
+		return DP_EXIT_BAD_DUMP;
+	}
+	*dump_ret = dump;
+	return DP_EXIT_OK;
+}
+
+void dp_cli_close_program(struct dp_dump *dump, struct dp_program *prog)
+{
+	dp_program_destroy(prog);
+	dp_dump_destroy(dump);
+}
+
+bool dp_cli_parse_hex(const char *s, uint64_t *ret)
+{
+	char *end;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 16);
+	if (errno || *end)
+		return false;
+	*ret = v;
+	return true;
+}
