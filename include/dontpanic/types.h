@@ -175,6 +175,14 @@ char *dp_type_declaration(struct dp_type t, const char *declname);
 struct dp_error *dp_program_types(struct dp_program *prog,
 				  struct dp_types **ret);
 
+/**
+ * Why some module BTF could not be loaded (NULL if all loaded); *loaded
+ * gets the number of modules whose BTF is available. Call after
+ * dp_program_types().
+ */
+const char *dp_program_module_btf_warning(struct dp_program *prog,
+					  size_t *loaded);
+
 /** A kernel variable: address and type. */
 struct dp_variable {
 	const char *name;
