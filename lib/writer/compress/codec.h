@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-page compressors for the kdump-compressed writer: one const ops table
+ * per codec (zlib, lzo, snappy, zstd), instead of makedumpfile's #ifdef
+ * branches. The settings follow makedumpfile so that output is readable by
+ * crash and libkdumpfile: zlib compress2-compatible stream at Z_BEST_SPEED,
+ * LZO1X-1, raw (unframed) snappy, one zstd frame at level 1 (FORMATS.md
+ * §2.4).
+ *
+ * Threading: a codec state belongs to one thread; make one per worker.
+ */
+#ifndef DP_WRITER_CODEC_H
+#define DP_WRITER_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dontpanic/dump.h>
+#include <dontpanic/error.h>
+
+/* kdump page_desc.flags / header status bits (FORMATS.md §2.4). */
+#define DP_KDUMP_ZLIB		0x01
+#define DP_KDUMP_LZO		0x02
+#define DP_KDUMP_SNAPPY		0x04
+#define DP_KDUMP_INCOMPLETE	0x08
+#define DP_KDUMP_EXCLUDED_VMEMMAP 0x10
+#define DP_KDUMP_ZSTD		0x20
+
+struct dp_codec_ops {
+	const char *name;		/* "zlib", "lzo", "snappy", "zstd" */
+	enum dp_compression id;
+	uint32_t flag;			/* DP_KDUMP_* bit */
+	/* Worst-case output size for len input bytes. */
+	size_t (*bound)(size_t len);
+	/* Per-thread state (work memory, contexts). */
+	struct dp_error *(*create)(void **ret);
+	void (*destroy)(void *state);
+	/*
+	 * Compress src into dst (capacity cap >= bound(len)). Returns the
+	 * compressed length, or 0 when the codec failed: the caller then
+	 * stores the page raw.
+	 */
+	size_t (*compress)(void *state, const void *src, size_t len, void *dst,
+			   size_t cap);
+	/*
+	 * Decompress exactly out_len bytes (for self-checks and tests).
+	 * DP_ERR_BAD_DATA if the input is corrupt or the length differs.
+	 */
+	struct dp_error *(*decompress)(void *state, const void *src,
+				       size_t len, void *out, size_t out_len);
+};
+
+extern const struct dp_codec_ops dp_codec_zlib;
+extern const struct dp_codec_ops dp_codec_lzo;
+extern const struct dp_codec_ops dp_codec_snappy;
+extern const struct dp_codec_ops dp_codec_zstd;
+
+/* The codec for id, or NULL for DP_COMPRESS_NONE / unknown. */
+const struct dp_codec_ops *dp_codec_get(enum dp_compression id);
+
+/* The codec named name ("zlib"...), or NULL. */
+const struct dp_codec_ops *dp_codec_by_name(const char *name);
+
+/*
+ * Compress one page with ops/state into dst (capacity >= page_size +
+ * ops->bound(page_size)) following makedumpfile's rule: if the codec fails
+ * or the result is not strictly smaller than the page, copy the page raw.
+ * Returns the stored length; *flag gets the page_desc flags (0 = raw).
+ * ops may be NULL (no compression).
+ */
+size_t dp_codec_page(const struct dp_codec_ops *ops, void *state,
+		     const void *page, size_t page_size, void *dst, size_t cap,
+		     uint32_t *flag);
+
+#endif /* DP_WRITER_CODEC_H */

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+// Compression workers with an ordered ring of batches.
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pool.h"
+
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
+
+struct worker {
+	struct dp_pool *pool;
+	pthread_t thread;
+	bool started;
+	void *codec_state;
+	uint8_t *in;		// DP_BATCH_PAGES pages read from the input
+};
+
+struct dp_pool {
+	const struct dp_source *src;
+	const struct dp_codec_ops *codec;
+	bool detect_zero;
+	size_t page_size, slot_cap;
+
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	bool stop;
+
+	struct dp_batch *slots;
+	unsigned int nslots;
+	uint64_t submitted;	// batches handed to workers
+	uint64_t taken;		// batches picked up by a worker
+	uint64_t collected;	// batches given back to the writer
+
+	struct worker *workers;
+	unsigned int nworkers;
+};
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	for (size_t i = 0; i < len / 8; i += 4)
+		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3])
+			return false;
+	return true;
+}
+
+static void process(struct worker *w, struct dp_batch *b)
+{
+	struct dp_pool *pool = w->pool;
+	size_t ps = pool->page_size;
+	b->data_len = 0;
+	b->err = NULL;
+	// Read runs of consecutive pfns with one read each.
+	for (unsigned int i = 0; i < b->n;) {
+		unsigned int j = i + 1;
+		while (j < b->n && b->pfn[j] == b->pfn[j - 1] + 1)
+			j++;
+		b->err = dp_source_read_phys(pool->src, b->pfn[i] * ps,
+					     w->in + (size_t)i * ps,
+					     (size_t)(j - i) * ps, true);
+		if (b->err)
+			return;
+		i = j;
+	}
+	for (unsigned int i = 0; i < b->n; i++) {
+		const uint8_t *page = w->in + (size_t)i * ps;
+		if (pool->detect_zero && all_zero(page, ps)) {
+			b->size[i] = 0;
+			b->flags[i] = 0;
+			continue;
+		}
+		size_t n = dp_codec_page(pool->codec, w->codec_state, page, ps,
+					 b->data + b->data_len,
+					 pool->slot_cap - b->data_len,
+					 &b->flags[i]);
+		b->size[i] = (uint32_t)n;
+		b->data_len += n;
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct dp_pool *pool = w->pool;
+	pthread_mutex_lock(&pool->mu);
+	for (;;) {
+		while (!pool->stop && pool->taken == pool->submitted)
+			pthread_cond_wait(&pool->work, &pool->mu);
+		if (pool->stop)
+			break;
+		struct dp_batch *b = &pool->slots[pool->taken % pool->nslots];
+		pool->taken++;
+		pthread_mutex_unlock(&pool->mu);
+		process(w, b);
+		pthread_mutex_lock(&pool->mu);
+		b->state = SLOT_DONE;
+		pthread_cond_broadcast(&pool->done);
+	}
+	pthread_mutex_unlock(&pool->mu);
+	return NULL;
+}
+
+struct dp_error *dp_pool_create(const struct dp_source *src,
+				const struct dp_codec_ops *codec,
+				bool detect_zero, unsigned int nthreads,
+				struct dp_pool **ret)
+{
+	if (nthreads < 1)
+		nthreads = 1;
+	struct dp_pool *pool = calloc(1, sizeof(*pool));
+	if (!pool)
+		return &dp_enomem;
+	pool->src = src;
+	pool->codec = codec;
+	pool->detect_zero = detect_zero;
+	pool->page_size = src->page_size;
+	// Room for every page raw, plus one codec worst case in flight.
+	pool->slot_cap = DP_BATCH_PAGES * pool->page_size + pool->page_size +
+			 (codec ? codec->bound(pool->page_size) : 0);
+	pthread_mutex_init(&pool->mu, NULL);
+	pthread_cond_init(&pool->work, NULL);
+	pthread_cond_init(&pool->done, NULL);
+	pool->nslots = 2 * nthreads + 1;
+	pool->slots = calloc(pool->nslots, sizeof(*pool->slots));
+	pool->workers = calloc(nthreads, sizeof(*pool->workers));
+	struct dp_error *err = NULL;
+	if (!pool->slots || !pool->workers) {
+		err = &dp_enomem;
+		goto fail;
+	}
+	for (unsigned int i = 0; i < pool->nslots; i++)
+		if (!(pool->slots[i].data = malloc(pool->slot_cap))) {
+			err = &dp_enomem;
+			goto fail;
+		}
+	for (unsigned int i = 0; i < nthreads; i++) {
+		struct worker *w = &pool->workers[i];
+		w->pool = pool;
+		w->in = malloc(DP_BATCH_PAGES * pool->page_size);
+		if (!w->in) {
+			err = &dp_enomem;
+			goto fail;
+		}
+		if (codec && (err = codec->create(&w->codec_state)))
+			goto fail;
+		int rc = pthread_create(&w->thread, NULL, worker_main, w);
+		if (rc) {
+			err = dp_error_os(rc, "cannot start compression thread");
+			goto fail;
+		}
+		w->started = true;
+		pool->nworkers = i + 1;
+	}
+	*ret = pool;
+	return NULL;
+fail:
+	pool->nworkers = nthreads;
+	dp_pool_destroy(pool);
+	return err;
+}
+
+void dp_pool_destroy(struct dp_pool *pool)
+{
+	if (!pool)
+		return;
+	pthread_mutex_lock(&pool->mu);
+	pool->stop = true;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->mu);
+	for (unsigned int i = 0; pool->workers && i < pool->nworkers; i++) {
+		struct worker *w = &pool->workers[i];
+		if (w->started)
+			pthread_join(w->thread, NULL);
+		if (pool->codec && w->codec_state)
+			pool->codec->destroy(w->codec_state);
+		free(w->in);
+	}
+	for (unsigned int i = 0; pool->slots && i < pool->nslots; i++) {
+		free(pool->slots[i].data);
+		dp_error_destroy(pool->slots[i].err);
+	}
+	free(pool->slots);
+	free(pool->workers);
+	pthread_mutex_destroy(&pool->mu);
+	pthread_cond_destroy(&pool->work);
+	pthread_cond_destroy(&pool->done);
+	free(pool);
+}
+
+struct dp_batch *dp_pool_next(struct dp_pool *pool)
+{
+	if (pool->submitted - pool->collected >= pool->nslots)
+		return NULL;
+	struct dp_batch *b = &pool->slots[pool->submitted % pool->nslots];
+	b->n = 0;
+	return b;
+}
+
+void dp_pool_submit(struct dp_pool *pool)
+{
+	pthread_mutex_lock(&pool->mu);
+	pool->slots[pool->submitted % pool->nslots].state = SLOT_QUEUED;
+	pool->submitted++;
+	pthread_cond_signal(&pool->work);
+	pthread_mutex_unlock(&pool->mu);
+}
+
+bool dp_pool_busy(const struct dp_pool *pool)
+{
+	return pool->collected < pool->submitted;
+}
+
+struct dp_batch *dp_pool_wait(struct dp_pool *pool)
+{
+	struct dp_batch *b = &pool->slots[pool->collected % pool->nslots];
+	pthread_mutex_lock(&pool->mu);
+	while (b->state != SLOT_DONE)
+		pthread_cond_wait(&pool->done, &pool->mu);
+	pthread_mutex_unlock(&pool->mu);
+	return b;
+}
+
+void dp_pool_release(struct dp_pool *pool)
+{
+	struct dp_batch *b = &pool->slots[pool->collected % pool->nslots];
+	dp_error_destroy(b->err);
+	b->err = NULL;
+	b->state = SLOT_FREE;
+	pool->collected++;
+}

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: MIT
+// The collector's input: ELF64 vmcore headers, notes and bulk physical
+// reads (FORMATS.md §1.1-1.5).
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/reader.h"
+#include "source.h"
+
+#define PT_LOAD_ 1
+#define PT_NOTE_ 4
+#define EM_X86_64_ 62
+#define MAX_PHDRS 65536
+#define MAX_NOTES (64u << 20)
+
+static struct dp_error *pread_all(const struct dp_source *src, void *buf,
+				  size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+	while (len) {
+		ssize_t n = pread(src->fd, p, len, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return dp_error_os(errno, "%s: read at offset 0x%" PRIx64,
+					   src->path, off);
+		}
+		if (n == 0)
+			return dp_error_create(DP_ERR_BAD_DATA,
+					       "%s: truncated: need %zu bytes at offset 0x%" PRIx64,
+					       src->path, len, off);
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return NULL;
+}
+
+// Walk the note area: count NT_PRSTATUS, find VMCOREINFO (§1.3, §1.5).
+static struct dp_error *scan_notes(struct dp_source *src)
+{
+	struct dp_reader r;
+	dp_reader_init(&r, src->notes, src->notes_len, false);
+	while (dp_reader_left(&r) >= 12) {
+		size_t at = r.pos;
+		uint32_t namesz, descsz, type;
+		dp_reader_u32(&r, &namesz);
+		dp_reader_u32(&r, &descsz);
+		dp_reader_u32(&r, &type);
+		if (namesz == 0 && descsz == 0)
+			break;
+		const char *name = dp_reader_take(&r, (namesz + 3u) & ~3u);
+		size_t desc_at = r.pos;
+		if (!name || !dp_reader_skip(&r, (descsz + 3ull) & ~3ull)) {
+			// The last note's padding may be missing.
+			if (name && desc_at + descsz <= src->notes_len)
+				r.pos = src->notes_len;
+			else
+				return dp_error_create(DP_ERR_BAD_DATA,
+						       "%s: note at offset 0x%zx overruns the note area (0x%zx bytes)",
+						       src->path, at, src->notes_len);
+		}
+		if (namesz == 5 && memcmp(name, "CORE", 5) == 0 && type == 1)
+			src->nr_cpus++;
+		if (namesz == 11 && memcmp(name, "VMCOREINFO", 11) == 0) {
+			src->vmci_off = desc_at;
+			src->vmci_len = descsz;
+		}
+	}
+	if (!src->vmci_len)
+		return dp_error_create(DP_ERR_UNSUPPORTED,
+				       "%s: no VMCOREINFO note (needed to filter and to describe the dump)",
+				       src->path);
+	src->vmci = strndup((const char *)src->notes + src->vmci_off,
+			    src->vmci_len);
+	return src->vmci ? NULL : &dp_enomem;
+}
+
+static int cmp_seg(const void *a, const void *b)
+{
+	const struct dp_source_seg *x = a, *y = b;
+	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
+}
+
+/*
+ * Build disjoint pieces of physical memory. The kernel-image PT_LOAD
+ * repeats memory that a RAM PT_LOAD also covers (§1.1); the first segment
+ * (in paddr order) that covers a byte supplies it.
+ */
+static struct dp_error *build_pieces(struct dp_source *src)
+{
+	struct dp_source_seg *s = malloc(src->nsegs * sizeof(*s) + 1);
+	src->pieces = calloc(2 * src->nsegs + 1, sizeof(*src->pieces));
+	if (!s || !src->pieces) {
+		free(s);
+		return &dp_enomem;
+	}
+	memcpy(s, src->segs, src->nsegs * sizeof(*s));
+	qsort(s, src->nsegs, sizeof(*s), cmp_seg);
+	uint64_t covered = 0;
+	for (size_t i = 0; i < src->nsegs; i++) {
+		uint64_t start = s[i].paddr, end = s[i].paddr + s[i].filesz;
+		if (end <= covered || s[i].filesz == 0)
+			continue;
+		if (start < covered)
+			start = covered;
+		struct dp_source_piece *p = &src->pieces[src->npieces++];
+		p->paddr = start;
+		p->size = end - start;
+		p->offset = s[i].offset + (start - s[i].paddr);
+		covered = end;
+	}
+	free(s);
+	if (src->npieces == 0)
+		return dp_error_create(DP_ERR_BAD_DATA, "%s: no PT_LOAD with data",
+				       src->path);
+	return NULL;
+}
+
+static struct dp_error *parse_phdrs(struct dp_source *src, const uint8_t *eh)
+{
+	struct dp_reader r;
+	uint64_t phoff;
+	uint16_t phentsize, phnum;
+	dp_reader_init(&r, eh, 64, false);
+	dp_reader_seek(&r, 18);
+	dp_reader_u16(&r, &src->e_machine);
+	dp_reader_seek(&r, 32);
+	dp_reader_u64(&r, &phoff);
+	dp_reader_seek(&r, 54);
+	dp_reader_u16(&r, &phentsize);
+	dp_reader_u16(&r, &phnum);
+	if (src->e_machine != EM_X86_64_)
+		return dp_error_create(DP_ERR_UNSUPPORTED,
+				       "%s: ELF machine %u: only x86_64 dumps can be collected",
+				       src->path, src->e_machine);
+	if (phentsize != 56 || phnum == 0 || phnum == 0xffff ||
+	    phoff > src->file_size || phnum * 56ull > src->file_size - phoff)
+		return dp_error_create(DP_ERR_BAD_DATA,
+				       "%s: bad program header table (offset 0x%" PRIx64 ", %u x %u bytes)",
+				       src->path, phoff, phnum, phentsize);
+	uint8_t *ph = malloc(phnum * 56ul);
+	src->segs = calloc(phnum, sizeof(*src->segs));
+	if (!ph || !src->segs) {
+		free(ph);
+		return &dp_enomem;
+	}
+	struct dp_error *err = pread_all(src, ph, phnum * 56ul, phoff);
+	uint64_t note_off = 0, note_len = 0;
+	dp_reader_init(&r, ph, phnum * 56ul, false);
+	for (unsigned i = 0; !err && i < phnum; i++) {
+		uint32_t type, flags;
+		struct dp_source_seg seg;
+		dp_reader_seek(&r, i * 56ul);
+		dp_reader_u32(&r, &type);
+		dp_reader_u32(&r, &flags);
+		dp_reader_u64(&r, &seg.offset);
+		dp_reader_u64(&r, &seg.vaddr);
+		dp_reader_u64(&r, &seg.paddr);
+		dp_reader_u64(&r, &seg.filesz);
+		dp_reader_u64(&r, &seg.memsz);
+		uint64_t end;
+		if (dp_add_overflow(seg.offset, seg.filesz, &end) ||
+		    end > src->file_size)
+			err = dp_error_create(DP_ERR_BAD_DATA,
+					      "%s: program header %u: data 0x%" PRIx64 "+0x%" PRIx64 " beyond file size 0x%" PRIx64,
+					      src->path, i, seg.offset, seg.filesz,
+					      src->file_size);
+		else if (type == PT_LOAD_)
+			src->segs[src->nsegs++] = seg;
+		else if (type == PT_NOTE_ && !note_len) {
+			// /proc/vmcore merges all notes into one PT_NOTE.
+			note_off = seg.offset;
+			note_len = seg.filesz;
+		}
+	}
+	free(ph);
+	if (err)
+		return err;
+	if (!note_len || note_len > MAX_NOTES)
+		return dp_error_create(DP_ERR_BAD_DATA,
+				       "%s: PT_NOTE missing or too large (0x%" PRIx64 " bytes)",
+				       src->path, note_len);
+	src->notes = malloc(note_len);
+	if (!src->notes)
+		return &dp_enomem;
+	src->notes_len = note_len;
+	err = pread_all(src, src->notes, note_len, note_off);
+	if (err)
+		return err;
+	return build_pieces(src);
+}
+
+struct dp_error *dp_source_open(const char *path, struct dp_source **ret)
+{
+	struct dp_source *src = calloc(1, sizeof(*src));
+	if (!src)
+		return &dp_enomem;
+	src->fd = -1;
+	src->path = strdup(path);
+	if (!src->path) {
+		free(src);
+		return &dp_enomem;
+	}
+	struct dp_error *err = NULL;
+	struct stat st;
+	uint8_t eh[64];
+	src->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (src->fd < 0 || fstat(src->fd, &st) < 0) {
+		err = dp_error_os(errno, "%s", path);
+		goto out;
+	}
+	// /proc/vmcore reports its logical size in st_size.
+	src->file_size = (uint64_t)st.st_size;
+	err = pread_all(src, eh, sizeof(eh), 0);
+	if (err)
+		goto out;
+	if (memcmp(eh, "\177ELF", 4) != 0 || eh[4] != 2 || eh[5] != 1) {
+		err = dp_error_create(DP_ERR_UNSUPPORTED,
+				      "%s: not an ELF64 little-endian vmcore (collect reads /proc/vmcore or a copy of it)",
+				      path);
+		goto out;
+	}
+	err = parse_phdrs(src, eh);
+	if (err)
+		goto out;
+	err = scan_notes(src);
+	if (err)
+		goto out;
+	int64_t ps;
+	err = dp_source_vmci_num(src, "PAGESIZE", &ps);
+	if (err)
+		goto out;
+	if (ps < 4096 || ps > 65536 || (ps & (ps - 1))) {
+		err = dp_error_create(DP_ERR_BAD_DATA,
+				      "%s: VMCOREINFO PAGESIZE %" PRId64 " is not a page size",
+				      path, ps);
+		goto out;
+	}
+	src->page_size = (uint32_t)ps;
+	// max_pfn: the highest PT_LOAD end, rounded up (FORMATS.md §2.2).
+	struct dp_source_piece *last = &src->pieces[src->npieces - 1];
+	src->max_pfn = (last->paddr + last->size + ps - 1) / (uint64_t)ps;
+out:
+	if (err) {
+		dp_source_destroy(src);
+		return err;
+	}
+	*ret = src;
+	return NULL;
+}
+
+void dp_source_destroy(struct dp_source *src)
+{
+	if (!src)
+		return;
+	if (src->fd >= 0)
+		close(src->fd);
+	free(src->path);
+	free(src->notes);
+	free(src->vmci);
+	free(src->segs);
+	free(src->pieces);
+	free(src);
+}
+
+const char *dp_source_vmci(const struct dp_source *src, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = src->vmci;
+	while (p && *p) {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=')
+			return p + klen + 1;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+struct dp_error *dp_source_vmci_num(const struct dp_source *src,
+				    const char *key, int64_t *ret)
+{
+	const char *v = dp_source_vmci(src, key);
+	if (!v)
+		return dp_error_create(DP_ERR_NOT_FOUND,
+				       "%s: VMCOREINFO has no %s", src->path,
+				       key);
+	bool hex = strncmp(key, "SYMBOL(", 7) == 0 ||
+		   strcmp(key, "KERNELOFFSET") == 0;
+	char *end;
+	errno = 0;
+	int64_t n = hex ? (int64_t)strtoull(v, &end, 16) :
+			  (int64_t)strtoll(v, &end, 10);
+	if (errno || end == v || (*end && *end != '\n'))
+		return dp_error_create(DP_ERR_BAD_DATA,
+				       "%s: VMCOREINFO %s: bad number", src->path,
+				       key);
+	*ret = n;
+	return NULL;
+}
+
+// Index of the last piece starting at or below paddr, or -1.
+static ssize_t find_piece(const struct dp_source *src, uint64_t paddr)
+{
+	size_t lo = 0, hi = src->npieces;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (src->pieces[mid].paddr <= paddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (ssize_t)lo - 1;
+}
+
+/*
+ * A pfn is present when one piece holds the whole page: a page only partly
+ * inside a PT_LOAD (e.g. RAM ending at 0x9fc00) is a hole, as makedumpfile
+ * counts it, so no reader sees made-up bytes past the end of RAM.
+ */
+bool dp_source_pfn_present(const struct dp_source *src, uint64_t pfn)
+{
+	uint64_t pa = pfn * src->page_size;
+	ssize_t i = find_piece(src, pa);
+	if (i < 0)
+		return false;
+	const struct dp_source_piece *p = &src->pieces[i];
+	return p->paddr + p->size >= pa + src->page_size;
+}
+
+struct dp_error *dp_source_read_phys(const struct dp_source *src,
+				     uint64_t paddr, void *buf, size_t len,
+				     bool zero_fill)
+{
+	uint8_t *out = buf;
+	while (len) {
+		ssize_t i = find_piece(src, paddr);
+		const struct dp_source_piece *p = i >= 0 ? &src->pieces[i] : NULL;
+		size_t n;
+		if (p && paddr < p->paddr + p->size) {
+			n = p->paddr + p->size - paddr < len ?
+				    p->paddr + p->size - paddr : len;
+			struct dp_error *err = pread_all(
+				src, out, n, p->offset + (paddr - p->paddr));
+			if (err)
+				return err;
+		} else {
+			if (!zero_fill)
+				return dp_error_addr(DP_ERR_PAGE_HOLE, paddr,
+						     "physical address 0x%" PRIx64 " is not in the dump",
+						     paddr);
+			uint64_t next = (size_t)(i + 1) < src->npieces ?
+						src->pieces[i + 1].paddr : UINT64_MAX;
+			n = next - paddr < len ? next - paddr : len;
+			memset(out, 0, n);
+		}
+		out += n;
+		paddr += n;
+		len -= n;
+	}
+	return NULL;
+}
