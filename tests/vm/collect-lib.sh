@@ -18,7 +18,7 @@ if ! command -v dp_vmcore >/dev/null 2>&1; then
 		return 1
 	}
 fi
-DP=${DP:-$here/../../build/cli/dontpanic}
+DP=${DP:-$here/../../build/dontpanic}
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 # Value of a makedumpfile --message-level 31 report line, as decimal.
