@@ -1,19 +1,28 @@
-# tests/vm/lib.sh - find real vmcores for the tests in tests/vm.
-# Minimal version (the harness helper owns and extends this file). POSIX sh:
+# tests/vm/lib.sh - find the real vmcores that tests/vm/harness made.
+# POSIX sh; source it from sh or bash tests:
 #
 #	. "$(dirname "$0")/lib.sh"
-#	dump=$(dp_vmcore sysrq elf-full) || dp_skip "no sysrq dump"
+#	dump=$(dp_vmcore null kdump-zlib-d31) || dp_skip "no null dump"
 #
-#   dp_vmdir              the current kernel's cache directory
-#   dp_vmcore SCEN KIND   path of SCEN/vmcore.KIND (e.g. sysrq elf-full)
-#   dp_vmfile SCEN NAME   path of another file of SCEN
-#   dp_skip MSG           print "SKIP: MSG" and exit 77 (meson: skipped)
-#   dp_fail MSG           print "FAIL: MSG" and exit 1
+#   dp_vmdir                  the current kernel's cache directory
+#   dp_vmcore SCEN KIND       path of SCEN/vmcore.KIND (e.g. sysrq elf-full)
+#   dp_vmfile SCEN NAME       path of another file of SCEN (dmesg.txt,
+#                             serial.log, facts.env, capture.log)
+#   dp_oracle SCEN KIND TOOL  path of oracle/SCEN.KIND.TOOL.txt (crash|drgn)
+#   dp_expect SCEN FIELD      a MANIFEST field of SCEN: panic comm pid cpu
+#   dp_kernel VAR             a kernel.env value: KVER KPKGVER VMLINUZ
+#                             VMLINUX BUILD_ID DPCRASH_KO GUEST_MEM_MIB ...
+#   dp_skip MSG               print "SKIP: MSG" and exit 77 (meson: skipped)
+#   dp_fail MSG               print "FAIL: MSG" and exit 1
+# The path functions print the path and return 0, or return 1 when the
+# file is missing or empty.
 #
-# DP_VMCORES: cache root (~/.cache/dontpanic/vm), layout current/SCEN/.
-# DP_VMCORES_FALLBACK: the reference test bed (default
-# /root/.cache/vmcore-testbed), layout A-SCEN/dump/ and B-SCEN/; the
-# scenarios qemu-panic and qemu-idle map to B-qemu-panic and B-idle.
+# DP_VMCORES: cache root, as for the harness (~/.cache/dontpanic/vm).
+# DP_VMCORES_FALLBACK: output directory of the reference test bed (default
+# /root/.cache/vmcore-testbed; empty = none), layout A-SCEN/dump/ and
+# B-SCEN/ (qemu-panic, qemu-idle = B-qemu-panic, B-idle).  dp_vmcore and
+# dp_vmfile look there when the own cache lacks a file.  Oracle files,
+# MANIFEST and kernel.env differ there, so the others do not fall back.
 
 dp_skip() { echo "SKIP: $*"; exit 77; }
 dp_fail() { echo "FAIL: $*"; exit 1; }
@@ -45,4 +54,21 @@ dp_vmfile() {
 
 dp_vmcore() {
 	dp_vmfile "$1" "vmcore.$2"
+}
+
+dp_oracle() {
+	_dp_v=$(dp_vmdir) && _dp_file "$_dp_v/oracle/$1.$2.$3.txt"
+}
+
+dp_expect() {
+	_dp_v=$(dp_vmdir) && [ -s "$_dp_v/MANIFEST" ] || return 1
+	awk -F'\t' -v s="$1" -v f="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == s && (f in col) { print $col[f]; found = 1; exit }
+		END { exit !found }' "$_dp_v/MANIFEST"
+}
+
+dp_kernel() {
+	_dp_v=$(dp_vmdir) && [ -s "$_dp_v/kernel.env" ] || return 1
+	sed -n "s/^$1=//p" "$_dp_v/kernel.env" | grep .
 }
