@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// dontpanic report: the triage report (class, culprit task, guilty frame
+// and module, bucket id) as text for humans or --json (docs/report-schema.json).
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dontpanic/triage.h>
+
+#include "cli.h"
+#include "report.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dontpanic report [--json] [--vmlinux PATH] DUMP...\n"
+		"       dontpanic report [--json] --log DMESG.TXT\n\n"
+		"Classify the crash, name the culprit task, the guilty frame "
+		"and module,\nand print a stable bucket id. DUMP needs no "
+		"debuginfo. --log works on a\nkernel log alone "
+		"(makedumpfile --dump-dmesg, vmcore-dmesg.txt, dmesg).\n\n"
+		"  --json          JSON output (schema: docs/report-schema.json)\n"
+		"  --log FILE      analyse a kernel log text file instead of a dump\n"
+		"  --vmlinux PATH  optional vmlinux with DWARF (not needed)\n"
+		"  -h, --help      this help\n\n"
+		"Exit status: 0 report made, 1 failed, 2 usage, "
+		"3 dump unreadable.\n");
+}
+
+static int report_from_log(const char *path, struct report_out *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		dp_cli_error("report", dp_error_os(errno, "%s", path));
+		return DP_EXIT_BAD_DUMP;
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	char chunk[65536];
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (len + n > cap) {
+			cap = (len + n) * 2;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				dp_cli_error("report", &dp_enomem);
+				return DP_EXIT_FAILURE;
+			}
+			buf = nb;
+		}
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		dp_cli_errorf("report", "%s: read error", path);
+		return DP_EXIT_BAD_DUMP;
+	}
+	struct dp_triage_log *log;
+	struct dp_error *err = dp_triage_log_parse(buf ? buf : "", len, &log);
+	free(buf);
+	if (err) {
+		dp_cli_error("report", err);
+		return DP_EXIT_FAILURE;
+	}
+	struct dp_triage_input in = { .log = log->recs, .nlog = log->nrecs,
+				      .tasks_error = "only a kernel log was "
+						     "given (--log)" };
+	struct dp_triage_report *rep;
+	err = dp_triage_analyze(&in, &rep);
+	if (err) {
+		dp_triage_log_destroy(log);
+		dp_cli_error("report", err);
+		return DP_EXIT_FAILURE;
+	}
+	out->rep = rep;
+	out->in = &in;
+	out->log_path = path;
+	report_print(out);
+	dp_triage_report_destroy(rep);
+	dp_triage_log_destroy(log);
+	return DP_EXIT_OK;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "vmlinux", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report_out out = { .f = stdout };
+	const char *log_path = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "jl:v:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			out.json = true;
+			break;
+		case 'l':
+			log_path = optarg;
+			break;
+		case 'v':
+			out.vmlinux = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return DP_EXIT_OK;
+		default:
+			usage(stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	if (log_path) {
+		if (optind != argc) {
+			usage(stderr);
+			return DP_EXIT_USAGE;
+		}
+		return report_from_log(log_path, &out);
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return DP_EXIT_USAGE;
+	}
+	return report_from_dump((const char *const *)argv + optind,
+				(size_t)(argc - optind), &out);
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+// Kernel log text -> records (dp_triage_log_parse). Accepts the output of
+// makedumpfile --dump-dmesg, vmcore-dmesg, dmesg and serial consoles:
+// "[    1.234567] text" lines with an optional "<N>" level prefix; a line
+// without a timestamp continues the previous record (Mem-Info blocks, and
+// the kernel's own continuation lines are printed that way).
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+// Parse "<N>" at *p; advance past it and return N, or -1.
+static int parse_level(const char **p, const char *end)
+{
+	const char *s = *p;
+	if (end - s >= 3 && s[0] == '<' && isdigit((unsigned char)s[1]) &&
+	    s[2] == '>') {
+		*p = s + 3;
+		return (s[1] - '0') & 7;
+	}
+	return -1;
+}
+
+// Parse "[  sec.frac]" (spaces allowed) at *p; advance past "] " or "]".
+static bool parse_stamp(const char **p, const char *end, uint64_t *ns)
+{
+	const char *s = *p;
+	if (s >= end || *s != '[')
+		return false;
+	s++;
+	while (s < end && *s == ' ')
+		s++;
+	uint64_t sec = 0, frac = 0;
+	int ndig = 0, nfrac = 0;
+	while (s < end && isdigit((unsigned char)*s) && ndig < 12) {
+		sec = sec * 10 + (uint64_t)(*s++ - '0');
+		ndig++;
+	}
+	if (!ndig || s >= end || *s != '.')
+		return false;
+	s++;
+	while (s < end && isdigit((unsigned char)*s)) {
+		if (nfrac < 9) {
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			nfrac++;
+		}
+		s++;
+	}
+	if (!nfrac || s >= end || *s != ']')
+		return false;
+	s++;
+	for (int i = nfrac; i < 9; i++)
+		frac *= 10;
+	if (s < end && *s == ' ')
+		s++;
+	*ns = sec * 1000000000ull + frac;
+	*p = s;
+	return true;
+}
+
+static bool grow(struct dp_triage_log *log, size_t *cap)
+{
+	if (log->nrecs < *cap)
+		return true;
+	size_t ncap = *cap ? *cap * 2 : 256;
+	void *n = realloc(log->recs, ncap * sizeof(*log->recs));
+	if (!n)
+		return false;
+	log->recs = n;
+	*cap = ncap;
+	return true;
+}
+
+// Does the text contain any timestamped line? Then untimed lines are
+// continuations; otherwise every line is a record of its own.
+static bool has_stamps(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	for (int lines = 0; p < end && lines < 64; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *q = p;
+		uint64_t ns;
+		parse_level(&q, le);
+		if (parse_stamp(&q, le, &ns))
+			return true;
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+struct dp_error *dp_triage_log_parse(const char *text, size_t len,
+				     struct dp_triage_log **ret)
+{
+	struct dp_triage_log *log = calloc(1, sizeof(*log));
+	if (!log || !(log->buf = malloc(len + 1))) {
+		free(log);
+		return &dp_enomem;
+	}
+	memcpy(log->buf, text, len);
+	log->buf[len] = '\0';
+	bool stamps = has_stamps(log->buf, len);
+	size_t cap = 0;
+	char *w = log->buf;
+	const char *p = log->buf, *end = log->buf + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *q = p;
+		uint64_t ns = 0;
+		int level = parse_level(&q, le);
+		bool stamped = parse_stamp(&q, le, &ns);
+		size_t n = (size_t)(le - q);
+		if (n && q[n - 1] == '\r')
+			n--;
+		if (stamps && !stamped && log->nrecs) {
+			// Continuation: append "\n<trimmed line>" to the last
+			// record. w never passes q, so memmove is safe.
+			while (n && (*q == ' ' || *q == '\t')) {
+				q++;
+				n--;
+			}
+			if (n) {
+				w[-1] = '\n';
+				memmove(w, q, n);
+				w += n;
+				*w++ = '\0';
+			}
+		} else if (n || stamped) {
+			if (!grow(log, &cap)) {
+				dp_triage_log_destroy(log);
+				return &dp_enomem;
+			}
+			struct dp_triage_logrec *r = &log->recs[log->nrecs++];
+			memmove(w, q, n);
+			r->text = w;
+			r->ts_nsec = ns;
+			r->level = level;
+			w += n;
+			*w++ = '\0';
+		}
+		p = nl ? nl + 1 : end;
+	}
+	*ret = log;
+	return NULL;
+}
+
+void dp_triage_log_destroy(struct dp_triage_log *log)
+{
+	if (!log)
+		return;
+	free(log->recs);
+	free(log->buf);
+	free(log);
+}

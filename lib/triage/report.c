@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+// dp_triage_analyze(): classify, find the culprit and guilty frame, make
+// the bucket id and the summary. Pure: reads only the input model.
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define NONE SIZE_MAX
+
+static const struct {
+	const char *name;
+	const char *desc;
+} classes[DP_CLASS_COUNT] = {
+	[DP_CLASS_UNKNOWN] = { "UNKNOWN", "panic of unrecognised cause" },
+	[DP_CLASS_NO_PANIC] = { "NO_PANIC", "no panic (live or hung system)" },
+	[DP_CLASS_SYSRQ] = { "SYSRQ_CRASH", "SysRq-triggered crash" },
+	[DP_CLASS_PANIC] = { "PANIC", "explicit panic() call" },
+	[DP_CLASS_OOPS_NULL_DEREF] = { "OOPS_NULL_DEREF",
+				       "NULL pointer dereference" },
+	[DP_CLASS_OOPS_PAGING] = { "OOPS_PAGING_FAULT",
+				   "unable to handle page fault" },
+	[DP_CLASS_OOPS_GPF] = { "OOPS_GPF", "general protection fault" },
+	[DP_CLASS_OOPS] = { "OOPS", "kernel Oops" },
+	[DP_CLASS_BUG] = { "BUG", "BUG() assertion" },
+	[DP_CLASS_SOFT_LOCKUP] = { "SOFT_LOCKUP", "soft lockup" },
+	[DP_CLASS_HARD_LOCKUP] = { "HARD_LOCKUP",
+				   "hard lockup (NMI watchdog)" },
+	[DP_CLASS_HUNG_TASK] = { "HUNG_TASK", "hung task" },
+	[DP_CLASS_OOM] = { "OOM", "out of memory" },
+	[DP_CLASS_RCU_STALL] = { "RCU_STALL", "RCU stall" },
+	[DP_CLASS_WARN] = { "WARN", "WARN() with panic_on_warn" },
+	[DP_CLASS_MCE] = { "MCE", "machine check (hardware error)" },
+};
+
+const char *dp_triage_class_name(enum dp_triage_class cls)
+{
+	return cls < DP_CLASS_COUNT ? classes[cls].name : "UNKNOWN";
+}
+
+const char *dp_triage_class_description(enum dp_triage_class cls)
+{
+	return cls < DP_CLASS_COUNT ? classes[cls].desc : "unknown";
+}
+
+const char *dp_triage_source_name(enum dp_triage_source src)
+{
+	switch (src) {
+	case DP_SOURCE_STACK: return "stack";
+	case DP_SOURCE_LOG: return "log";
+	default: return "none";
+	}
+}
+
+static void free_entries(struct dp_triage_blocked *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < b[i].nframes; k++) {
+			free((char *)b[i].frames[k].function);
+			free((char *)b[i].frames[k].module);
+		}
+		free(b[i].frames);
+		free(b[i].wait_function);
+	}
+	free(b);
+}
+
+void dp_triage_report_destroy(struct dp_triage_report *r)
+{
+	if (!r)
+		return;
+	free(r->panic_message);
+	free(r->summary);
+	free(r->fault_access);
+	free(r->bug_file);
+	free(r->detail);
+	free_entries(r->blocked, r->nblocked);
+	free_entries(r->running, r->nrunning);
+	free(r->memusers);
+	free(r->guilty_function);
+	free(r->guilty_symbol);
+	free(r->guilty_module);
+	free(r->guilty_module_taints);
+	free(r->bucket);
+	for (size_t i = 0; i < r->nbacktrace; i++) {
+		free((char *)r->backtrace[i].function);
+		free((char *)r->backtrace[i].module);
+	}
+	free(r->backtrace);
+	for (size_t i = 0; i < r->nnotes; i++)
+		free(r->notes[i]);
+	free(r->notes);
+	free(r);
+}
+
+static void clear_who(struct dp_triage_who *w)
+{
+	w->pid = -1;
+	w->cpu = -1;
+	w->comm[0] = '\0';
+}
+
+// The dump's panic task (panic_cpu's current) is authoritative for who
+// raised the panic; the log's "CPU: .. PID: .. Comm:" line confirms it.
+static void merge_panic_task(struct triage_ctx *c)
+{
+	const struct dp_triage_input *in = c->in;
+	struct dp_triage_report *r = c->rep;
+	const struct dp_triage_task *t = in->panic_task;
+	if (!t)
+		return;
+	struct dp_triage_who d = { .pid = t->pid,
+				   .cpu = in->have_panic_cpu ? in->panic_cpu :
+					  t->cpu };
+	triage_set_comm(&d, t->comm ? t->comm : "",
+			t->comm ? strlen(t->comm) : 0);
+	if (r->panicked.pid >= 0 && r->panicked.pid != d.pid)
+		triage_note(c, "the log says pid %d (%s) panicked, the dump's "
+			       "panic CPU runs pid %d (%s); using the dump",
+			    (int)r->panicked.pid, r->panicked.comm,
+			    (int)d.pid, d.comm);
+	bool same = r->culprit.pid == r->panicked.pid &&
+		    !strcmp(r->culprit.comm, r->panicked.comm);
+	r->panicked = d;
+	if (same || r->culprit.pid < 0)
+		r->culprit = d;
+}
+
+static void evidence_range(struct triage_ctx *c)
+{
+	struct dp_triage_report *r = c->rep;
+	size_t n = c->in->nlog;
+	if (!n)
+		return;
+	size_t anchor = c->event_rec != NONE ? c->event_rec :
+			r->have_panic_rec ? r->panic_rec : n - 1;
+	if (r->have_panic_rec && r->panic_rec < anchor)
+		anchor = r->panic_rec;
+	size_t first = anchor > TRIAGE_EVIDENCE_RECS ?
+		       anchor - TRIAGE_EVIDENCE_RECS : 0;
+	r->log_first = first;
+	r->log_count = anchor - first + 1;
+}
+
+struct dp_error *dp_triage_analyze(const struct dp_triage_input *in,
+				   struct dp_triage_report **ret)
+{
+	struct dp_triage_report *r = calloc(1, sizeof(*r));
+	if (!r)
+		return &dp_enomem;
+	struct triage_ctx c = { .in = in, .rep = r, .event_rec = NONE,
+				.trace_rec = NONE };
+	clear_who(&r->panicked);
+	clear_who(&r->culprit);
+	r->lockup_cpu = -1;
+	r->lockup_seconds = -1;
+	if (in->log_error)
+		triage_note(&c, "no kernel log: %s", in->log_error);
+	else if (!in->nlog)
+		triage_note(&c, "the kernel log is empty");
+	if (in->tasks_error)
+		triage_note(&c, "no task stacks: %s", in->tasks_error);
+	triage_classify(&c);
+	if (r->cls != DP_CLASS_NO_PANIC)
+		merge_panic_task(&c);
+	triage_dump_tasks(&c);
+	if (r->cls == DP_CLASS_HUNG_TASK && r->nblocked &&
+	    r->culprit.pid < 0)
+		r->culprit = r->blocked[0].task;
+	triage_find_guilty(&c);
+	triage_make_bucket(&c);
+	evidence_range(&c);
+	triage_make_summary(&c);
+	if (c.nomem) {
+		dp_triage_report_destroy(r);
+		return &dp_enomem;
+	}
+	*ret = r;
+	return NULL;
+}

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+// lib/triage: classification, guilty frame and bucket ids on synthetic
+// logs and stacks for the crash classes the test harness cannot produce
+// (hard lockup, RCU stall, WARN, MCE, GPF, paging fault), and the
+// stack-vs-log agreement of bucket ids. Real logs: tests/vm/test-report-log.sh.
+#include <stdlib.h>
+#include <string.h>
+
+#include <dontpanic/triage.h>
+
+#include "test.h"
+
+static struct dp_triage_log *parse(const char *text)
+{
+	struct dp_triage_log *log = NULL;
+	CHECK_OK(dp_triage_log_parse(text, strlen(text), &log));
+	return log;
+}
+
+static struct dp_triage_report *analyze_in(struct dp_triage_input *in)
+{
+	struct dp_triage_report *r = NULL;
+	CHECK_OK(dp_triage_analyze(in, &r));
+	return r;
+}
+
+static struct dp_triage_report *analyze_log(const char *text,
+					    struct dp_triage_log **logp)
+{
+	struct dp_triage_log *log = parse(text);
+	struct dp_triage_input in = { .log = log->recs, .nlog = log->nrecs };
+	*logp = log;
+	return analyze_in(&in);
+}
+
+TEST(log_parse)
+{
+	const char *t =
+		"<6>[    0.000000] Linux version 6.1.0\n"
+		"[    5.792414] active_anon:1115 inactive_anon:175864\n"
+		"                free:10411 free_pcp:6008\n"
+		"\n"
+		"[   12.5] x\r\n";
+	struct dp_triage_log *log = parse(t);
+	CHECK_EQ_U64(log->nrecs, 3);
+	CHECK_STR(log->recs[0].text, "Linux version 6.1.0");
+	CHECK(log->recs[0].level == 6);
+	CHECK(log->recs[1].level == -1);
+	CHECK_STR(log->recs[1].text,
+		  "active_anon:1115 inactive_anon:175864\nfree:10411 free_pcp:6008");
+	CHECK_EQ_U64(log->recs[1].ts_nsec, 5792414000ull);
+	CHECK_STR(log->recs[2].text, "x");
+	CHECK_EQ_U64(log->recs[2].ts_nsec, 12500000000ull);
+	dp_triage_log_destroy(log);
+
+	// No timestamps at all: every line is a record.
+	log = parse("a\n b\nc");
+	CHECK_EQ_U64(log->nrecs, 3);
+	CHECK_STR(log->recs[1].text, " b");
+	dp_triage_log_destroy(log);
+}
+
+TEST(taint_and_names)
+{
+	char b[40];
+	dp_triage_taint_letters(0x3000, b, sizeof(b));
+	CHECK_STR(b, "OE");
+	CHECK_EQ_U64(dp_triage_taint_from_letters("G           OEL"), 0x7000);
+	CHECK_EQ_U64(dp_triage_taint_from_letters("P      D     O"), 0x1081);
+	CHECK_STR(dp_triage_taint_description(12), "out-of-tree module loaded");
+	dp_triage_normalize_function("crashme_do.cold+0x9/0x26", b, sizeof(b));
+	CHECK_STR(b, "crashme_do");
+	dp_triage_normalize_function("__alloc_pages_slowpath.constprop.0", b,
+				     sizeof(b));
+	CHECK_STR(b, "__alloc_pages_slowpath");
+	CHECK(dp_triage_skip_function("panic"));
+	CHECK(dp_triage_skip_function("asm_exc_page_fault"));
+	CHECK(dp_triage_skip_function("__schedule"));
+	CHECK(dp_triage_skip_function("out_of_memory.cold"));
+	CHECK(!dp_triage_skip_function("panic_is_not_a_prefix_here") == false);
+	CHECK(!dp_triage_skip_function("sysrq_handle_crash"));
+	CHECK(!dp_triage_skip_function("crashme_null_deref"));
+	CHECK(!dp_triage_skip_function("ext4_writepages"));
+	// FNV-1a 32 test vector ("a" -> 0xe40c292c).
+	CHECK_EQ_U64(dp_triage_fnv1a("a"), 0xe40c292cu);
+}
+
+static const char hardlockup_log[] =
+	"[  100.000001] NMI watchdog: Watchdog detected hard LOCKUP on cpu 2\n"
+	"[  100.000002] Modules linked in: foo(O) bar\n"
+	"[  100.000003] CPU: 2 PID: 4242 Comm: spin ner Tainted: G           O       6.1.0 #1\n"
+	"[  100.000004] Hardware name: QEMU Standard PC\n"
+	"[  100.000005] RIP: 0010:foo_spin_irqoff+0x12/0x30 [foo]\n"
+	"[  100.000006] Code: 00 00 <eb> fe\n"
+	"[  100.000007] RSP: 0018:ffffc90000a3be48 EFLAGS: 00000046\n"
+	"[  100.000008] Call Trace:\n"
+	"[  100.000009]  <TASK>\n"
+	"[  100.000010]  foo_ioctl+0x40/0x80 [foo]\n"
+	"[  100.000011]  __x64_sys_ioctl+0x8d/0xd0\n"
+	"[  100.000012]  do_syscall_64+0x5d/0x90\n"
+	"[  100.000013]  entry_SYSCALL_64_after_hwframe+0x6e/0xd8\n"
+	"[  100.000014]  </TASK>\n"
+	"[  100.000015] Kernel panic - not syncing: Hard LOCKUP\n"
+	"[  100.000016] CPU: 2 PID: 4242 Comm: spin ner Tainted: G           O       6.1.0 #1\n";
+
+TEST(hard_lockup)
+{
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(hardlockup_log, &log);
+	CHECK(r->cls == DP_CLASS_HARD_LOCKUP);
+	CHECK(r->lockup_cpu == 2);
+	CHECK(r->culprit.pid == 4242);
+	CHECK_STR(r->culprit.comm, "spin ner");
+	CHECK_STR(r->guilty_function, "foo_spin_irqoff");
+	CHECK_STR(r->guilty_module, "foo");
+	CHECK(r->guilty_source == DP_SOURCE_LOG);
+	CHECK(r->guilty_out_of_tree && !r->guilty_unsigned);
+	CHECK_STR(r->bucket, "HARD_LOCKUP:foo!foo_spin_irqoff");
+	CHECK_EQ_U64(r->taint_mask, 1u << 12);
+	CHECK_EQ_U64(r->nbacktrace, 4);
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+TEST(rcu_stall)
+{
+	const char *t =
+		"[   50.000001] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n"
+		"[   50.000002] rcu: \t1-...!: (0 ticks this GP) idle=2c4/1/0x4000000000000000\n"
+		"[   50.000003] \t(detected by 0, t=21002 jiffies, g=1234, q=5 ncpus=2)\n"
+		"[   50.000004] Sending NMI from CPU 0 to CPUs 1:\n"
+		"[   50.000005] NMI backtrace for cpu 1\n"
+		"[   50.000006] CPU: 1 PID: 77 Comm: kworker/1:1 Not tainted 6.1.0 #1\n"
+		"[   50.000007] RIP: 0010:bar_loop+0x5/0x20 [bar]\n"
+		"[   50.000008] Call Trace:\n"
+		"[   50.000009]  <TASK>\n"
+		"[   50.000010]  process_one_work+0x1c7/0x380\n"
+		"[   50.000011]  </TASK>\n"
+		"[   50.000012] Kernel panic - not syncing: RCU Stall\n"
+		"[   50.000013] CPU: 0 PID: 0 Comm: swapper/0 Not tainted 6.1.0 #1\n";
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_RCU_STALL);
+	CHECK(r->lockup_cpu == 1);
+	CHECK(r->culprit.pid == 77);
+	CHECK_STR(r->culprit.comm, "kworker/1:1");
+	CHECK(r->panicked.pid == 0 && r->panicked.cpu == 0);
+	CHECK_STR(r->guilty_function, "bar_loop");
+	CHECK_STR(r->bucket, "RCU_STALL:bar!bar_loop");
+	CHECK(r->have_taint && r->taint_mask == 0);
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+TEST(warn_panic)
+{
+	const char *t =
+		"[   10.000001] ------------[ cut here ]------------\n"
+		"[   10.000002] WARNING: CPU: 0 PID: 1 at drivers/net/foo.c:123 foo_probe+0x55/0x100 [foo]\n"
+		"[   10.000003] Modules linked in: foo\n"
+		"[   10.000004] CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.1.0 #1\n"
+		"[   10.000005] RIP: 0010:foo_probe+0x55/0x100 [foo]\n"
+		"[   10.000006] Call Trace:\n"
+		"[   10.000007]  <TASK>\n"
+		"[   10.000008]  really_probe+0xde/0x380\n"
+		"[   10.000009]  </TASK>\n"
+		"[   10.000010] Kernel panic - not syncing: kernel: panic_on_warn set ...\n"
+		"[   10.000011] CPU: 0 PID: 1 Comm: swapper/0 Tainted: G        W          6.1.0 #1\n";
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_WARN);
+	CHECK_STR(r->bug_file, "drivers/net/foo.c");
+	CHECK(r->bug_line == 123);
+	CHECK_STR(r->guilty_function, "foo_probe");
+	CHECK_STR(r->guilty_module_taints, "");
+	CHECK(!r->guilty_out_of_tree);
+	CHECK_STR(r->bucket, "WARN:foo!foo_probe");
+	CHECK_EQ_U64(r->taint_mask, 1u << 9);
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+TEST(machine_check)
+{
+	const char *t =
+		"[    5.000001] mce: [Hardware Error]: CPU 0: Machine Check Exception: 5 Bank 4: be00000000800400\n"
+		"[    5.000002] mce: [Hardware Error]: RIP !INEXACT! 10:<ffffffff81234567> {native_safe_halt+0xe/0x10}\n"
+		"[    5.000003] mce: [Hardware Error]: TSC 0 ADDR 1234 MISC 0\n"
+		"[    5.000004] Kernel panic - not syncing: Fatal machine check\n";
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_MCE);
+	CHECK(r->guilty_function == NULL);
+	CHECK_STR(r->bucket, "MCE:hardware");
+	CHECK(r->detail && strstr(r->detail, "Bank 4"));
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+TEST(gpf_fatal_exception)
+{
+	const char *t =
+		"[    7.000001] general protection fault, probably for non-canonical address 0xdead000000000122: 0000 [#1] PREEMPT SMP NOPTI\n"
+		"[    7.000002] CPU: 1 PID: 300 Comm: listwalker Tainted: G           OE      6.1.0 #1\n"
+		"[    7.000003] RIP: 0010:baz_list_del+0x9/0x40 [baz]\n"
+		"[    7.000004] Call Trace:\n"
+		"[    7.000005]  <TASK>\n"
+		"[    7.000006]  baz_release+0x20/0x50 [baz]\n"
+		"[    7.000007]  </TASK>\n"
+		"[    7.000008] Kernel panic - not syncing: Fatal exception\n";
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_OOPS_GPF);
+	CHECK(r->has_fault_address);
+	CHECK_EQ_U64(r->fault_address, 0xdead000000000122ull);
+	CHECK_STR(r->guilty_function, "baz_list_del");
+	CHECK_STR(r->panic_message, "Kernel panic - not syncing: Fatal exception");
+	CHECK(r->culprit.pid == 300 && r->culprit.cpu == 1);
+	CHECK_STR(r->bucket, "OOPS_GPF:baz!baz_list_del");
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+TEST(paging_fault_in_memcpy)
+{
+	const char *t =
+		"[    8.000001] BUG: unable to handle page fault for address: ffffc90000a00000\n"
+		"[    8.000002] #PF: supervisor read access in kernel mode\n"
+		"[    8.000003] #PF: error_code(0x0000) - not-present page\n"
+		"[    8.000004] PGD 100000067 P4D 100000067 PUD 0\n"
+		"[    8.000005] Oops: 0000 [#1] PREEMPT SMP NOPTI\n"
+		"[    8.000006] CPU: 0 PID: 55 Comm: reader Not tainted 6.1.0 #1\n"
+		"[    8.000007] RIP: 0010:memcpy_orig+0x10/0x120\n"
+		"[    8.000008] Call Trace:\n"
+		"[    8.000009]  <TASK>\n"
+		"[    8.000010]  ? memcpy_orig+0x10/0x120\n"
+		"[    8.000011]  qux_read+0x30/0x60 [qux]\n"
+		"[    8.000012]  vfs_read+0x9d/0x1a0\n"
+		"[    8.000013]  </TASK>\n";
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_OOPS_PAGING);
+	CHECK_EQ_U64(r->fault_address, 0xffffc90000a00000ull);
+	CHECK_STR(r->fault_access, "supervisor read access in kernel mode");
+	// memcpy is a helper on the skip list: its caller is guilty.
+	CHECK_STR(r->guilty_function, "qux_read");
+	CHECK_STR(r->guilty_module, "qux");
+	CHECK_STR(r->bucket, "OOPS_PAGING_FAULT:qux!qux_read");
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+// The same NULL-deref crash seen through the dump's unwound stack (with
+// the kexec and exception frames on top) and through the log alone must
+// bucket the same; the stack is preferred when present.
+TEST(stack_and_log_agree)
+{
+	const char *t =
+		"[    3.112460] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+		"[    3.113114] Oops: 0002 [#1] PREEMPT SMP NOPTI\n"
+		"[    3.113370] CPU: 1 PID: 132 Comm: tb-crashme Kdump: loaded Tainted: G           OE      6.1.0 #1\n"
+		"[    3.113865] RIP: 0010:crashme_null_deref+0x1c/0x28 [crashme]\n";
+	struct dp_triage_log *log = parse(t);
+	static const struct dp_triage_frame frames[] = {
+		{ .function = "crash_setup_regs" },
+		{ .function = "__crash_kexec" },
+		{ .function = "crash_kexec" },
+		{ .function = "oops_end" },
+		{ .function = "page_fault_oops" },
+		{ .function = "kernelmode_fixup_or_oops" },
+		{ .function = "__bad_area_nosemaphore" },
+		{ .function = "do_user_addr_fault" },
+		{ .function = "exc_page_fault" },
+		{ .function = "asm_exc_page_fault" },
+		{ .function = "crashme_null_deref", .module = "crashme",
+		  .pc = 0xffffffffc0419169, .offset = 0x1c, .size = 0x28 },
+		{ .function = "crashme_do.cold", .module = "crashme" },
+	};
+	struct dp_triage_task task = {
+		.pid = 132, .comm = "tb-crashme", .state = 'R', .cpu = 1,
+		.on_cpu = true, .blocked_ns = -1, .frames = frames,
+		.nframes = sizeof(frames) / sizeof(frames[0]),
+	};
+	static const struct dp_triage_module mods[] = {
+		{ .name = "crashme", .taints = "OE" },
+	};
+	struct dp_triage_input in = {
+		.log = log->recs, .nlog = log->nrecs,
+		.have_panic_cpu = true, .panic_cpu = 1, .panic_task = &task,
+		.panicked = true, .tasks = &task, .ntasks = 1,
+		.modules = mods, .nmodules = 1, .have_modules = true,
+		.have_taint = true, .taint_mask = 0x3080,
+	};
+	struct dp_triage_report *a = analyze_in(&in);
+	struct dp_triage_input in_log = { .log = log->recs, .nlog = log->nrecs };
+	struct dp_triage_report *b = analyze_in(&in_log);
+	CHECK(a->guilty_source == DP_SOURCE_STACK);
+	CHECK(b->guilty_source == DP_SOURCE_LOG);
+	CHECK_STR(a->bucket, "OOPS_NULL_DEREF:crashme!crashme_null_deref");
+	CHECK_STR(a->bucket, b->bucket);
+	CHECK_STR(a->bucket_hash, b->bucket_hash);
+	CHECK_STR(a->taint_letters, "DOE");
+	CHECK(a->guilty_out_of_tree && a->guilty_unsigned);
+	CHECK(a->culprit.pid == 132 && a->culprit.cpu == 1);
+	CHECK_EQ_U64(a->nrunning, 1);
+	dp_triage_report_destroy(a);
+	dp_triage_report_destroy(b);
+	dp_triage_log_destroy(log);
+}
+
+// A hypervisor dump of a hung (not panicked) system: no panic in the log,
+// a task in D state waiting on a page lock, both CPUs idle.
+TEST(no_panic_hang)
+{
+	static const struct dp_triage_frame dframes[] = {
+		{ .function = "__schedule" }, { .function = "schedule" },
+		{ .function = "io_schedule" },
+		{ .function = "folio_wait_bit_common" },
+		{ .function = "filemap_fault" },
+	};
+	static const struct dp_triage_frame idle[] = {
+		{ .function = "native_safe_halt" },
+		{ .function = "default_idle" }, { .function = "do_idle" },
+	};
+	struct dp_triage_task tasks[] = {
+		{ .pid = 0, .comm = "swapper/0", .state = 'R', .cpu = 0,
+		  .on_cpu = true, .blocked_ns = -1, .frames = idle,
+		  .nframes = 3 },
+		{ .pid = 0, .comm = "swapper/1", .state = 'R', .cpu = 1,
+		  .on_cpu = true, .blocked_ns = -1, .frames = idle,
+		  .nframes = 3 },
+		{ .pid = 812, .comm = "postgres", .state = 'D', .cpu = 1,
+		  .blocked_ns = 125000000000ll, .frames = dframes,
+		  .nframes = 5 },
+	};
+	struct dp_triage_log *log = parse("[    1.0] Linux version 6.1.0\n");
+	struct dp_triage_input in = {
+		.log = log->recs, .nlog = log->nrecs, .tasks = tasks,
+		.ntasks = 3,
+	};
+	struct dp_triage_report *r = analyze_in(&in);
+	CHECK(r->cls == DP_CLASS_NO_PANIC);
+	CHECK_EQ_U64(r->nblocked, 1);
+	CHECK(r->nblocked && r->blocked[0].task.pid == 812 &&
+	      r->blocked[0].blocked_s == 125);
+	CHECK(r->nblocked && r->blocked[0].wait_function &&
+	      !strcmp(r->blocked[0].wait_function, "folio_wait_bit_common"));
+	CHECK_EQ_U64(r->nrunning, 2);
+	CHECK(r->nrunning == 2 && r->running[0].wait_function == NULL);
+	CHECK_STR(r->bucket, "NO_PANIC");
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+// Hostile input: no crash, no trap, bounded output.
+TEST(garbage)
+{
+	const char *t =
+		"[ 1.0] Kernel panic - not syncing: \n"
+		"[ 1.0] CPU: 99999999999999999999 PID: x Comm:\n"
+		"[ 1.0] Call Trace:\n"
+		"[ 1.0]  +0x/0x\n"
+		"[ 1.0] INFO: task :1 blocked for more than seconds.\n"
+		"[ 1.0] RIP: 0010:\n"
+		"[ 1.0] Oops: [#\n"
+		"[\n";
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_PANIC);
+	CHECK(r->bucket != NULL);
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+	struct dp_triage_input empty = { 0 };
+	r = analyze_in(&empty);
+	CHECK(r->cls == DP_CLASS_NO_PANIC);
+	dp_triage_report_destroy(r);
+}
+
+TEST_MAIN(T(log_parse), T(taint_and_names), T(hard_lockup), T(rcu_stall),
+	  T(warn_panic), T(machine_check), T(gpf_fatal_exception),
+	  T(paging_fault_in_memcpy), T(stack_and_log_agree), T(no_panic_hang),
+	  T(garbage))

@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+# Checks `dontpanic report --json` against the harness MANIFEST (panic
+# task comm/pid/cpu as the guest recorded them) and against what each
+# scenario does (tests/vm/kmod/dpcrash.c, tests/vm/guest/*): the expected
+# class, culprit and guilty function below are derived from the trigger,
+# not from our own output. Called by test-report.sh.
+import json
+import os
+import subprocess
+import sys
+
+# scenario -> (class, guilty function, module or None for vmlinux,
+#              culprit comm or None = the MANIFEST's panic comm)
+EXPECT = {
+    # echo c > /proc/sysrq-trigger: sysrq_handle_crash() calls panic().
+    "sysrq": ("SYSRQ_CRASH", "sysrq_handle_crash", None, None),
+    "qemu-panic": ("SYSRQ_CRASH", "sysrq_handle_crash", None, None),
+    # dpcrash.c: each scenario crashes in its own dpcrash_<what>().
+    "null": ("OOPS_NULL_DEREF", "dpcrash_null", "dpcrash", None),
+    "bug": ("BUG", "dpcrash_bug", "dpcrash", None),
+    "softlockup": ("SOFT_LOCKUP", "dpcrash_softlockup", "dpcrash", None),
+    "panic": ("PANIC", "dpcrash_panic", "dpcrash", None),
+    # khungtaskd panics; the culprit is the dp-crash task sleeping in D.
+    "hung": ("HUNG_TASK", "dpcrash_hung", "dpcrash", "dp-crash"),
+    # dp-memhog allocates until the OOM panic: no guilty kernel function.
+    "oom": ("OOM", None, None, None),
+    # An idle guest dumped over QMP: no panic.
+    "qemu-idle": ("NO_PANIC", None, None, None),
+}
+
+dp, vmdir = sys.argv[1], sys.argv[2]
+fails = []
+checked = skipped = 0
+buckets = {}          # scenario -> set of bucket ids seen
+
+
+def check(cond, what):
+    if not cond:
+        fails.append(what)
+    return cond
+
+
+def run(row):
+    path = os.path.join(vmdir, row["file"])
+    args = [dp, "report", "--json"]
+    args += ["--log", path] if row["format"] == "text" else [path]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+with open(os.path.join(vmdir, "MANIFEST")) as f:
+    head = f.readline().rstrip("\n").split("\t")
+    rows = [dict(zip(head, l.rstrip("\n").split("\t"))) for l in f if l.strip()]
+
+for row in rows:
+    scen, kind = row["scenario"], row["kind"]
+    if scen not in EXPECT or not os.path.exists(os.path.join(vmdir, row["file"])):
+        continue
+    tag = f"{scen}/{kind}"
+    rc, out, err = run(row)
+    if rc != 0 and "not in this build" in err:
+        print(f"# {tag}: skipped: {err.strip()}")
+        skipped += 1
+        continue
+    if not check(rc == 0, f"{tag}: exit {rc}: {err.strip()}"):
+        continue
+    r = json.loads(out)
+    cls, fn, mod, culprit = EXPECT[scen]
+    checked += 1
+    check(r["class"] == cls, f"{tag}: class {r['class']} != {cls}")
+    g = r["guilty"]
+    check(g["function"] == fn, f"{tag}: guilty {g['function']} != {fn}")
+    check(g["module"] == mod, f"{tag}: module {g['module']} != {mod}")
+    if mod:
+        # dpcrash.ko is built out of tree and not signed.
+        check(g["out_of_tree"] and g["unsigned"],
+              f"{tag}: module flags {g['module_taints']}")
+    if row["pid"] != "-":
+        pt = r["panic_task"] or {}
+        check(str(pt.get("pid")) == row["pid"] and pt.get("comm") == row["comm"],
+              f"{tag}: panic task {pt} != {row['comm']}:{row['pid']}")
+        check(str(r["cpu"]) == row["cpu"], f"{tag}: cpu {r['cpu']} != {row['cpu']}")
+        want = culprit or row["comm"]
+        t = r["task"] or {}
+        check(t.get("comm") == want, f"{tag}: task {t} != {want}")
+        if culprit is None:
+            check(str(t.get("pid")) == row["pid"], f"{tag}: task pid {t}")
+        else:
+            check(t.get("pid", 0) > 0 and str(t.get("pid")) != row["pid"],
+                  f"{tag}: culprit pid {t} should differ from the panic task")
+    else:
+        check(r["panic_message"] is None, f"{tag}: panic {r['panic_message']}")
+    bid = r["bucket"]["id"]
+    want_bid = cls + (f":{mod or 'vmlinux'}!{fn}" if fn else "")
+    if scen == "oom":
+        want_bid = f"OOM:task!{row['comm']}"
+    check(bid == want_bid, f"{tag}: bucket {bid} != {want_bid}")
+    buckets.setdefault(scen, set()).add((bid, r["bucket"]["hash"]))
+    print(f"# {tag}: {r['class']} {bid} {r['bucket']['hash']} "
+          f"guilty from {g['source']}")
+
+for scen, ids in buckets.items():
+    check(len(ids) == 1, f"{scen}: bucket differs across formats: {ids}")
+# Different crashes, different buckets (sysrq with and without kdump is
+# the same crash).
+by_cause = {}
+for scen, ids in buckets.items():
+    cause = EXPECT[scen][:3]
+    for bid in ids:
+        by_cause.setdefault(bid, set()).add(cause)
+for bid, causes in by_cause.items():
+    check(len(causes) == 1, f"bucket {bid} shared by different crashes {causes}")
+
+for f in fails:
+    print("FAIL:", f)
+print(f"{checked} reports checked, {skipped} skipped, {len(fails)} failures")
+if fails:
+    sys.exit(1)
+if not checked:
+    print("SKIP: no report could be made")
+    sys.exit(77)
