@@ -72,7 +72,9 @@ struct kdump_part {
 	uint64_t nprefix;
 	uint64_t ndesc;			/* descriptors in this file */
 	uint64_t desc_off;		/* file offset of page_desc[0] */
-	uint64_t data_off;		/* first data byte: shared zero page */
+	uint64_t data_off;		/* end of the descriptor array */
+	uint64_t zero_off[2];		/* zero-filled blocks where the shared
+					   zero page may be, or UINT64_MAX */
 	uint64_t dwin_first;		/* cached descriptors' first index */
 	size_t dwin_n;
 	struct kdump_page_desc dwin[KDUMP_DESC_WINDOW];
@@ -580,14 +582,10 @@ struct kdump_loc {
 static bool desc_is_zero_page(const struct kdump_part *p,
 			      const struct kdump_page_desc *d)
 {
-	/*
-	 * With dump level bit 1, makedumpfile and QEMU write one shared
-	 * zero page first in the data area and point every zero pfn at it
-	 * (FORMATS.md 2.6, 9.3).
-	 */
-	return p->h.dump_level > 0 && (p->h.dump_level & 1) &&
-	       d->offset >= 0 && (uint64_t)d->offset == p->data_off &&
-	       d->flags == 0 && d->size == p->h.block_size;
+	return d->offset >= 0 && d->flags == 0 &&
+	       d->size == p->h.block_size &&
+	       ((uint64_t)d->offset == p->zero_off[0] ||
+		(uint64_t)d->offset == p->zero_off[1]);
 }
 
 static struct dp_error *locate(struct kdump_priv *priv, uint64_t pfn,
@@ -995,6 +993,45 @@ static struct dp_error *check_descs(struct kdump_part *p)
 	return NULL;
 }
 
+/*
+ * With dump level bit 1, makedumpfile and QEMU write one shared zero page
+ * first in the data area and point every zero pfn at it (FORMATS.md 2.6,
+ * 9.3). The data area starts after this file's descriptors, except that
+ * makedumpfile --split reserves room for the descriptors of the whole set
+ * in every part (seen with makedumpfile 1.7.2; the gap between is never
+ * written and reads as zeros). Keep each place that holds a block of
+ * zeros: a raw descriptor pointing there is a zero page, however the
+ * writer laid the file out.
+ */
+static struct dp_error *find_zero_page(struct kdump_part *p, uint64_t ndesc_all)
+{
+	uint64_t cand[2], bs = p->h.block_size, end;
+	struct dp_error *err = NULL;
+	uint8_t *buf;
+
+	p->zero_off[0] = p->zero_off[1] = UINT64_MAX;
+	if (p->h.dump_level < 0 || !(p->h.dump_level & 1))
+		return NULL;
+	cand[0] = p->data_off;
+	if (!muladd(ndesc_all, sizeof(struct kdump_page_desc), p->desc_off,
+		    &cand[1]))
+		cand[1] = UINT64_MAX;
+	buf = malloc(bs);
+	if (!buf)
+		return &dp_enomem;
+	for (int i = 0; i < 2; i++) {
+		if (dp_add_overflow(cand[i], bs, &end) || end > p->file->size)
+			continue;
+		err = dp_file_pread(p->file, buf, bs, cand[i]);
+		if (err)
+			break;
+		if (buf[0] == 0 && !memcmp(buf, buf + 1, bs - 1))
+			p->zero_off[i] = cand[i];
+	}
+	free(buf);
+	return err;
+}
+
 /* Wrap a bare VMCOREINFO text (header v3) as a note for dp_dump_add_notes. */
 static struct dp_error *add_vmcoreinfo_text(struct dp_dump *dump,
 					    const char *text, size_t len,
@@ -1080,6 +1117,7 @@ static struct dp_error *open_parts(struct dp_dump *dump,
 				   struct kdump_priv *priv)
 {
 	struct dp_error *err;
+	uint64_t ndesc_all = 0;
 	bool be;
 
 	for (size_t i = 0; i < dump->nfiles; i++) {
@@ -1107,7 +1145,10 @@ static struct dp_error *open_parts(struct dp_dump *dump,
 		err = build_prefix(&priv->parts[i]);
 		if (!err)
 			err = check_descs(&priv->parts[i]);
+		ndesc_all += priv->parts[i].ndesc;
 	}
+	for (size_t i = 0; !err && i < priv->nparts; i++)
+		err = find_zero_page(&priv->parts[i], ndesc_all);
 	return err;
 }
 
