@@ -855,7 +855,9 @@ static struct dp_error *kdump_get_info(struct dp_dump *dump,
 	info->page_size = h->block_size;
 	info->max_pfn = h->max_mapnr;
 	info->header_version = (uint32_t)h->version;
-	info->crash_time = h->tv_sec;
+	/* makedumpfile copies CRASHTIME here; QEMU leaves 0 (9.3). */
+	if (h->tv_sec)
+		info->crash_time = h->tv_sec;
 	for (size_t i = 0; i < priv->nparts; i++) {
 		struct kdump_part *p = &priv->parts[i];
 		present += p->ndesc;
@@ -1094,11 +1096,12 @@ static struct dp_error *load_notes(struct dp_dump *dump, struct kdump_part *p,
 	if (h->version >= 4 && h->size_note) {
 		err = read_region(p->file, h->off_note, h->size_note,
 				  KDUMP_MAX_NOTES, "note area", &buf);
-		if (!err)
-			err = dp_dump_add_notes(dump, buf, h->size_note, be);
+		if (err)
+			return err;
+		err = dp_dump_add_notes(dump, buf, h->size_note, be);
 		free(buf);
-		return err ? dp_error_prefix(err, "%s: kdump notes",
-					     p->file->path) : NULL;
+		return dp_error_prefix(err, "%s: kdump notes at 0x%" PRIx64,
+				       p->file->path, h->off_note);
 	}
 	if (h->version >= 3 && h->size_vmcoreinfo) {
 		err = read_region(p->file, h->off_vmcoreinfo,
@@ -1177,6 +1180,8 @@ static struct dp_error *kdump_probe(struct dp_dump *dump)
 		goto fail;
 	}
 	dump->page_size = priv->parts[0].h.block_size;
+	dump->max_pfn = priv->parts[0].h.max_mapnr;
+	dump->dump_level = priv->parts[0].h.dump_level;
 	err = load_notes(dump, &priv->parts[0], priv->big_endian);
 	if (err)
 		goto fail;
