@@ -5,6 +5,9 @@
  *
  *   cmp-pages REF DUMP [DUMP...]	(several DUMPs: a --split set)
  *   cmp-pages --check DUMP [DUMP...]	open and read every present page
+ *   cmp-pages --allow-diff N REF DUMP...	tolerate N pages whose bytes
+ *	differ (QEMU: a running guest can change memory between two
+ *	dump-guest-memory commands; everything else stays exact)
  *
  * For every pfn below the larger max_pfn of the two:
  *   - PRESENT/ZERO in DUMP: both read, bytes identical; ZERO reads zeros;
@@ -38,7 +41,7 @@ static const char *const codec_names[] = {
 	[DP_COMPRESS_ZSTD] = "zstd",
 };
 
-static unsigned long problems;
+static unsigned long problems, differing, allow_diff;
 
 __attribute__((format(printf, 1, 3)))
 static void problem(const char *fmt, uint64_t pfn, ...)
@@ -156,7 +159,7 @@ static void check_pfn(struct dp_dump *dump, struct dp_dump *ref, uint64_t pfn,
 		dp_error_destroy(err);
 		return;
 	}
-	if (memcmp(a, b, ps))
+	if (memcmp(a, b, ps) && differing++ >= allow_diff)
 		problem("%s page differs from the reference", pfn,
 			state_names[s]);
 }
@@ -187,8 +190,16 @@ static void check_counts(const struct dp_dump_info *i, const uint64_t *c)
 
 int main(int argc, char **argv)
 {
-	bool check_only = argc > 1 && !strcmp(argv[1], "--check");
-	int first = 2;	/* argv[1] is --check or REF */
+	bool check_only;
+	int first;
+
+	if (argc > 2 && !strcmp(argv[1], "--allow-diff")) {
+		allow_diff = strtoul(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
+	}
+	check_only = argc > 1 && !strcmp(argv[1], "--check");
+	first = 2;	/* argv[1] is --check or REF */
 	struct dp_dump *dump, *ref = NULL;
 	struct dp_dump_info info, rinfo;
 	uint64_t count[5] = { 0 }, end;
@@ -230,10 +241,10 @@ int main(int argc, char **argv)
 		check_pfn(dump, ref, pfn, a, b, ps, count);
 	check_counts(&info, count);
 	printf("pages: present %" PRIu64 " zero %" PRIu64 " excluded %" PRIu64
-	       " hole %" PRIu64 " lost %" PRIu64 " problems %lu\n",
-	       count[DP_PAGE_PRESENT], count[DP_PAGE_ZERO],
+	       " hole %" PRIu64 " lost %" PRIu64 " differing %lu problems %lu"
+	       "\n", count[DP_PAGE_PRESENT], count[DP_PAGE_ZERO],
 	       count[DP_PAGE_EXCLUDED], count[DP_PAGE_HOLE],
-	       count[DP_PAGE_LOST], problems);
+	       count[DP_PAGE_LOST], differing, problems);
 	free(a);
 	free(b);
 	free(ref_ranges.r);

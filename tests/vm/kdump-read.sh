@@ -18,13 +18,25 @@ tmp=$(mktemp -d)
 trap 'umount "$tmp/mnt" 2>/dev/null; rm -rf "$tmp"' EXIT
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
+# sysrq KIND: the sysrq dump of that kind from the crash of $full (lib.sh
+# may find a kind in its fallback place when the own cache lacks it).
+sysrq() {
+	_d=$(dp_vmcore sysrq "$1") && [ "$(dirname "$_d")" = "$(dirname "$full")" ] &&
+		echo "$_d"
+}
 
-# run NAME EXPECT_REGEX REF DUMP...: compare, and grep the info line.
+# run NAME EXPECT_REGEX [--allow-diff N] REF DUMP...: compare, and grep
+# the info line.
 # REF and the first DUMP must come from one crash: one directory (lib.sh
 # may find a kind in its fallback place when the own cache lacks it).
 run() {
 	name=$1 expect=$2
 	shift 2
+	opts=
+	if [ "$1" = --allow-diff ]; then
+		opts="--allow-diff $2"
+		shift 2
+	fi
 	case $2 in
 	"$tmp"/*) ;;
 	*) if [ "$(dirname "$1")" != "$(dirname "$2")" ]; then
@@ -32,7 +44,7 @@ run() {
 		return
 	   fi ;;
 	esac
-	out=$("$cmp" "$@" 2>&1)
+	out=$("$cmp" $opts "$@" 2>&1)
 	rc=$?
 	printf '%s: %s\n' "$name" "$(echo "$out" | tr '\n' ' ')"
 	[ $rc -eq 0 ] || { fail "$name: cmp-pages exit $rc"; return; }
@@ -52,14 +64,14 @@ for k in kdump-zlib-d31:'format kdump compression zlib dump_level 31' \
 	 flat-zlib-d31:'format flattened-kdump compression zlib dump_level 31'
 do
 	kind=${k%%:*}
-	d=$(dp_vmcore sysrq "$kind") || { echo "no sysrq $kind"; continue; }
+	d=$(sysrq "$kind") || { echo "no sysrq $kind"; continue; }
 	kinds=$((kinds + 1))
 	run "$kind" "${k#*:}" "$full" "$d"
 done
 [ $kinds -gt 0 ] || fail "found elf-full but no sysrq kdump dump"
 
 # Filtering must really have removed pages in -d 31 dumps.
-d=$(dp_vmcore sysrq kdump-zlib-d31) &&
+d=$(sysrq kdump-zlib-d31) &&
 	"$cmp" "$full" "$d" | grep -Eq 'excluded [1-9][0-9]* hole [1-9]' ||
 	fail "kdump-zlib-d31 shows no excluded pages or no holes"
 
@@ -71,8 +83,12 @@ if qref=$(dp_vmcore qemu-panic qemu-elf); then
 		*.flat) fmt=flattened-kdump ;;
 		*) fmt=kdump ;;
 		esac
+		# The guest keeps running between QEMU's two dump commands,
+		# so a few pages may change (seen: 2 of 135200); the exact
+		# check of these files is libkdumpfile's, in
+		# kdump-libkdumpfile.sh.
 		run "$kind" "format $fmt compression zlib dump_level 1 .*crash_time 0 " \
-			"$qref" "$d"
+			--allow-diff 16 "$qref" "$d"
 	done
 else
 	echo "no qemu-panic qemu-elf dump: QEMU kdump not compared"
@@ -94,7 +110,7 @@ if command -v makedumpfile >/dev/null; then
 		fail "s1+s3: gap not reported"
 	"$cmp" --check "$tmp/s1" "$tmp/s2" "$tmp/s2" "$tmp/s3" |
 		grep -q 'parts overlap' || fail "s2 twice: overlap not reported"
-	if d=$(dp_vmcore sysrq kdump-zlib-d31); then
+	if d=$(sysrq kdump-zlib-d31); then
 		"$cmp" --check "$tmp/s1" "$tmp/s2" "$d" |
 			grep -q 'not a --split part' ||
 			fail "split + non-split mix not reported"
@@ -108,7 +124,7 @@ fi
 
 # snappy and zstd: Debian's makedumpfile cannot write them, so re-encode
 # every page of the uncompressed dump (and zlib/lzo/none round trips).
-if src=$(dp_vmcore sysrq kdump-nocomp-d31); then
+if src=$(sysrq kdump-nocomp-d31); then
 	for c in snappy zstd lzo zlib none; do
 		"$recode" --codec $c "$src" "$tmp/r-$c" ||
 			{ fail "kdump-recode $c"; continue; }
@@ -128,7 +144,7 @@ check_incomplete() {
 }
 # The tmpfs gets half the size of the complete -d 31 -c dump.
 mkdir "$tmp/mnt"
-room=$(($(stat -c %s "$(dp_vmcore sysrq kdump-zlib-d31 || echo "$full")") / 2048))
+room=$(($(stat -c %s "$(sysrq kdump-zlib-d31 || echo "$full")") / 2048))
 if mount -t tmpfs -o size=${room}k tmpfs "$tmp/mnt" 2>/dev/null; then
 	makedumpfile -d 31 -c "$full" "$tmp/mnt/inc" >"$tmp/inc.log" 2>&1
 	if grep -q 'incomplete dumpfile' "$tmp/inc.log"; then
@@ -140,7 +156,7 @@ if mount -t tmpfs -o size=${room}k tmpfs "$tmp/mnt" 2>/dev/null; then
 else
 	echo "cannot mount tmpfs: real ENOSPC dump not made"
 fi
-if src=$(dp_vmcore sysrq kdump-zlib-d31); then
+if src=$(sysrq kdump-zlib-d31); then
 	"$recode" --incomplete 40 "$src" "$tmp/inc40" &&
 		check_incomplete incomplete-synthetic "$tmp/inc40"
 fi
