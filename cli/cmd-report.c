@@ -24,7 +24,7 @@ static void usage(FILE *f)
 		"(makedumpfile --dump-dmesg, vmcore-dmesg.txt, dmesg).\n\n"
 		"  --json          JSON output (schema: docs/report-schema.json)\n"
 		"  --log FILE      analyse a kernel log text file instead of a dump\n"
-		"  --vmlinux PATH  optional vmlinux with DWARF (not needed)\n"
+		"  --vmlinux PATH  accepted for crash-style command lines; not needed\n"
 		"  -h, --help      this help\n\n"
 		"Exit status: 0 report made, 1 failed, 2 usage, "
 		"3 dump unreadable.\n");

@@ -229,6 +229,31 @@ const char *dp_triage_class_description(enum dp_triage_class cls);
 /** "stack", "log" or "none". */
 const char *dp_triage_source_name(enum dp_triage_source src);
 
+/* ---- Collecting the input from a dump (lib/triage/collect.c) ---- */
+
+struct dp_program;
+
+/** The input model filled from a dump, and the storage behind it. */
+struct dp_triage_collected;
+
+/**
+ * Fill the input model from a program on a dump: the kernel log (printk
+ * ring buffer), panic CPU and task, tasks with their states and the
+ * stacks that matter (panic task, running tasks, D-state tasks), modules
+ * with taints, taint mask and memory totals. What cannot be read is left
+ * out and explained in the input's *_error fields; only allocation
+ * failure is an error. prog is borrowed and must outlive *ret.
+ */
+struct dp_error *dp_triage_collect(struct dp_program *prog,
+				   struct dp_triage_collected **ret);
+
+/** The collected input (owned by c). */
+const struct dp_triage_input *
+dp_triage_collected_input(const struct dp_triage_collected *c);
+
+/** Free what dp_triage_collect() made. Accepts NULL. */
+void dp_triage_collected_destroy(struct dp_triage_collected *c);
+
 /* ---- Helpers (exposed for tests and the CLI) ---- */
 
 /**

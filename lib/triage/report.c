@@ -107,6 +107,17 @@ static void merge_panic_task(struct triage_ctx *c)
 	const struct dp_triage_input *in = c->in;
 	struct dp_triage_report *r = c->rep;
 	const struct dp_triage_task *t = in->panic_task;
+	if (!t && in->have_panic_cpu) {
+		// Only the CPU is known (no kernel model): it confirms the log.
+		if (r->panicked.cpu >= 0 && r->panicked.cpu != in->panic_cpu)
+			triage_note(c, "the log says CPU %d panicked, the dump's "
+				       "panic_cpu is %d; using the dump",
+				    (int)r->panicked.cpu, (int)in->panic_cpu);
+		if (r->culprit.pid == r->panicked.pid &&
+		    r->culprit.cpu == r->panicked.cpu)
+			r->culprit.cpu = in->panic_cpu;
+		r->panicked.cpu = in->panic_cpu;
+	}
 	if (!t)
 		return;
 	struct dp_triage_who d = { .pid = t->pid,

@@ -29,6 +29,42 @@ EXPECT = {
 }
 
 dp, vmdir = sys.argv[1], sys.argv[2]
+SCHEMA = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                     "..", "..", "docs", "report-schema.json")))
+TYPES = {"object": dict, "array": list, "string": str, "boolean": bool,
+         "integer": int, "null": type(None)}
+
+
+def validate(v, sch, where="$"):
+    """The subset of JSON Schema docs/report-schema.json uses."""
+    errs = []
+    if "$ref" in sch:
+        sch = SCHEMA["$defs"][sch["$ref"].split("/")[-1]]
+    if "const" in sch and v != sch["const"]:
+        errs.append(f"{where}: {v!r} != {sch['const']!r}")
+    if "enum" in sch and v not in sch["enum"]:
+        errs.append(f"{where}: {v!r} not in enum")
+    if "type" in sch:
+        ts = sch["type"] if isinstance(sch["type"], list) else [sch["type"]]
+        ok = any(isinstance(v, TYPES[t]) and not (t == "integer" and isinstance(v, bool))
+                 for t in ts)
+        if not ok:
+            return errs + [f"{where}: {type(v).__name__} is not {ts}"]
+    if isinstance(v, dict):
+        for k in sch.get("required", []):
+            if k not in v:
+                errs.append(f"{where}: missing {k}")
+        props = sch.get("properties", {})
+        for k, x in v.items():
+            if k in props:
+                errs += validate(x, props[k], f"{where}.{k}")
+            elif sch.get("additionalProperties") is False:
+                errs.append(f"{where}: unexpected key {k}")
+    if isinstance(v, list) and "items" in sch:
+        for i, x in enumerate(v):
+            errs += validate(x, sch["items"], f"{where}[{i}]")
+    return errs
+
 fails = []
 checked = skipped = 0
 buckets = {}          # scenario -> set of bucket ids seen
@@ -65,6 +101,8 @@ for row in rows:
     if not check(rc == 0, f"{tag}: exit {rc}: {err.strip()}"):
         continue
     r = json.loads(out)
+    for e in validate(r, SCHEMA):
+        fails.append(f"{tag}: schema: {e}")
     cls, fn, mod, culprit = EXPECT[scen]
     checked += 1
     check(r["class"] == cls, f"{tag}: class {r['class']} != {cls}")
@@ -98,6 +136,15 @@ for row in rows:
     buckets.setdefault(scen, set()).add((bid, r["bucket"]["hash"]))
     print(f"# {tag}: {r['class']} {bid} {r['bucket']['hash']} "
           f"guilty from {g['source']}")
+
+# A file that is not a dump: the distinct "dump unreadable" exit code 3.
+bad = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"dp-report-bad.{os.getpid()}")
+with open(bad, "wb") as f:
+    f.write(b"\x7fELF not really" + bytes(range(256)) * 16)
+p = subprocess.run([dp, "report", bad], capture_output=True, text=True)
+os.unlink(bad)
+check(p.returncode == 3 and "report" in p.stderr,
+      f"not a dump: exit {p.returncode}, {p.stderr.strip()}")
 
 for scen, ids in buckets.items():
     check(len(ids) == 1, f"{scen}: bucket differs across formats: {ids}")
