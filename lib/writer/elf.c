@@ -1,8 +1,243 @@
 // SPDX-License-Identifier: MIT
-// ELF output (-E), makedumpfile's layout (FORMATS.md §2.9).
+// ELF output (-E) in makedumpfile's layout (FORMATS.md §2.9): ELF header,
+// one PT_NOTE, PT_LOADs, the note area, then the segments' data back to
+// back. Each input PT_LOAD is cut where 256 or more pages in a row are
+// excluded: the run ends the segment as p_memsz > p_filesz and a new
+// PT_LOAD starts after it; shorter runs are written with their contents.
+// e_flags bit 0 (DUMP_ELF_INCOMPLETE) is set until the dump is finished.
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "collect-int.h"
+
+#define EHDR_SIZE 64
+#define PHDR_SIZE 56
+#define MIN_HOLE_PAGES 256
+#define ELF_INCOMPLETE 1
+#define COPY_CHUNK (1u << 20)
+#define MAX_PHNUM 65534
+
+struct phdr {
+	uint64_t paddr, vaddr, filesz, memsz, offset;
+	uint32_t flags;
+};
+
+struct elfw {
+	struct dp_collect *c;
+	uint8_t *keep;			// 1 bit per pfn: page data is wanted
+	struct phdr *ph;
+	size_t nph, cap;
+};
+
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+// Pass 1: which pfns keep their data (classes, then zero pages on data).
+static struct dp_error *build_keep(struct elfw *e)
+{
+	struct dp_collect *c = e->c;
+	uint32_t ps = c->src->page_size;
+	bool zero = c->opts->dump_level & DP_DL_ZERO;
+	uint8_t *page = malloc(ps);
+	if (!page)
+		return &dp_enomem;
+	struct dp_error *err = NULL;
+	for (uint64_t start = 0; start < c->max_pfn && !err; start += c->window) {
+		uint64_t n = c->max_pfn - start < c->window ? c->max_pfn - start :
+							       c->window;
+		if ((err = dp_collect_classify(c, start, n)))
+			break;
+		for (uint64_t i = 0; i < n; i++) {
+			if (c->cls[i] != DP_PC_KEEP)
+				continue;
+			uint64_t pfn = start + i;
+			if (zero) {
+				err = dp_source_read_phys(c->src, pfn * ps, page, ps, false);
+				if (err)
+					break;
+				if (all_zero(page, ps)) {
+					c->st->excluded[DP_CNT_ZERO]++;
+					continue;
+				}
+			}
+			e->keep[pfn / 8] |= (uint8_t)(1u << (pfn % 8));
+		}
+		dp_collect_count(c, n);
+	}
+	free(page);
+	return err;
+}
+
+static bool kept(const struct elfw *e, uint64_t pfn)
+{
+	return pfn < e->c->max_pfn && (e->keep[pfn / 8] >> (pfn % 8)) & 1;
+}
+
+static struct dp_error *add(struct elfw *e, const struct dp_source_seg *s,
+			    uint64_t start, uint64_t file_end, uint64_t mem_end)
+{
+	if (e->nph == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 64;
+		struct phdr *p = realloc(e->ph, cap * sizeof(*p));
+		if (!p)
+			return &dp_enomem;
+		e->ph = p;
+		e->cap = cap;
+	}
+	if (e->nph >= MAX_PHNUM)
+		return dp_error_create(DP_ERR_UNSUPPORTED,
+				       "ELF output would need more than %d segments; use the kdump-compressed format",
+				       MAX_PHNUM);
+	e->ph[e->nph++] = (struct phdr){
+		.paddr = start,
+		.vaddr = s->vaddr ? s->vaddr + (start - s->paddr) : 0,
+		.filesz = file_end > start ? file_end - start : 0,
+		.memsz = mem_end - start,
+		.flags = s->flags,
+	};
+	return NULL;
+}
+
+// Cut one input PT_LOAD at the long excluded runs.
+static struct dp_error *cut_segment(struct elfw *e, const struct dp_source_seg *s)
+{
+	uint64_t ps = e->c->src->page_size;
+	uint64_t end = s->paddr + s->memsz;
+	uint64_t start = s->paddr, file_end = s->paddr, run = 0;
+	bool in_run = false;
+	for (uint64_t a = s->paddr; a < end; a = (a / ps + 1) * ps) {
+		uint64_t pfn = a / ps;
+		if (!kept(e, pfn)) {
+			if (!in_run) {
+				in_run = true;
+				run = a;
+			}
+			continue;
+		}
+		if (in_run && (a - run) / ps >= MIN_HOLE_PAGES) {
+			struct dp_error *err = add(e, s, start, run, a);
+			if (err)
+				return err;
+			start = a;
+		}
+		in_run = false;
+		file_end = (pfn + 1) * ps < end ? (pfn + 1) * ps : end;
+	}
+	return add(e, s, start, file_end, end);
+}
+
+static struct dp_error *write_headers(struct elfw *e, struct dp_out *o,
+				      bool complete)
+{
+	struct dp_collect *c = e->c;
+	size_t phnum = e->nph + 1;
+	size_t len = EHDR_SIZE + phnum * PHDR_SIZE;
+	uint8_t *b = calloc(1, len);
+	if (!b)
+		return &dp_enomem;
+	memcpy(b, "\177ELF", 4);
+	b[4] = 2;	// ELFCLASS64
+	b[5] = 1;	// little-endian
+	b[6] = 1;	// EV_CURRENT
+	put16(b + 16, 4);	// ET_CORE
+	put16(b + 18, c->src->e_machine);
+	put32(b + 20, 1);
+	put64(b + 32, EHDR_SIZE);
+	put32(b + 48, complete ? 0 : ELF_INCOMPLETE);
+	put16(b + 52, EHDR_SIZE);
+	put16(b + 54, PHDR_SIZE);
+	put16(b + 56, (uint16_t)phnum);
+	uint8_t *p = b + EHDR_SIZE;
+	put32(p, 4);	// PT_NOTE
+	put64(p + 8, len);
+	put64(p + 32, c->src->notes_len);
+	put64(p + 40, c->src->notes_len);
+	for (size_t i = 0; i < e->nph; i++) {
+		p = b + EHDR_SIZE + (i + 1) * PHDR_SIZE;
+		put32(p, 1);	// PT_LOAD
+		put32(p + 4, e->ph[i].flags);
+		put64(p + 8, e->ph[i].offset);
+		put64(p + 16, e->ph[i].vaddr);
+		put64(p + 24, e->ph[i].paddr);
+		put64(p + 32, e->ph[i].filesz);
+		put64(p + 40, e->ph[i].memsz);
+	}
+	struct dp_error *err = dp_out_write_meta(o, 0, b, len);
+	free(b);
+	return err;
+}
+
+static struct dp_error *copy_data(struct elfw *e, struct dp_out *o)
+{
+	struct dp_collect *c = e->c;
+	uint8_t *buf = malloc(COPY_CHUNK);
+	if (!buf)
+		return &dp_enomem;
+	struct dp_error *err = NULL;
+	uint64_t ps = c->src->page_size;
+	for (size_t i = 0; i < e->nph && !err && !o->full; i++) {
+		const struct phdr *p = &e->ph[i];
+		for (uint64_t done = 0; done < p->filesz && !o->full;) {
+			size_t n = p->filesz - done < COPY_CHUNK ?
+					   (size_t)(p->filesz - done) : COPY_CHUNK;
+			size_t w = 0;
+			err = dp_source_read_phys(c->src, p->paddr + done, buf, n, true);
+			if (!err)
+				err = dp_out_write(o, p->offset + done, buf, n, &w);
+			if (err)
+				break;
+			c->st->pages_written += w / ps;
+			if (w < n)
+				c->st->pages_lost += (p->filesz - done - w + ps - 1) / ps;
+			dp_collect_progress(c, w / ps);
+			done += n;
+		}
+	}
+	free(buf);
+	return err;
+}
 
 struct dp_error *dp_elf_write(struct dp_collect *c, struct dp_out *o)
 {
-	return dp_error_create(DP_ERR_UNSUPPORTED, "-E is not implemented yet");
+	struct elfw e = { .c = c };
+	e.keep = calloc(c->max_pfn / 8 + 1, 1);
+	if (!e.keep)
+		return &dp_enomem;
+	struct dp_error *err = build_keep(&e);
+	for (size_t i = 0; !err && i < c->src->nsegs; i++)
+		err = cut_segment(&e, &c->src->segs[i]);
+	if (err)
+		goto out;
+	uint64_t off = EHDR_SIZE + (e.nph + 1) * PHDR_SIZE + c->src->notes_len;
+	for (size_t i = 0; i < e.nph; i++) {
+		e.ph[i].offset = e.ph[i].filesz ? off : 0;
+		off += e.ph[i].filesz;
+		c->progress_total += e.ph[i].filesz / c->src->page_size;
+	}
+	uint64_t note_off = EHDR_SIZE + (e.nph + 1) * PHDR_SIZE;
+	if ((err = dp_out_begin(o)) || (err = write_headers(&e, o, false)) ||
+	    (err = dp_out_write_meta(o, note_off, c->src->notes, c->src->notes_len)) ||
+	    (err = copy_data(&e, o)))
+		goto out;
+	if (o->full) {
+		c->st->incomplete = true;
+		c->st->full_errno = o->full_errno;
+	}
+	err = write_headers(&e, o, !o->full);
+	if (!err)
+		err = dp_out_end(o);
+out:
+	free(e.keep);
+	free(e.ph);
+	return err;
 }

@@ -159,6 +159,7 @@ static struct dp_error *parse_phdrs(struct dp_source *src, const uint8_t *eh)
 		dp_reader_seek(&r, i * 56ul);
 		dp_reader_u32(&r, &type);
 		dp_reader_u32(&r, &flags);
+		seg.flags = flags;
 		dp_reader_u64(&r, &seg.offset);
 		dp_reader_u64(&r, &seg.vaddr);
 		dp_reader_u64(&r, &seg.paddr);

@@ -22,6 +22,7 @@
 /* One PT_LOAD as found in the input. */
 struct dp_source_seg {
 	uint64_t paddr, vaddr, filesz, memsz, offset;
+	uint32_t flags;
 };
 
 /* A piece of physical memory with no overlap with other pieces. */
