@@ -110,19 +110,25 @@ struct dp_error *dp_out_write(struct dp_out *o, uint64_t off, const void *buf,
 	if (o->full)
 		return NULL;
 	size_t want = len;
-	uint64_t cap = UINT64_MAX;
-	if (o->limit)
-		cap = o->limit;
-	if (o->fail_after && o->fail_after < cap)
-		cap = o->fail_after;
-	if (o->written + want > cap)
-		want = cap > o->written ? (size_t)(cap - o->written) : 0;
+	// -L bounds the file size (flattened: the stream so far plus this
+	// record); fail_after counts page-data bytes only.
+	if (o->limit) {
+		uint64_t end = o->flat ? o->file_bytes + 16 + len : off + len;
+		if (end > o->limit) {
+			uint64_t over = end - o->limit;
+			want = over < len ? len - (size_t)over : 0;
+		}
+	}
+	if (o->fail_after && o->written + want > o->fail_after)
+		want = o->fail_after > o->written ?
+			       (size_t)(o->fail_after - o->written) : 0;
 	struct dp_error *err;
 	if (o->flat) {
 		if (want < len) {
 			// A partial record would be useless: stop here.
 			o->full = true;
-			o->full_errno = o->fail_after ? ENOSPC : 0;
+			o->full_errno = o->fail_after &&
+					o->written + len > o->fail_after ? ENOSPC : 0;
 			return NULL;
 		}
 		err = flat_record(o, off, buf, len, done);
@@ -138,7 +144,7 @@ struct dp_error *dp_out_write(struct dp_out *o, uint64_t off, const void *buf,
 			o->full_errno = eno;
 		} else if (want < len) {
 			o->full = true;
-			o->full_errno = (o->fail_after && o->written + want >=
+			o->full_errno = (o->fail_after && o->written + len >
 					 o->fail_after) ? ENOSPC : 0;
 		}
 	}

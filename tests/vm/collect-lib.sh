@@ -27,3 +27,11 @@ mdf_count() { # file label
 	[ -n "$v" ] || return 1
 	printf '%d\n' "0x$v"
 }
+# A field of our --json report (numbers only).
+json_num() { # json key
+	printf '%s\n' "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
+}
+# A field of collect-verify's output line.
+vfield() { # line key
+	printf '%s\n' "$1" | sed -n "s/.* *$2 \([0-9a-z]*\).*/\1/p;s/^$2 \([0-9]*\).*/\1/p" | head -1
+}

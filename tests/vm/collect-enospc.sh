@@ -1,0 +1,62 @@
+#!/bin/sh
+# A dump cut short is finished, flagged incomplete and still serves every
+# page that landed:
+#  1. a really full filesystem (a 12 MiB tmpfs, needs root) for the
+#     kdump-compressed and the ELF writer;
+#  2. the -L size limit;
+#  3. SIMULATED full disk (--fail-after, a testing option) in a flattened
+#     stream, which cannot seek back: the flag must already be there.
+# Each: exit status 1, a message naming the cause, our reader and
+# libkdumpfile serve the written pages unchanged and report the rest lost.
+set -u
+. "$(dirname "$0")/collect-lib.sh"
+vmcore=$(dp_vmcore sysrq elf-full) || skip "no sysrq elf-full vmcore"
+[ -n "${VERIFY:-}" ] || skip "collect-verify was not built (no libkdumpfile)"
+tmp=$(mktemp -d)
+mnt=
+trap '[ -n "$mnt" ] && umount "$mnt"; rm -rf "$tmp"' EXIT
+
+incomplete_ok() { # name file stderr [verify-options]
+	grep -qi "incomplete" "$3" || fail "$1: no 'incomplete' in the message: $(cat "$3")"
+	info=$("$DP" info --json "$2") || fail "$1: info cannot open the incomplete dump"
+	printf '%s' "$info" | grep -q '"incomplete": *true' || fail "$1: not flagged incomplete: $info"
+	v=$("$VERIFY" ${4:-} "$vmcore" "$2") || fail "$1: $v"
+	[ "$(vfield "$v" mismatches)" = 0 ] || fail "$1: $v"
+	[ "$(vfield "$v" present)" -gt 100 ] || fail "$1: too few pages served: $v"
+	echo "ok $1: $v"
+}
+
+if [ "$(id -u)" = 0 ] && mkdir "$tmp/mnt" && mount -t tmpfs -o size=12m tmpfs "$tmp/mnt" 2>/dev/null; then
+	mnt=$tmp/mnt
+	"$DP" collect -d 31 -c "$vmcore" "$mnt/o" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc = 1 ] || fail "full tmpfs: exit $rc, want 1"
+	grep -q "No space left" "$tmp/err" || fail "full tmpfs: cause not named: $(cat "$tmp/err")"
+	incomplete_ok "kdump on a full 12M tmpfs" "$mnt/o" "$tmp/err" --kdumpfile
+	v=$("$VERIFY" "$vmcore" "$mnt/o")
+	[ "$(vfield "$v" lost)" -gt 0 ] || fail "full tmpfs: no page reported lost: $v"
+	rm -f "$mnt/o"
+	"$DP" collect -E -d 31 "$vmcore" "$mnt/e" >/dev/null 2>"$tmp/err"
+	[ $? = 1 ] || fail "-E on full tmpfs: want exit 1"
+	readelf -h "$mnt/e" | grep -q 'Flags: *0x1$' || fail "-E on full tmpfs: e_flags lacks DUMP_ELF_INCOMPLETE"
+	grep -qi "incomplete" "$tmp/err" || fail "-E full tmpfs: message: $(cat "$tmp/err")"
+	v=$("$VERIFY" "$vmcore" "$mnt/e") || fail "-E full tmpfs: $v"
+	[ "$(vfield "$v" mismatches)" = 0 ] || fail "-E full tmpfs: $v"
+	echo "ok ELF on a full 12M tmpfs: e_flags=0x1, $v"
+	umount "$mnt"
+	mnt=
+else
+	echo "# no root or no tmpfs mount: real full-disk case not run"
+fi
+
+"$DP" collect -L 8M -d 31 -z "$vmcore" "$tmp/l" >/dev/null 2>"$tmp/err"
+[ $? = 1 ] || fail "-L 8M: want exit 1"
+size=$(stat -c %s "$tmp/l")
+[ "$size" -le $((8 << 20)) ] || fail "-L 8M: file is $size bytes"
+grep -q "size limit" "$tmp/err" || fail "-L: message: $(cat "$tmp/err")"
+incomplete_ok "-L 8M (file $size bytes)" "$tmp/l" "$tmp/err" --kdumpfile
+
+# SIMULATED ENOSPC (testing option --fail-after) on a flattened stream.
+"$DP" collect -F --fail-after 6M -d 31 -c "$vmcore" >"$tmp/f" 2>"$tmp/err"
+[ $? = 1 ] || fail "-F --fail-after: want exit 1"
+incomplete_ok "-F with simulated ENOSPC after 6M" "$tmp/f" "$tmp/err"
