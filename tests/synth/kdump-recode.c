@@ -239,7 +239,7 @@ int main(int argc, char **argv)
 		put32(in + 424, get32(in + 424) | ST_INCOMPLETE);
 		if (fwrite(in, 1, end, out) != end || fclose(out))
 			die("write failed");
-		return 0;
+		goto done;
 	}
 
 	uint32_t codec = codec_bit(argv[2]);
@@ -301,5 +301,10 @@ int main(int argc, char **argv)
 	}
 	if (fclose(out))
 		die("close failed");
+done:
+	free(in);
+	free(d);
+	free(page);
+	free(enc);
 	return 0;
 }

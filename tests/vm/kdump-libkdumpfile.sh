@@ -66,13 +66,22 @@ then
 fi
 if src=$(dp_vmcore sysrq kdump-nocomp-d31); then
 	for c in snappy zstd; do
-		"$recode" --codec $c "$src" "$tmp/r-$c" &&
+		if "$recode" --codec $c "$src" "$tmp/r-$c"; then
 			check "recode-$c" "$tmp/r-$c"
+		else
+			echo "FAIL: kdump-recode $c"
+			failed=1
+		fi
 		rm -f "$tmp/r-$c"
 	done
 fi
 # Incomplete: lost pages must fail in libkdumpfile too.
 if src=$(dp_vmcore sysrq kdump-zlib-d31); then
-	"$recode" --incomplete 40 "$src" "$tmp/inc" && check incomplete "$tmp/inc"
+	if "$recode" --incomplete 40 "$src" "$tmp/inc"; then
+		check incomplete "$tmp/inc"
+	else
+		echo "FAIL: kdump-recode --incomplete"
+		failed=1
+	fi
 fi
 exit $failed

@@ -157,8 +157,11 @@ else
 	echo "cannot mount tmpfs: real ENOSPC dump not made"
 fi
 if src=$(sysrq kdump-zlib-d31); then
-	"$recode" --incomplete 40 "$src" "$tmp/inc40" &&
+	if "$recode" --incomplete 40 "$src" "$tmp/inc40"; then
 		check_incomplete incomplete-synthetic "$tmp/inc40"
+	else
+		fail "kdump-recode --incomplete"
+	fi
 fi
 
 exit $failed
