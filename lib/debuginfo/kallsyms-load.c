@@ -155,6 +155,41 @@ static struct dp_error *read_addrs(struct dp_program *prog, struct loaded *l)
 	return NULL;
 }
 
+/*
+ * _stext alone can match a damaged table (all-zero base-relative offsets
+ * decode every symbol to relative_base == _stext). Every other VMCOREINFO
+ * SYMBOL() that kallsyms also lists must decode to the same address.
+ * (Absent from kallsyms is fine: data symbols need KALLSYMS_ALL.)
+ */
+static struct dp_error *cross_check(struct dp_program *prog,
+				    const struct dp_kallsyms *ks)
+{
+	static const char *const names[] = {
+		"init_uts_ns", "node_online_map", "swapper_pg_dir",
+		"init_top_pgt", "vmap_area_list", "prb", "printk_rb_static",
+		"clear_seq", "node_data",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		uint64_t want;
+		bool have;
+		struct dp_symbol s;
+		size_t cursor = 0;
+		struct dp_error *err = sym(prog, names[i], true, &have, &want);
+		if (err)
+			return err;
+		if (!have || !dp_kallsyms_find_name(ks, names[i], &cursor, &s))
+			continue;
+		if (s.address != want)
+			return dp_error_create(DP_ERR_BAD_DATA,
+				"%s decodes to 0x%" PRIx64 " (%s), VMCOREINFO "
+				"says 0x%" PRIx64 ": the tables are damaged",
+				names[i], s.address,
+				dp_kallsyms_encoding_name(dp_kallsyms_encoding(ks)),
+				want);
+	}
+	return NULL;
+}
+
 struct dp_error *dp_kallsyms_load(struct dp_program *prog,
 				  struct dp_kallsyms **ret)
 {
@@ -169,7 +204,11 @@ struct dp_error *dp_kallsyms_load(struct dp_program *prog,
 	    (err = read_tokens(prog, tidx, ttab, &l)) ||
 	    (err = read_names(prog, names, l.t.num_syms, &l)))
 		goto out;
-	err = dp_kallsyms_build(&l.t, ret);
+	if (!(err = dp_kallsyms_build(&l.t, ret)) &&
+	    (err = cross_check(prog, *ret))) {
+		dp_kallsyms_destroy(*ret);
+		*ret = NULL;
+	}
 out:
 	free(l.names);
 	free(l.tokens);

@@ -148,7 +148,7 @@ static struct dp_error *choose_encoding(const struct dp_kallsyms_tables *t,
 		}
 	if (stext_i < 0)
 		return dp_error_create(DP_ERR_BAD_DATA,
-			"kallsyms: no _stext symbol to check the address "
+			"no _stext symbol to check the address "
 			"encoding against");
 	if (t->absolute) {
 		uint64_t a = addr_by(t, DP_KALLSYMS_ABSOLUTE, (uint32_t)stext_i);
@@ -178,6 +178,23 @@ static struct dp_error *choose_encoding(const struct dp_kallsyms_tables *t,
 		" (place-relative); VMCOREINFO SYMBOL(_stext) is 0x%" PRIx64
 		": damaged tables or an unknown encoding",
 		got[0], got[1], got[2], t->stext);
+}
+
+// The kernel binary-searches the tables in index order (get_symbol_pos()
+// in kernel/kallsyms.c), so the generator writes them sorted by address:
+// a decrease means damaged tables (or a wrong encoding).
+static struct dp_error *check_sorted(const struct dp_kallsyms *ks)
+{
+	for (size_t i = 1; i < ks->n; i++)
+		if (ks->syms[i].addr < ks->syms[i - 1].addr)
+			return dp_error_create(DP_ERR_BAD_DATA,
+				"symbol %zu (%s) decodes to 0x%" PRIx64
+				", below symbol %zu (%s) at 0x%" PRIx64
+				": the address table is damaged", i,
+				ks->pool + ks->syms[i].name, ks->syms[i].addr,
+				i - 1, ks->pool + ks->syms[i - 1].name,
+				ks->syms[i - 1].addr);
+	return NULL;
 }
 
 static int ksym_cmp(const void *a, const void *b)
@@ -277,6 +294,8 @@ struct dp_error *dp_kallsyms_build(const struct dp_kallsyms_tables *t,
 		goto fail;
 	for (size_t i = 0; i < ks->n; i++)
 		ks->syms[i].addr = addr_by(t, ks->encoding, ks->syms[i].index);
+	if ((err = check_sorted(ks)))
+		goto fail;
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
 	// Per-CPU symbols are absolute ('A', small offsets) and sort first;
 	// address lookups start at the first real kernel address.

@@ -144,24 +144,24 @@ TEST(other_encodings)
 	// base-relative: relative_base + (u32)off.
 	synth_init(&s);
 	add(&s, "T_stext", 0);
-	add(&s, "Tzed", 0x80000000);
+	add(&s, "Tzed", 0x1000);
 	CHECK_OK(dp_kallsyms_build(&s.t, &ks));
 	CHECK(ks && dp_kallsyms_encoding(ks) == DP_KALLSYMS_BASE_RELATIVE);
 	c = 0;
 	CHECK(ks && dp_kallsyms_find_name(ks, "zed", &c, &sym) &&
-	      sym.address == BASE + 0x80000000ULL);
+	      sym.address == BASE + 0x1000);
 	dp_kallsyms_destroy(ks);
 	ks = NULL;
 	// place-relative: &offsets[i] + (s32)off, no relative_base (7.0+).
 	synth_init(&s);
 	s.t.have_relative_base = false;
+	add(&s, "T_stext", (uint32_t)(BASE - s.t.offsets_vaddr));
 	add(&s, "Tzed", 0);
-	add(&s, "T_stext", (uint32_t)(BASE - (s.t.offsets_vaddr + 4)));
 	CHECK_OK(dp_kallsyms_build(&s.t, &ks));
 	CHECK(ks && dp_kallsyms_encoding(ks) == DP_KALLSYMS_PLACE_RELATIVE);
 	c = 0;
 	CHECK(ks && dp_kallsyms_find_name(ks, "zed", &c, &sym) &&
-	      sym.address == s.t.offsets_vaddr);
+	      sym.address == s.t.offsets_vaddr + 4);
 	dp_kallsyms_destroy(ks);
 	ks = NULL;
 	// absolute: u64 kallsyms_addresses.
@@ -230,6 +230,12 @@ TEST(damaged)
 	add_standard(&s);
 	s.t.stext = BASE + 0x1234;
 	expect_bad(&s.t, "_stext decodes to");
+	// Addresses out of order (the kernel binary-searches them).
+	synth_init(&s);
+	add(&s, "T_stext", pcpu_neg(BASE));
+	add(&s, "tlate", pcpu_neg(BASE + 0x100));
+	add(&s, "tearly", pcpu_neg(BASE + 0x80));
+	expect_bad(&s.t, "symbol 2 (early) decodes to 0xffffffff81000080, below");
 	// Absurd symbol count, address table too short.
 	synth_init(&s);
 	add_standard(&s);
