@@ -1,0 +1,54 @@
+#!/bin/sh
+# bench/report.sh: `dontpanic report` (no vmlinux) against crash 8.0.2 with
+# the -dbg vmlinux running `sys; bt; log; mod; ps` on the same dumps --
+# the commands a human runs for the same answer. Wall time and peak RSS
+# from /usr/bin/time -v, best of N runs (files in the page cache after a
+# warm-up run). Prints a markdown table with ratios.
+#
+# Usage: bench/report.sh [DONTPANIC] [RUNS]   (default build/dontpanic, 3)
+# Dumps: tests/vm/lib.sh (harness cache, or DP_VMCORES_FALLBACK).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../tests/vm/lib.sh"
+dp=${1:-$here/../build/dontpanic}
+runs=${2:-3}
+vmlinux=${VMLINUX:-$(dp_kernel VMLINUX 2>/dev/null || true)}
+[ -n "$vmlinux" ] || vmlinux=/usr/lib/debug/boot/vmlinux-$(uname -r)
+[ -r "$vmlinux" ] || { echo "no -dbg vmlinux ($vmlinux)"; exit 1; }
+command -v crash >/dev/null || { echo "crash is not installed"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'sys\nbt\nlog\nmod\nps\nq\n' > "$tmp/cmds"
+
+# measure NAME CMD...: best wall (s) and peak RSS (kB) over $runs runs.
+measure() {
+	best_w=999999 best_r=0
+	"$@" >/dev/null 2>&1 || true	# warm-up
+	i=0
+	while [ $i -lt "$runs" ]; do
+		/usr/bin/time -v -o "$tmp/t" "$@" >/dev/null 2>&1 || true
+		w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/t" |
+			awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+		r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/t")
+		best_w=$(awk -v a="$w" -v b="$best_w" 'BEGIN { print (a < b) ? a : b }')
+		[ "$r" -gt "$best_r" ] && best_r=$r
+		i=$((i + 1))
+	done
+	echo "$best_w $best_r"
+}
+
+echo "| dump | dontpanic report: wall s / peak RSS MB | crash sys+bt+log+mod+ps: wall s / peak RSS MB | speed-up | memory ratio |"
+echo "|---|---|---|---|---|"
+for spec in null:kdump-zlib-d31 null:elf-d31 hung:kdump-zlib-d31 oom:kdump-zlib-d31 \
+	    sysrq:elf-full sysrq:flat-zlib-d31 qemu-panic:qemu-elf; do
+	scen=${spec%%:*} kind=${spec#*:}
+	f=$(dp_vmcore "$scen" "$kind") || continue
+	set -- $(measure "$dp" report "$f")
+	dw=$1 dr=$2
+	set -- $(measure crash -s "$vmlinux" "$f" -i "$tmp/cmds")
+	cw=$1 cr=$2
+	awk -v s="$scen/$kind" -v dw="$dw" -v dr="$dr" -v cw="$cw" -v cr="$cr" 'BEGIN {
+		printf "| %s | %.3f / %.1f | %.2f / %.0f | %.0fx | %.1f%% |\n",
+		       s, dw, dr / 1024, cw, cr / 1024, cw / (dw > 0 ? dw : 0.001),
+		       100 * dr / cr }'
+done
