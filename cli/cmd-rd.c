@@ -84,6 +84,33 @@ static void print_line(uint64_t addr, const uint8_t *b, size_t n,
 	putchar('\n');
 }
 
+// Like crash, print the words of a line that can be read, then the error
+// for the first one that cannot.
+static int partial_line(const char *cmd, struct dp_dump *dump, uint64_t addr,
+			size_t n, unsigned int wsize)
+{
+	uint8_t w[8];
+	size_t off = 0;
+	struct dp_error *err = NULL;
+	for (; off < n; off += wsize) {
+		err = dp_dump_read_phys(dump, addr + off, w, wsize);
+		if (err)
+			break;
+		if (off == 0)
+			printf("%16" PRIx64 ":  ", addr);
+		uint64_t v = 0;
+		for (unsigned int k = 0; k < wsize; k++)
+			v |= (uint64_t)w[k] << (8 * k);
+		printf("%0*" PRIx64 " ", (int)wsize * 2, v);
+	}
+	if (off)
+		putchar('\n');
+	fflush(stdout);
+	if (err)
+		dp_cli_error(cmd, err);
+	return DP_EXIT_FAILURE;
+}
+
 static int dump_words(const char *cmd, struct dp_dump *dump, uint64_t addr,
 		      uint64_t count, unsigned int wsize)
 {
@@ -93,9 +120,8 @@ static int dump_words(const char *cmd, struct dp_dump *dump, uint64_t addr,
 		size_t n = left < LINE_BYTES ? (size_t)left : LINE_BYTES;
 		struct dp_error *err = dp_dump_read_phys(dump, addr, b, n);
 		if (err) {
-			fflush(stdout);
-			dp_cli_error(cmd, err);
-			return DP_EXIT_FAILURE;
+			dp_error_destroy(err);
+			return partial_line(cmd, dump, addr, n, wsize);
 		}
 		print_line(addr, b, n, wsize);
 		addr += n;

@@ -76,8 +76,8 @@ x31=$(jfield "$tmp/d31.json" pages_excluded)
 # Sample pfns across memory: a page present in -d 31 reads equal to the
 # full dump; a missing one says "excluded" and the full dump has it.
 max=$(jfield "$tmp/full.json" max_pfn)
-step=$((max / 150))
-npresent=0; nexcluded=0; pfn=0
+step=$((max / 80))
+npresent=0; nexcluded=0; pfn=0; ptest1=0; ptest2=0; xtest=0
 while [ "$pfn" -lt "$max" ]; do
 	a=$(printf '0x%x' $((pfn * 4096)))
 	if "$DP" rd -p "$a" 512 "$d31" >"$tmp/a" 2>"$tmp/err"; then
@@ -85,10 +85,12 @@ while [ "$pfn" -lt "$max" ]; do
 			fail "pfn $pfn present in d31 but not in full"
 		cmp -s "$tmp/a" "$tmp/b" || fail "pfn $pfn differs d31/full"
 		npresent=$((npresent + 1))
+		ptest2=$ptest1; ptest1=$pfn
 	elif grep -q ": excluded" "$tmp/err"; then
 		"$DP" rd -p "$a" 512 "$full" >/dev/null 2>&1 ||
 			fail "pfn $pfn excluded in d31 and missing in full"
 		nexcluded=$((nexcluded + 1))
+		xtest=$pfn
 	elif ! grep -q ": not in dump" "$tmp/err"; then
 		fail "pfn $pfn: $(cat "$tmp/err")"
 	fi
@@ -100,10 +102,29 @@ echo "sampled pfns: $npresent present, $nexcluded excluded"
 
 # rd -p against crash's rd -p, byte for byte (lines with an address).
 vmlinux=/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64
+crash_compare() {	# crash_compare DUMP: commands on stdin
+	cat >"$tmp/cmds"
+	crash -s "$vmlinux" "$1" -i "$tmp/cmds" </dev/null 2>&1 |
+		grep -E '^ *[0-9a-f]+:  ' >"$tmp/crash.txt"
+	: >"$tmp/ours.txt"
+	while read -r cmd; do
+		# shellcheck disable=SC2086
+		"$DP" $cmd "$1" >>"$tmp/ours.txt" 2>&1 ||
+			fail "our $cmd $1 failed"
+	done <"$tmp/cmds"
+	if [ ! -s "$tmp/crash.txt" ]; then
+		fail "crash printed no rd lines for $1"
+	elif ! cmp -s "$tmp/crash.txt" "$tmp/ours.txt"; then
+		fail "rd -p output on $1 differs from crash:"
+		diff "$tmp/crash.txt" "$tmp/ours.txt" | head -20
+	else
+		echo "ok: rd on $1 matches crash ($(wc -l <"$tmp/crash.txt") lines)"
+	fi
+}
 if command -v crash >/dev/null && [ -r "$vmlinux" ]; then
 	ktext=$(readelf -l -W "$full" | awk '$1 == "LOAD" { print $4; exit }')
 	kt=$(printf '0x%x' $((ktext + 0x1230)))
-	cat >"$tmp/cmds" <<EOC
+	crash_compare "$full" <<EOC
 rd -p 0x1000 8
 rd -p 0x1ffff8 4
 rd -p $kt 9
@@ -112,20 +133,27 @@ rd -16 -p $kt 13
 rd -32 -p $kt 7
 rd -64 -p 0x9f000 3
 EOC
-	crash -s "$vmlinux" "$full" -i "$tmp/cmds" </dev/null 2>&1 |
-		grep -E '^ *[0-9a-f]+:  ' >"$tmp/crash.txt"
-	: >"$tmp/ours.txt"
-	while read -r cmd; do
-		# shellcheck disable=SC2086
-		"$DP" $cmd "$full" >>"$tmp/ours.txt" 2>&1 ||
-			fail "our $cmd failed"
-	done <"$tmp/cmds"
-	[ -s "$tmp/crash.txt" ] || fail "crash printed no rd lines"
-	if ! cmp -s "$tmp/crash.txt" "$tmp/ours.txt"; then
-		fail "rd -p output differs from crash:"
-		diff "$tmp/crash.txt" "$tmp/ours.txt" | head -20
-	else
-		echo "ok: rd matches crash ($(wc -l <"$tmp/crash.txt") lines)"
+	crash_compare "$d31" <<EOC
+rd -p $(printf '0x%x' $((ptest1 * 4096 + 8))) 6
+rd -32 -p $(printf '0x%x' $((ptest2 * 4096))) 9
+rd -p $kt 4
+EOC
+	# crash reads p_filesz..p_memsz as zeros (plain ELF rules); a page
+	# we call excluded must be exactly there, so crash shows zeros.
+	a=$(printf '0x%x' $((xtest * 4096)))
+	echo "rd -p $a 512" >"$tmp/xcmd"
+	crash -s "$vmlinux" "$d31" -i "$tmp/xcmd" </dev/null 2>&1 |
+		grep -E '^ *[0-9a-f]+:  ' >"$tmp/x.txt"
+	[ "$(wc -l <"$tmp/x.txt")" -eq 256 ] &&
+	! grep -v '0000000000000000 0000000000000000' "$tmp/x.txt" |
+		grep -q . || fail "excluded pfn $xtest not zeros in crash"
+	if [ -n "$qelf" ]; then
+		crash_compare "$qelf" <<EOC
+rd -p 0x1000 4
+rd -p 0x9eff8 6
+rd -p 0x1001230 5
+rd -16 -p 0x2000000 9
+EOC
 	fi
 else
 	echo "note: crash or $vmlinux not installed; rd not compared to crash"
