@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+// dontpanic bt: kernel stack traces in crash's `bt` layout, unwound with
+// the ORC tables in the dump (no debuginfo).
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "session.h"
+
+static const char usage_text[] =
+	"usage: dontpanic bt [-a] [-f] [-c CPU] [--json] [PID|TASK] DUMP...\n"
+	"\n"
+	"Show a kernel stack trace like crash's bt: the panic task by default,\n"
+	"or the task with that PID or task_struct address. Frames are unwound\n"
+	"with the ORC tables read from the dump (frame pointers where no ORC\n"
+	"entry exists). A task running on a CPU starts from that CPU's saved\n"
+	"registers; a sleeping task from its switched-out frame. Exception\n"
+	"frames show their registers.\n"
+	"\n"
+	"  -a            the task running on every CPU\n"
+	"  -c CPU        the task running on CPU\n"
+	"  -f            also dump the stack words of each frame\n"
+	"  --json        JSON: per task {pid, task, cpu, command, frames:\n"
+	"                [{function, offset, address, module, sp}], error}\n"
+	"  --vmlinux F   optional vmlinux (not needed)\n"
+	"  -h, --help    show this help\n";
+
+struct bt_opts {
+	bool json, full;
+	bool first;	/* first task printed (JSON separators) */
+};
+
+static void print_frame_words(struct dp_session *s, const struct dp_frame *f,
+			      const struct dp_frame *next)
+{
+	if (!next || next->stack != f->stack || next->sp <= f->sp ||
+	    next->sp - f->sp > 16384)
+		return;
+	uint64_t a = f->sp + 8;
+	unsigned int col = 0;
+	for (; a < next->sp + 8; a += 8) {
+		uint64_t v;
+		struct dp_error *err = dp_program_read_u64(s->prog, a, &v);
+		if (err) {
+			dp_error_destroy(err);
+			break;
+		}
+		if (col == 0)
+			printf("    %016" PRIx64 ": ", a);
+		printf("%016" PRIx64 " ", v);
+		if (++col == 2) {
+			putchar('\n');
+			col = 0;
+		}
+	}
+	if (col)
+		putchar('\n');
+}
+
+static void print_text(struct dp_session *s, const struct dp_task *t,
+		       const struct dp_stack_trace *st, bool full)
+{
+	printf("PID: %-8d TASK: %016" PRIx64 "  CPU: %-4u COMMAND: \"%s\"\n",
+	       t->pid, t->addr, t->cpu, t->comm);
+	for (size_t i = 0; i < st->n; i++) {
+		const struct dp_frame *f = &st->frames[i];
+		const struct dp_frame *next = i + 1 < st->n ? f + 1 : NULL;
+		char num[24];
+		if (f->user_regs && i > 0 && !f->ip)
+			break;
+		snprintf(num, sizeof(num), "#%zu", i);
+		printf("%3s [%016" PRIx64 "] ", num, f->sp);
+		dp_print_symbol(stdout, s->prog, f->ip, false, false);
+		printf(" at %016" PRIx64, f->ip);
+		struct dp_symbol sym;
+		uint64_t off;
+		struct dp_error *err = dp_program_symbolize(s->prog, f->ip,
+							    &sym, &off);
+		if (!err && sym.module)
+			printf(" [%s]", sym.module);
+		dp_error_destroy(err);
+		putchar('\n');
+		if (full)
+			print_frame_words(s, f, next);
+		if (f->has_regs) {
+			if (!f->user_regs) {
+				printf("    [exception RIP: ");
+				dp_print_symbol(stdout, s->prog, f->regs.rip,
+						true, false);
+				printf("]\n");
+			}
+			dp_print_regs(stdout, &f->regs, "    ");
+		}
+		if (next && next->stack != f->stack &&
+		    f->stack != DP_STACK_TASK && f->stack != DP_STACK_UNKNOWN)
+			printf("--- <%s stack> ---\n",
+			       dp_stack_kind_name(f->stack));
+	}
+	if (st->error)
+		printf("bt: %s\n", st->error);
+}
+
+static void print_json(struct dp_session *s, const struct dp_task *t,
+		       const struct dp_stack_trace *st)
+{
+	printf("{\"pid\": %d, \"task\": \"0x%" PRIx64 "\", \"cpu\": %u, "
+	       "\"command\": ", t->pid, t->addr, t->cpu);
+	dp_json_string(stdout, t->comm);
+	printf(", \"frames\": [");
+	for (size_t i = 0; i < st->n; i++) {
+		const struct dp_frame *f = &st->frames[i];
+		struct dp_symbol sym;
+		uint64_t off;
+		struct dp_error *err = dp_program_symbolize(s->prog, f->ip,
+							    &sym, &off);
+		printf("%s\n  {\"function\": ", i ? "," : "");
+		if (err) {
+			dp_error_destroy(err);
+			printf("null, \"offset\": null, \"module\": null");
+		} else {
+			dp_json_string(stdout, sym.name);
+			printf(", \"offset\": %" PRIu64 ", \"module\": ", off);
+			if (sym.module)
+				dp_json_string(stdout, sym.module);
+			else
+				printf("null");
+		}
+		printf(", \"address\": \"0x%" PRIx64 "\", \"sp\": \"0x%" PRIx64
+		       "\", \"stack\": \"%s\", \"exception\": %s, "
+		       "\"reliable\": %s}", f->ip, f->sp,
+		       dp_stack_kind_name(f->stack),
+		       f->has_regs ? "true" : "false",
+		       f->fp_fallback ? "false" : "true");
+	}
+	printf("\n ], \"error\": ");
+	if (st->error)
+		dp_json_string(stdout, st->error);
+	else
+		printf("null");
+	printf("}");
+}
+
+static int show_task(struct dp_session *s, const struct dp_task *t,
+		     struct bt_opts *o, const char *cmd)
+{
+	struct dp_stack_trace st;
+	struct dp_error *err = dp_kernel_stack_trace(s->k, t, &st, NULL);
+	if (err) {
+		dp_cli_error(cmd, err);
+		return DP_EXIT_FAILURE;
+	}
+	if (o->json) {
+		printf(o->first ? "" : ",\n");
+		print_json(s, t, &st);
+	} else {
+		if (!o->first)
+			putchar('\n');
+		print_text(s, t, &st, o->full);
+	}
+	o->first = false;
+	dp_stack_trace_deinit(&st);
+	return DP_EXIT_OK;
+}
+
+static const struct dp_task *cpu_task(struct dp_session *s, unsigned int cpu,
+				      const char *cmd)
+{
+	uint64_t curr;
+	struct dp_error *err = dp_kernel_cpu_curr(s->k, cpu, &curr);
+	if (err) {
+		dp_cli_error(cmd, err);
+		return NULL;
+	}
+	const struct dp_task *t = dp_kernel_task_by_addr(s->k, curr);
+	if (!t)
+		dp_cli_errorf(cmd, "CPU %u: task 0x%" PRIx64 " not in the task "
+			      "list", cpu, curr);
+	return t;
+}
+
+static const struct dp_task *default_task(struct dp_session *s,
+					  const char *cmd)
+{
+	struct dp_panic p;
+	struct dp_error *err = dp_kernel_panic(s->k, &p);
+	if (err) {
+		dp_cli_error(cmd, err);
+		return NULL;
+	}
+	// No panic (e.g. a live-guest QEMU dump): crash shows CPU 0's task.
+	return cpu_task(s, p.cpu >= 0 ? (unsigned int)p.cpu : 0, cmd);
+}
+
+static const struct dp_task *find_task(struct dp_session *s, uint64_t v,
+				       const char *cmd)
+{
+	const struct dp_task *t = NULL;
+	if (v <= 0x7fffffff)
+		t = dp_kernel_task_by_pid(s->k, (int32_t)v);
+	if (!t)
+		t = dp_kernel_task_by_addr(s->k, v);
+	if (!t)
+		dp_cli_errorf(cmd, "no task with pid or address %" PRIu64
+			      " (0x%" PRIx64 ")", v, v);
+	return t;
+}
+
+static int run(struct dp_session *s, bool all, long cpu, bool have_id,
+	       uint64_t id, struct bt_opts *o, const char *cmd)
+{
+	unsigned int ncpus;
+	struct dp_error *err = dp_kernel_nr_cpus(s->k, &ncpus);
+	const struct dp_task *tv;
+	size_t nt;
+	if (!err)
+		err = dp_kernel_tasks(s->k, &tv, &nt);
+	if (err) {
+		dp_cli_error(cmd, err);
+		return DP_EXIT_FAILURE;
+	}
+	if (o->json)
+		printf("[");
+	int rc = DP_EXIT_OK;
+	if (all) {
+		for (unsigned int c = 0; c < ncpus; c++) {
+			const struct dp_task *t = cpu_task(s, c, cmd);
+			int r = t ? show_task(s, t, o, cmd) : DP_EXIT_FAILURE;
+			rc = rc ? rc : r;
+		}
+	} else {
+		const struct dp_task *t =
+			cpu >= 0 ? cpu_task(s, (unsigned int)cpu, cmd) :
+			have_id ? find_task(s, id, cmd) : default_task(s, cmd);
+		rc = t ? show_task(s, t, o, cmd) : DP_EXIT_FAILURE;
+	}
+	if (o->json)
+		printf("]\n");
+	return rc;
+}
+
+int cmd_bt(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct bt_opts o = { .first = true };
+	bool all = false;
+	long cpu = -1;
+	const char *vmlinux = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "afc:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': all = true; break;
+		case 'f': o.full = true; break;
+		case 'c': {
+			uint64_t v;
+			if (!dp_parse_number(optarg, &v) || v > 1u << 20) {
+				dp_cli_errorf(argv[0], "bad CPU '%s'", optarg);
+				return DP_EXIT_USAGE;
+			}
+			cpu = (long)v;
+			break;
+		}
+		case 'j': o.json = true; break;
+		case 'V': vmlinux = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return DP_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	// "[PID|TASK] DUMP...": a number followed by more arguments.
+	uint64_t id = 0;
+	bool have_id = argc - optind >= 2 && dp_parse_number(argv[optind], &id);
+	if (have_id)
+		optind++;
+	struct dp_session s;
+	int rc = dp_session_open(argv[0], argv + optind,
+				 (size_t)(argc - optind), vmlinux, &s);
+	if (rc)
+		return rc;
+	rc = run(&s, all, cpu, have_id, id, &o, argv[0]);
+	dp_session_close(&s);
+	return rc;
+}

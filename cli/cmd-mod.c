@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+// dontpanic mod: loaded modules in crash's `mod` layout.
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "session.h"
+
+static const char usage_text[] =
+	"usage: dontpanic mod [-t] [--json] [--vmlinux FILE] DUMP...\n"
+	"\n"
+	"List the loaded modules (the kernel's `modules` list) like crash's\n"
+	"mod: MODULE (struct module address), NAME, BASE (core text), SIZE,\n"
+	"OBJECT FILE. Module symbols come from the dump's kallsyms, so the\n"
+	"object file is \"(not loaded)  [CONFIG_KALLSYMS]\" as in crash.\n"
+	"\n"
+	"  -t            list the tainted modules with their taint letters\n"
+	"  --json        JSON: a list of {name, module, base, size, taints}\n"
+	"  -h, --help    show this help\n";
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct dp_module *x = *(const struct dp_module *const *)a;
+	const struct dp_module *y = *(const struct dp_module *const *)b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void print_table(const struct dp_module **m, size_t n)
+{
+	int w = 4;
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(m[i]->name) > w)
+			w = (int)strlen(m[i]->name);
+	printf("     MODULE       %-*s        BASE         SIZE  OBJECT FILE\n",
+	       w, "NAME");
+	for (size_t i = 0; i < n; i++)
+		printf("%016" PRIx64 "  %-*s  %016" PRIx64 "  %5" PRIu64
+		       "  (not loaded)  [CONFIG_KALLSYMS]\n", m[i]->addr, w,
+		       m[i]->name, m[i]->base, m[i]->size);
+}
+
+static void print_taints(const struct dp_module **m, size_t n)
+{
+	int w = 4;
+	size_t tainted = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!m[i]->taints)
+			continue;
+		tainted++;
+		if ((int)strlen(m[i]->name) > w)
+			w = (int)strlen(m[i]->name);
+	}
+	if (!tainted) {
+		printf("no tainted modules\n");
+		return;
+	}
+	printf("%-*s  TAINTS\n", w, "NAME");
+	for (size_t i = 0; i < n; i++) {
+		char buf[72];
+		if (!m[i]->taints)
+			continue;
+		dp_taint_string(m[i]->taints, buf, sizeof(buf));
+		printf("%-*s  %s\n", w, m[i]->name, buf);
+	}
+}
+
+static void print_json(const struct dp_module **m, size_t n)
+{
+	printf("[");
+	for (size_t i = 0; i < n; i++) {
+		char buf[72];
+		dp_taint_string(m[i]->taints, buf, sizeof(buf));
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		dp_json_string(stdout, m[i]->name);
+		printf(", \"module\": \"0x%" PRIx64 "\", \"base\": \"0x%" PRIx64
+		       "\", \"size\": %" PRIu64 ", \"taints\": \"%s\"}",
+		       m[i]->addr, m[i]->base, m[i]->size, buf);
+	}
+	printf("\n]\n");
+}
+
+int cmd_mod(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false, taints = false;
+	const char *vmlinux = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "th", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': taints = true; break;
+		case 'j': json = true; break;
+		case 'V': vmlinux = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return DP_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	struct dp_session s;
+	int rc = dp_session_open(argv[0], argv + optind,
+				 (size_t)(argc - optind), vmlinux, &s);
+	if (rc)
+		return rc;
+	const struct dp_module *mods;
+	size_t n;
+	struct dp_error *err = dp_kernel_modules(s.k, &mods, &n);
+	if (err) {
+		dp_cli_error(argv[0], err);
+		dp_session_close(&s);
+		return DP_EXIT_FAILURE;
+	}
+	const struct dp_module **v = calloc(n + 1, sizeof(*v));
+	if (!v) {
+		dp_session_close(&s);
+		return DP_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = &mods[i];
+	qsort(v, n, sizeof(*v), by_addr);	/* crash sorts by address */
+	if (json)
+		print_json(v, n);
+	else if (taints)
+		print_taints(v, n);
+	else
+		print_table(v, n);
+	free(v);
+	dp_session_close(&s);
+	return DP_EXIT_OK;
+}

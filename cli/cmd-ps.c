@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// dontpanic ps: the task list in crash's `ps` layout, from the dump alone.
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "session.h"
+
+static const char usage_text[] =
+	"usage: dontpanic ps [-S] [--json] [--vmlinux FILE] DUMP...\n"
+	"\n"
+	"List every task (thread-group leaders from init_task.tasks, their\n"
+	"threads, and each CPU's idle task) in crash's ps columns:\n"
+	"PID PPID CPU TASK ST %MEM VSZ RSS COMM. '>' marks the task running\n"
+	"on a CPU; kernel threads are shown as [comm].\n"
+	"\n"
+	"  -S            print a count of tasks per state instead\n"
+	"  --json        JSON: a list of {pid, ppid, cpu, state, comm, task}\n"
+	"  --vmlinux F   optional vmlinux (not needed)\n"
+	"  -h, --help    show this help\n";
+
+static const char *const state_order[] = {
+	"RU", "IN", "UN", "ST", "TR", "ZO", "DE", "PA", "WA", "NE", "ID", "??",
+};
+
+static void print_summary(const struct dp_task *t, size_t n)
+{
+	for (size_t s = 0; s < sizeof(state_order) / sizeof(*state_order);
+	     s++) {
+		size_t count = 0;
+		for (size_t i = 0; i < n; i++)
+			count += !strcmp(dp_task_state_short(&t[i]),
+					 state_order[s]);
+		if (count)
+			printf("  %s: %zu\n", state_order[s], count);
+	}
+}
+
+static void print_json(const struct dp_task *t, size_t n)
+{
+	printf("[");
+	for (size_t i = 0; i < n; i++) {
+		printf("%s\n  {\"pid\": %d, \"ppid\": %d, \"cpu\": %u, "
+		       "\"state\": \"%s\", \"comm\": ", i ? "," : "",
+		       t[i].pid, t[i].ppid, t[i].cpu, dp_task_state_short(&t[i]));
+		dp_json_string(stdout, t[i].comm);
+		printf(", \"task\": \"0x%" PRIx64 "\", \"active\": %s, "
+		       "\"kthread\": %s, \"vsz_kb\": %" PRIu64 ", "
+		       "\"rss_kb\": %" PRIu64 "}", t[i].addr,
+		       t[i].active ? "true" : "false",
+		       t[i].mm ? "false" : "true", t[i].vm_pages * 4,
+		       t[i].rss_pages * 4);
+	}
+	printf("\n]\n");
+}
+
+static uint64_t total_pages(struct dp_session *s)
+{
+	struct dp_sysinfo si;
+	struct dp_error *err = dp_kernel_sysinfo(s->k, &si);
+	if (err) {
+		dp_error_destroy(err);
+		return 0;
+	}
+	return si.totalram_pages;
+}
+
+static void print_table(struct dp_session *s, const struct dp_task *t,
+			size_t n)
+{
+	uint64_t total = total_pages(s);
+	uint64_t kb = dp_dump_page_size(s->dump) / 1024;
+	printf("      PID    PPID  CPU       TASK        ST  %%MEM      VSZ"
+	       "      RSS  COMM\n");
+	for (size_t i = 0; i < n; i++) {
+		double mem = total ? 100.0 * (double)t[i].rss_pages /
+				     (double)total : 0.0;
+		bool kthread = !t[i].mm;
+		printf("%c%8d%8d%4u  %016" PRIx64 "  %s  %4.1f %8" PRIu64
+		       " %8" PRIu64 "  %s%s%s\n", t[i].active ? '>' : ' ',
+		       t[i].pid, t[i].ppid, t[i].cpu, t[i].addr,
+		       dp_task_state_short(&t[i]), mem, t[i].vm_pages * kb,
+		       t[i].rss_pages * kb, kthread ? "[" : "", t[i].comm,
+		       kthread ? "]" : "");
+	}
+}
+
+int cmd_ps(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false, summary = false;
+	const char *vmlinux = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "Sh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'S': summary = true; break;
+		case 'j': json = true; break;
+		case 'V': vmlinux = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return DP_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	struct dp_session s;
+	int rc = dp_session_open(argv[0], argv + optind,
+				 (size_t)(argc - optind), vmlinux, &s);
+	if (rc)
+		return rc;
+	const struct dp_task *t;
+	size_t n;
+	struct dp_error *err = dp_kernel_tasks(s.k, &t, &n);
+	if (err) {
+		dp_cli_error(argv[0], err);
+		dp_session_close(&s);
+		return DP_EXIT_FAILURE;
+	}
+	if (json)
+		print_json(t, n);
+	else if (summary)
+		print_summary(t, n);
+	else
+		print_table(&s, t, n);
+	dp_session_close(&s);
+	return DP_EXIT_OK;
+}

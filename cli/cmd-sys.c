@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+// dontpanic sys: crash's system banner (KERNEL ... PANIC) and the panic
+// task, from the dump alone.
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "session.h"
+
+static const char usage_text[] =
+	"usage: dontpanic sys [-t] [--json] [--vmlinux FILE] DUMP...\n"
+	"\n"
+	"Print crash's system banner: KERNEL, DUMPFILE, CPUS, DATE, UPTIME,\n"
+	"LOAD AVERAGE, TASKS, NODENAME, RELEASE, VERSION, MACHINE, MEMORY,\n"
+	"PANIC, then the panic task (PID, COMMAND, TASK, CPU, STATE).\n"
+	"Everything comes from the dump (VMCOREINFO, kallsyms, BTF, log).\n"
+	"\n"
+	"  -t            decode the kernel taint flags instead\n"
+	"  --json        the same facts as one JSON object\n"
+	"  -h, --help    show this help\n";
+
+struct facts {
+	struct dp_sysinfo si;
+	struct dp_dump_info info;
+	bool have_info;
+	int64_t crash_time;
+	size_t ntasks;
+	struct dp_panic panic;
+	const struct dp_task *ptask;
+	char *message;
+	bool oops;
+};
+
+static void gather(struct dp_session *s, struct facts *f, const char *cmd)
+{
+	struct dp_error *err;
+	memset(f, 0, sizeof(*f));
+	if ((err = dp_kernel_sysinfo(s->k, &f->si)))
+		dp_cli_error(cmd, err);
+	f->have_info = !(err = dp_dump_get_info(s->dump, &f->info));
+	dp_error_destroy(err);
+	if ((err = dp_dump_vmcoreinfo_number(s->dump, "CRASHTIME",
+					     &f->crash_time))) {
+		dp_error_destroy(err);
+		f->crash_time = f->have_info ? f->info.crash_time : 0;
+	}
+	// No CRASHTIME (hypervisor dumps): the kernel's own clock.
+	if (!f->crash_time)
+		f->crash_time = f->si.xtime_sec;
+	const struct dp_task *t;
+	if ((err = dp_kernel_tasks(s->k, &t, &f->ntasks)))
+		dp_cli_error(cmd, err);
+	if ((err = dp_kernel_panic(s->k, &f->panic)))
+		dp_cli_error(cmd, err);
+	uint64_t task = f->panic.task;
+	// No panic (a live guest's QEMU dump): CPU 0's task, like crash.
+	if (!task && (err = dp_kernel_cpu_curr(s->k, 0, &task)))
+		dp_cli_error(cmd, err);
+	f->ptask = task ? dp_kernel_task_by_addr(s->k, task) : NULL;
+	if ((err = dp_kernel_panic_message(s->k, &f->message, &f->oops)))
+		dp_cli_error(cmd, err);
+}
+
+static void format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const unit[] = { "KB", "MB", "GB", "TB" };
+	double v = (double)bytes / 1024;
+	int u = 0;
+	while (u < 3 && v >= 1024 * 0.95) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f", v);
+	size_t l = strlen(buf);
+	if (l > 2 && !strcmp(buf + l - 2, ".0"))
+		buf[l - 2] = '\0';
+	snprintf(buf + strlen(buf), len - strlen(buf), " %s", unit[u]);
+}
+
+static void format_date(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!t || !gmtime_r(&tt, &tm)) {
+		snprintf(buf, len, "(unknown)");
+		return;
+	}
+	strftime(buf, len, "%a %b %e %H:%M:%S UTC %Y", &tm);
+}
+
+static void format_uptime(const struct dp_sysinfo *si, char *buf, size_t len)
+{
+	uint64_t s = si->uptime_sec;
+	if (!si->have_uptime)
+		snprintf(buf, len, "(unknown)");
+	else if (s >= 86400)
+		snprintf(buf, len, "%" PRIu64 " days, %02" PRIu64 ":%02" PRIu64
+			 ":%02" PRIu64, s / 86400, s % 86400 / 3600,
+			 s % 3600 / 60, s % 60);
+	else
+		snprintf(buf, len, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64,
+			 s / 3600, s % 3600 / 60, s % 60);
+}
+
+// avenrun is fixed point with FSHIFT = 11 (include/linux/sched/loadavg.h).
+static void format_load(const struct dp_sysinfo *si, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (int i = 0; i < 3; i++) {
+		uint64_t v = si->avenrun[i] + 5 * (1 << 11) / 1000;
+		o += (size_t)snprintf(buf + o, len - o, "%s%" PRIu64 ".%02" PRIu64,
+				      i ? ", " : "", v >> 11,
+				      ((v & 2047) * 100) >> 11);
+	}
+}
+
+static const char *state_text(const struct facts *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (%s)", dp_task_state_name(f->ptask),
+		 f->panic.cpu >= 0 ? "PANIC" : "ACTIVE");
+	return buf;
+}
+
+static void print_text(struct dp_session *s, struct facts *f,
+		       const char *path)
+{
+	char buf[256];
+	const struct dp_sysinfo *si = &f->si;
+	printf("      KERNEL: %s (no vmlinux: kallsyms, BTF and ORC from the "
+	       "dump)%s\n", si->release[0] ? si->release : "(unknown)",
+	       si->tainted_mask ? "  [TAINTED]" : "");
+	printf("    DUMPFILE: %s%s\n", path,
+	       f->have_info && f->info.incomplete ? "  [INCOMPLETE]" :
+	       f->have_info && f->info.dump_level > 0 ? "  [PARTIAL DUMP]" : "");
+	printf("        CPUS: %u", si->nr_cpus);
+	if (si->online_cpus < si->nr_cpus)
+		printf(" [OFFLINE: %u]", si->nr_cpus - si->online_cpus);
+	putchar('\n');
+	format_date(f->crash_time, buf, sizeof(buf));
+	printf("        DATE: %s\n", buf);
+	format_uptime(si, buf, sizeof(buf));
+	printf("      UPTIME: %s\n", buf);
+	format_load(si, buf, sizeof(buf));
+	printf("LOAD AVERAGE: %s\n", buf);
+	printf("       TASKS: %zu\n", f->ntasks);
+	printf("    NODENAME: %s\n", si->nodename);
+	printf("     RELEASE: %s\n", si->release);
+	printf("     VERSION: %s\n", si->version);
+	printf("     MACHINE: %s  (%" PRIu64 " Mhz)\n", si->machine,
+	       si->cpu_khz / 1000);
+	format_size(si->memory_pages * dp_dump_page_size(s->dump), buf,
+		    sizeof(buf));
+	printf("      MEMORY: %s\n", buf);
+	printf("       PANIC: \"%s\"%s\n", f->message ? f->message : "",
+	       f->oops ? " (check log for details)" : "");
+	if (!f->ptask)
+		return;
+	printf("         PID: %d\n", f->ptask->pid);
+	printf("     COMMAND: \"%s\"\n", f->ptask->comm);
+	printf("        TASK: %016" PRIx64 "\n", f->ptask->addr);
+	printf("         CPU: %u\n", f->ptask->cpu);
+	printf("       STATE: %s\n", state_text(f, buf, sizeof(buf)));
+}
+
+static void json_kv(const char *key, const char *val, bool comma)
+{
+	printf("  \"%s\": ", key);
+	dp_json_string(stdout, val);
+	printf(comma ? ",\n" : "\n");
+}
+
+static void print_json(struct dp_session *s, struct facts *f,
+		       const char *path)
+{
+	char buf[256];
+	const struct dp_sysinfo *si = &f->si;
+	printf("{\n");
+	json_kv("release", si->release, true);
+	json_kv("dumpfile", path, true);
+	printf("  \"dump_level\": %d,\n", f->have_info ? f->info.dump_level : -1);
+	printf("  \"cpus\": %u,\n", si->nr_cpus);
+	printf("  \"crash_time\": %" PRId64 ",\n", f->crash_time);
+	format_date(f->crash_time, buf, sizeof(buf));
+	json_kv("date", buf, true);
+	if (si->have_uptime)
+		printf("  \"uptime_sec\": %" PRIu64 ",\n", si->uptime_sec);
+	format_load(si, buf, sizeof(buf));
+	json_kv("load_average", buf, true);
+	printf("  \"tasks\": %zu,\n", f->ntasks);
+	json_kv("nodename", si->nodename, true);
+	json_kv("version", si->version, true);
+	json_kv("machine", si->machine, true);
+	printf("  \"cpu_mhz\": %" PRIu64 ",\n", si->cpu_khz / 1000);
+	printf("  \"memory_bytes\": %" PRIu64 ",\n",
+	       si->memory_pages * dp_dump_page_size(s->dump));
+	printf("  \"tainted_mask\": %" PRIu64 ",\n", si->tainted_mask);
+	dp_taint_string(si->tainted_mask, buf, sizeof(buf));
+	json_kv("taint", buf, true);
+	printf("  \"panic\": ");
+	if (f->message)
+		dp_json_string(stdout, f->message);
+	else
+		printf("null");
+	printf(",\n  \"panic_cpu\": %d,\n  \"panic_task\": ", f->panic.cpu);
+	if (f->ptask) {
+		printf("{\"pid\": %d, \"command\": ", f->ptask->pid);
+		dp_json_string(stdout, f->ptask->comm);
+		printf(", \"task\": \"0x%" PRIx64 "\", \"cpu\": %u, \"state\": ",
+		       f->ptask->addr, f->ptask->cpu);
+		dp_json_string(stdout, state_text(f, buf, sizeof(buf)));
+		printf("}\n");
+	} else {
+		printf("null\n");
+	}
+	printf("}\n");
+}
+
+int cmd_sys(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false, taint = false;
+	const char *vmlinux = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "th", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': taint = true; break;
+		case 'j': json = true; break;
+		case 'V': vmlinux = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return DP_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	struct dp_session s;
+	int rc = dp_session_open(argv[0], argv + optind,
+				 (size_t)(argc - optind), vmlinux, &s);
+	if (rc)
+		return rc;
+	if (taint) {
+		struct dp_sysinfo si;
+		char buf[72];
+		struct dp_error *err = dp_kernel_sysinfo(s.k, &si);
+		dp_error_destroy(err);
+		dp_taint_string(si.tainted_mask, buf, sizeof(buf));
+		if (json)
+			printf("{\"tainted_mask\": %" PRIu64 ", \"taint\": "
+			       "\"%s\"}\n", si.tainted_mask, buf);
+		else
+			printf("TAINTED_MASK: %" PRIx64 "  %s\n",
+			       si.tainted_mask, buf);
+		dp_session_close(&s);
+		return DP_EXIT_OK;
+	}
+	struct facts f;
+	gather(&s, &f, argv[0]);
+	if (json)
+		print_json(&s, &f, argv[optind]);
+	else
+		print_text(&s, &f, argv[optind]);
+	free(f.message);
+	dp_session_close(&s);
+	return DP_EXIT_OK;
+}

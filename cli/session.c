@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// Opening a dump for the kernel commands, and shared printing helpers.
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "session.h"
+
+int dp_session_open(const char *cmd, char *const *paths, size_t n,
+		    const char *vmlinux, struct dp_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (n == 0) {
+		dp_cli_errorf(cmd, "no dump file given");
+		return DP_EXIT_USAGE;
+	}
+	s->dump = dp_cli_open_dump(cmd, (const char *const *)paths, n);
+	if (!s->dump)
+		return DP_EXIT_BAD_DUMP;
+	struct dp_program_opts opts = { .vmlinux = vmlinux };
+	struct dp_error *err = dp_program_create(s->dump, &opts, &s->prog);
+	if (!err)
+		err = dp_kernel_create(s->prog, &s->k);
+	if (err) {
+		dp_cli_error(cmd, err);
+		dp_session_close(s);
+		return DP_EXIT_BAD_DUMP;
+	}
+	return DP_EXIT_OK;
+}
+
+void dp_session_close(struct dp_session *s)
+{
+	dp_kernel_destroy(s->k);
+	dp_program_destroy(s->prog);
+	dp_dump_destroy(s->dump);
+	memset(s, 0, sizeof(*s));
+}
+
+void dp_print_symbol(FILE *f, struct dp_program *prog, uint64_t addr,
+		     bool with_offset, bool with_module)
+{
+	struct dp_symbol sym;
+	uint64_t off;
+	struct dp_error *err = dp_program_symbolize(prog, addr, &sym, &off);
+	if (err) {
+		dp_error_destroy(err);
+		fprintf(f, "%016" PRIx64, addr);
+		return;
+	}
+	fputs(sym.name, f);
+	if (with_offset && off)
+		fprintf(f, "+%" PRIu64, off);
+	if (with_module && sym.module)
+		fprintf(f, " [%s]", sym.module);
+}
+
+void dp_print_regs(FILE *f, const struct dp_regs_x86_64 *r, const char *in)
+{
+	fprintf(f, "%sRIP: %016" PRIx64 "  RSP: %016" PRIx64
+		"  RFLAGS: %08" PRIx64 "\n", in, r->rip, r->rsp, r->eflags);
+	fprintf(f, "%sRAX: %016" PRIx64 "  RBX: %016" PRIx64
+		"  RCX: %016" PRIx64 "\n", in, r->rax, r->rbx, r->rcx);
+	fprintf(f, "%sRDX: %016" PRIx64 "  RSI: %016" PRIx64
+		"  RDI: %016" PRIx64 "\n", in, r->rdx, r->rsi, r->rdi);
+	fprintf(f, "%sRBP: %016" PRIx64 "   R8: %016" PRIx64
+		"   R9: %016" PRIx64 "\n", in, r->rbp, r->r8, r->r9);
+	fprintf(f, "%sR10: %016" PRIx64 "  R11: %016" PRIx64
+		"  R12: %016" PRIx64 "\n", in, r->r10, r->r11, r->r12);
+	fprintf(f, "%sR13: %016" PRIx64 "  R14: %016" PRIx64
+		"  R15: %016" PRIx64 "\n", in, r->r13, r->r14, r->r15);
+	fprintf(f, "%sORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64
+		"  SS: %04" PRIx64 "\n", in, r->orig_rax, r->cs, r->ss);
+}
+
+bool dp_parse_number(const char *s, uint64_t *ret)
+{
+	char *end;
+	int base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+	} else if (strlen(s) >= 9 && strspn(s, "0123456789abcdefABCDEF") ==
+		   strlen(s) && strspn(s, "0123456789") != strlen(s)) {
+		base = 16;	/* a task address as crash prints it */
+	}
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, base);
+	if (errno || *end)
+		return false;
+	*ret = v;
+	return true;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* A dump opened for kernel analysis: dump + program + kernel model. */
+#ifndef DP_CLI_SESSION_H
+#define DP_CLI_SESSION_H
+
+#include <stdio.h>
+
+#include <dontpanic/kernel.h>
+
+struct dp_session {
+	struct dp_dump *dump;
+	struct dp_program *prog;
+	struct dp_kernel *k;
+};
+
+/* Open paths[0..n) (a dump or a split set). Prints errors; returns an
+ * exit code (DP_EXIT_OK on success). */
+int dp_session_open(const char *cmd, char *const *paths, size_t n,
+		    const char *vmlinux, struct dp_session *s);
+
+void dp_session_close(struct dp_session *s);
+
+/* Print "sym+off" (or "sym" when off is 0) for addr, or the hex address;
+ * module symbols get " [module]" when with_module. */
+void dp_print_symbol(FILE *f, struct dp_program *prog, uint64_t addr,
+		     bool with_offset, bool with_module);
+
+/* crash's register block (RIP/RSP/RFLAGS ... ORIG_RAX CS SS). */
+void dp_print_regs(FILE *f, const struct dp_regs_x86_64 *r, const char *indent);
+
+/* Parse a decimal or hex (0x or 16 hex digits) number. */
+bool dp_parse_number(const char *s, uint64_t *ret);
+
+#endif /* DP_CLI_SESSION_H */

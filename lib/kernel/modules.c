@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+// Loaded modules: the `modules` list of struct module. Layout by feature:
+// 6.4+ has mem[MOD_MEM_NUM_TYPES] (struct module_memory), older kernels
+// core_layout/init_layout (struct module_layout). FORMATS.md §6.3.
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel-internal.h"
+
+struct mod_layout {
+	uint64_t list, name, taints;
+	uint64_t core_base, core_size, core_text_size;
+	uint64_t init_base, init_size;
+	/* 6.4+: mem[] of module_memory, or UINT64_MAX */
+	uint64_t mem, mem_size, mem_base_off, mem_size_off;
+	uint64_t num_orcs, orc_ip, orc;	/* UINT64_MAX without ORC */
+};
+
+static struct dp_error *load_layout(struct dp_kernel *k, struct mod_layout *l)
+{
+	struct dp_error *err;
+	if ((err = dp_kernel_member(k, "module", "list", &l->list)) ||
+	    (err = dp_kernel_member(k, "module", "name", &l->name)))
+		return err;
+	l->taints = dp_kernel_member_opt(k, "module", "taints");
+	l->mem = dp_kernel_member_opt(k, "module", "mem");
+	if (l->mem != UINT64_MAX) {
+		// Commit ac3b43283923 (6.4): struct module_memory mem[].
+		if ((err = dp_program_type_size(k->prog, "module_memory",
+						&l->mem_size)) ||
+		    (err = dp_kernel_member(k, "module_memory", "base",
+					    &l->mem_base_off)) ||
+		    (err = dp_kernel_member(k, "module_memory", "size",
+					    &l->mem_size_off)))
+			return err;
+	} else if ((err = dp_kernel_member(k, "module", "core_layout.base",
+					   &l->core_base)) ||
+		   (err = dp_kernel_member(k, "module", "core_layout.size",
+					   &l->core_size)) ||
+		   (err = dp_kernel_member(k, "module", "core_layout.text_size",
+					   &l->core_text_size)) ||
+		   (err = dp_kernel_member(k, "module", "init_layout.base",
+					   &l->init_base)) ||
+		   (err = dp_kernel_member(k, "module", "init_layout.size",
+					   &l->init_size))) {
+		return err;
+	}
+	l->num_orcs = dp_kernel_member_opt(k, "module", "arch.num_orcs");
+	l->orc_ip = dp_kernel_member_opt(k, "module", "arch.orc_unwind_ip");
+	l->orc = dp_kernel_member_opt(k, "module", "arch.orc_unwind");
+	return NULL;
+}
+
+static struct dp_error *read_u32_at(struct dp_kernel *k, uint64_t addr,
+				    uint64_t *ret)
+{
+	uint32_t v;
+	struct dp_error *err = dp_kernel_read_u32(k, addr, &v);
+	*ret = v;
+	return err;
+}
+
+// enum mod_mem_type (6.4+): MOD_TEXT 0, DATA, RODATA, RO_AFTER_INIT,
+// then INIT_TEXT 4, INIT_DATA, INIT_RODATA. Core = 0..3.
+static struct dp_error *read_mem(struct dp_kernel *k,
+				 const struct mod_layout *l, uint64_t mod,
+				 struct dp_module *m)
+{
+	struct dp_program *p = k->prog;
+	for (unsigned int i = 0; i < 7; i++) {
+		uint64_t at = mod + l->mem + i * l->mem_size, base, size;
+		struct dp_error *err;
+		if ((err = dp_program_read_u64(p, at + l->mem_base_off, &base)) ||
+		    (err = read_u32_at(k, at + l->mem_size_off, &size)))
+			return err;
+		if (i == 0) {
+			m->base = base;
+			m->text_size = size;
+		} else if (i == 4) {
+			m->init_base = base;
+			m->init_size = size;
+		}
+		if (i < 4)
+			m->size += size;
+	}
+	return NULL;
+}
+
+static struct dp_error *read_module(struct dp_kernel *k,
+				    const struct mod_layout *l, uint64_t mod,
+				    struct dp_module *m)
+{
+	struct dp_program *p = k->prog;
+	struct dp_error *err;
+	memset(m, 0, sizeof(*m));
+	m->addr = mod;
+	// MODULE_NAME_LEN is 64 - sizeof(unsigned long) = 56 on 64-bit.
+	err = dp_program_read_string(p, mod + l->name, m->name, 56);
+	if (err)
+		return err;
+	if (l->mem != UINT64_MAX)
+		err = read_mem(k, l, mod, m);
+	else if (!(err = dp_program_read_u64(p, mod + l->core_base,
+					     &m->base)) &&
+		 !(err = read_u32_at(k, mod + l->core_size, &m->size)) &&
+		 !(err = read_u32_at(k, mod + l->core_text_size,
+				     &m->text_size)) &&
+		 !(err = dp_program_read_u64(p, mod + l->init_base,
+					     &m->init_base)))
+		err = read_u32_at(k, mod + l->init_size, &m->init_size);
+	if (err)
+		return err;
+	if (l->taints != UINT64_MAX &&
+	    (err = dp_program_read_u64(p, mod + l->taints, &m->taints)))
+		return err;
+	if (l->num_orcs != UINT64_MAX && l->orc_ip != UINT64_MAX &&
+	    l->orc != UINT64_MAX) {
+		uint64_t n;
+		if ((err = read_u32_at(k, mod + l->num_orcs, &n)) ||
+		    (err = dp_program_read_u64(p, mod + l->orc_ip,
+					       &m->orc_unwind_ip)) ||
+		    (err = dp_program_read_u64(p, mod + l->orc,
+					       &m->orc_unwind)))
+			return err;
+		m->num_orcs = (uint32_t)n;
+	}
+	return NULL;
+}
+
+static struct dp_error *load_modules(struct dp_kernel *k)
+{
+	struct mod_layout l;
+	uint64_t head, pos;
+	struct dp_error *err = load_layout(k, &l);
+	if (err)
+		return dp_error_prefix(err, "module layout");
+	err = dp_program_symbol_address(k->prog, "modules", &head);
+	if (!err)
+		err = dp_program_read_u64(k->prog, head, &pos);
+	if (err)
+		return dp_error_prefix(err, "modules");
+	struct dp_module *v = NULL;
+	size_t n = 0, cap = 0;
+	while (!err && pos != head) {
+		if (!pos || n >= DP_MAX_MODULES) {
+			err = dp_error_create(DP_ERR_BAD_DATA,
+					      "modules list: %s after %zu",
+					      pos ? "too long" : "NULL link", n);
+			break;
+		}
+		uint64_t mod = pos - l.list;
+		for (size_t i = 0; i < n && !err; i++)
+			if (v[i].addr == mod)
+				err = dp_error_create(DP_ERR_BAD_DATA,
+						      "modules list: cycle at "
+						      "0x%llx",
+						      (unsigned long long)mod);
+		if (err)
+			break;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			struct dp_module *nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				err = &dp_enomem;
+				break;
+			}
+			v = nv;
+		}
+		err = read_module(k, &l, mod, &v[n]);
+		if (err) {
+			err = dp_error_prefix(err, "module at 0x%llx",
+					      (unsigned long long)mod);
+			break;
+		}
+		n++;
+		err = dp_program_read_u64(k->prog, pos, &pos);
+	}
+	if (err) {
+		free(v);
+		return dp_error_prefix(err, "modules");
+	}
+	k->modules = v;
+	k->nmodules = n;
+	k->modules_loaded = true;
+	return NULL;
+}
+
+struct dp_error *dp_kernel_modules(struct dp_kernel *k,
+				   const struct dp_module **ret,
+				   size_t *count_ret)
+{
+	if (!k->modules_loaded) {
+		struct dp_error *err = load_modules(k);
+		if (err)
+			return err;
+	}
+	*ret = k->modules;
+	*count_ret = k->nmodules;
+	return NULL;
+}
+
+const struct dp_module *dp_kernel_module_by_addr(struct dp_kernel *k,
+						 uint64_t addr)
+{
+	const struct dp_module *v;
+	size_t n;
+	struct dp_error *err = dp_kernel_modules(k, &v, &n);
+	if (err) {
+		dp_error_destroy(err);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (addr - v[i].base < v[i].size)
+			return &v[i];
+		if (v[i].init_base && addr - v[i].init_base < v[i].init_size)
+			return &v[i];
+	}
+	return NULL;
+}
+
+// Taint letters by bit (kernel/panic.c taint_flags[], documented in
+// Documentation/admin-guide/tainted-kernels.rst).
+void dp_taint_string(uint64_t mask, char *buf, size_t len)
+{
+	static const char letters[] = "PFSRMBUDAWCIOELKXTN";
+	size_t o = 0;
+	for (unsigned int bit = 0; bit < 64 && o + 1 < len; bit++) {
+		if (!(mask & (1ULL << bit)))
+			continue;
+		buf[o++] = bit < sizeof(letters) - 1 ? letters[bit] : '?';
+	}
+	if (len)
+		buf[o < len ? o : len - 1] = '\0';
+}
