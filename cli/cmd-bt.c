@@ -10,7 +10,8 @@
 #include "session.h"
 
 static const char usage_text[] =
-	"usage: dontpanic bt [-a] [-f] [-c CPU] [--json] [PID|TASK] DUMP...\n"
+	"usage: dontpanic bt [-a|--every-task] [-f] [-c CPU] [--json] [PID|TASK]\n"
+	"                    DUMP...\n"
 	"\n"
 	"Show a kernel stack trace like crash's bt: the panic task by default,\n"
 	"or the task with that PID or task_struct address. Frames are unwound\n"
@@ -20,6 +21,7 @@ static const char usage_text[] =
 	"frames show their registers.\n"
 	"\n"
 	"  -a            the task running on every CPU\n"
+	"  --every-task  every task (like crash's foreach bt)\n"
 	"  -c CPU        the task running on CPU\n"
 	"  -f            also dump the stack words of each frame\n"
 	"  --json        JSON: per task {pid, task, cpu, command, frames:\n"
@@ -72,22 +74,18 @@ static void print_text(struct dp_session *s, const struct dp_task *t,
 			break;
 		snprintf(num, sizeof(num), "#%zu", i);
 		printf("%3s [%016" PRIx64 "] ", num, f->sp);
-		dp_print_symbol(stdout, s->prog, f->ip, false, false);
-		printf(" at %016" PRIx64, f->ip);
-		struct dp_symbol sym;
-		uint64_t off;
-		struct dp_error *err = dp_program_symbolize(s->prog, f->ip,
-							    &sym, &off);
-		if (!err && sym.module)
+		struct dp_cli_sym sym;
+		bool ok = dp_session_symbolize(s, f->ip, &sym);
+		printf("%s at %016" PRIx64, ok ? sym.name : "(unknown)", f->ip);
+		if (ok && sym.module[0])
 			printf(" [%s]", sym.module);
-		dp_error_destroy(err);
 		putchar('\n');
 		if (full)
 			print_frame_words(s, f, next);
 		if (f->has_regs) {
 			if (!f->user_regs) {
 				printf("    [exception RIP: ");
-				dp_print_symbol(stdout, s->prog, f->regs.rip,
+				dp_print_symbol(stdout, s, f->regs.rip,
 						true, false);
 				printf("]\n");
 			}
@@ -111,18 +109,15 @@ static void print_json(struct dp_session *s, const struct dp_task *t,
 	printf(", \"frames\": [");
 	for (size_t i = 0; i < st->n; i++) {
 		const struct dp_frame *f = &st->frames[i];
-		struct dp_symbol sym;
-		uint64_t off;
-		struct dp_error *err = dp_program_symbolize(s->prog, f->ip,
-							    &sym, &off);
+		struct dp_cli_sym sym;
 		printf("%s\n  {\"function\": ", i ? "," : "");
-		if (err) {
-			dp_error_destroy(err);
+		if (!dp_session_symbolize(s, f->ip, &sym)) {
 			printf("null, \"offset\": null, \"module\": null");
 		} else {
 			dp_json_string(stdout, sym.name);
-			printf(", \"offset\": %" PRIu64 ", \"module\": ", off);
-			if (sym.module)
+			printf(", \"offset\": %" PRIu64 ", \"module\": ",
+			       sym.offset);
+			if (sym.module[0])
 				dp_json_string(stdout, sym.module);
 			else
 				printf("null");
@@ -207,7 +202,7 @@ static const struct dp_task *find_task(struct dp_session *s, uint64_t v,
 	return t;
 }
 
-static int run(struct dp_session *s, bool all, long cpu, bool have_id,
+static int run(struct dp_session *s, int all, long cpu, bool have_id,
 	       uint64_t id, struct bt_opts *o, const char *cmd)
 {
 	unsigned int ncpus;
@@ -223,7 +218,12 @@ static int run(struct dp_session *s, bool all, long cpu, bool have_id,
 	if (o->json)
 		printf("[");
 	int rc = DP_EXIT_OK;
-	if (all) {
+	if (all == 2) {
+		for (size_t i = 0; i < nt; i++) {
+			int r = show_task(s, &tv[i], o, cmd);
+			rc = rc ? rc : r;
+		}
+	} else if (all) {
 		for (unsigned int c = 0; c < ncpus; c++) {
 			const struct dp_task *t = cpu_task(s, c, cmd);
 			int r = t ? show_task(s, t, o, cmd) : DP_EXIT_FAILURE;
@@ -244,18 +244,20 @@ int cmd_bt(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "every-task", no_argument, NULL, 'E' },
 		{ "vmlinux", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct bt_opts o = { .first = true };
-	bool all = false;
+	int all = 0;
 	long cpu = -1;
 	const char *vmlinux = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "afc:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': all = true; break;
+		case 'a': all = all ? all : 1; break;
+		case 'E': all = 2; break;
 		case 'f': o.full = true; break;
 		case 'c': {
 			uint64_t v;

@@ -39,21 +39,46 @@ void dp_session_close(struct dp_session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void dp_print_symbol(FILE *f, struct dp_program *prog, uint64_t addr,
-		     bool with_offset, bool with_module)
+bool dp_session_symbolize(struct dp_session *s, uint64_t addr,
+			  struct dp_cli_sym *ret)
 {
 	struct dp_symbol sym;
-	uint64_t off;
-	struct dp_error *err = dp_program_symbolize(prog, addr, &sym, &off);
+	const struct dp_module *m = dp_kernel_module_by_addr(s->k, addr);
+	struct dp_error *err = dp_program_symbolize(s->prog, addr, &sym,
+						    &ret->offset);
+	memset(ret->module, 0, sizeof(ret->module));
+	if (!err && (sym.module || !m)) {
+		snprintf(ret->name, sizeof(ret->name), "%s", sym.name);
+		if (sym.module)
+			snprintf(ret->module, sizeof(ret->module), "%s",
+				 sym.module);
+		return true;
+	}
+	dp_error_destroy(err);
+	if (!m)
+		return false;
+	err = dp_kernel_module_symbolize(s->k, addr, ret->name,
+					 sizeof(ret->name), &ret->offset, &m);
 	if (err) {
 		dp_error_destroy(err);
+		return false;
+	}
+	snprintf(ret->module, sizeof(ret->module), "%s", m->name);
+	return true;
+}
+
+void dp_print_symbol(FILE *f, struct dp_session *s, uint64_t addr,
+		     bool with_offset, bool with_module)
+{
+	struct dp_cli_sym sym;
+	if (!dp_session_symbolize(s, addr, &sym)) {
 		fprintf(f, "%016" PRIx64, addr);
 		return;
 	}
 	fputs(sym.name, f);
-	if (with_offset && off)
-		fprintf(f, "+%" PRIu64, off);
-	if (with_module && sym.module)
+	if (with_offset && sym.offset)
+		fprintf(f, "+%" PRIu64, sym.offset);
+	if (with_module && sym.module[0])
 		fprintf(f, " [%s]", sym.module);
 }
 

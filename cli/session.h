@@ -20,9 +20,20 @@ int dp_session_open(const char *cmd, char *const *paths, size_t n,
 
 void dp_session_close(struct dp_session *s);
 
+/* A symbolized address. */
+struct dp_cli_sym {
+	char name[128];
+	uint64_t offset;
+	char module[64];	/* "" for vmlinux */
+};
+
+/* Symbolize addr: the program's symbols, then the module's own kallsyms. */
+bool dp_session_symbolize(struct dp_session *s, uint64_t addr,
+			  struct dp_cli_sym *ret);
+
 /* Print "sym+off" (or "sym" when off is 0) for addr, or the hex address;
  * module symbols get " [module]" when with_module. */
-void dp_print_symbol(FILE *f, struct dp_program *prog, uint64_t addr,
+void dp_print_symbol(FILE *f, struct dp_session *s, uint64_t addr,
 		     bool with_offset, bool with_module);
 
 /* crash's register block (RIP/RSP/RFLAGS ... ORIG_RAX CS SS). */

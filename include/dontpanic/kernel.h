@@ -198,6 +198,15 @@ const struct dp_module *dp_kernel_module_by_addr(struct dp_kernel *k,
 						 uint64_t addr);
 
 /**
+ * Symbolize addr inside a module from the module's own kallsyms (used when
+ * dp_program_symbolize() does not cover modules).
+ */
+struct dp_error *dp_kernel_module_symbolize(struct dp_kernel *k, uint64_t addr,
+					    char *name, size_t name_len,
+					    uint64_t *offset_ret,
+					    const struct dp_module **mod_ret);
+
+/**
  * Decode a taint mask into letters ("POE"), kernel order, one letter per
  * set bit (Documentation/admin-guide/tainted-kernels.rst). buf >= 32.
  */

@@ -232,3 +232,70 @@ void dp_taint_string(uint64_t mask, char *buf, size_t len)
 	if (len)
 		buf[o < len ? o : len - 1] = '\0';
 }
+
+/*
+ * Module symbols from the module's own kallsyms (struct mod_kallsyms:
+ * an Elf64_Sym symtab, its strtab and num_symtab; kernel/module/kallsyms.c),
+ * for when the program's symbol lookup does not cover modules.
+ */
+struct dp_error *dp_kernel_module_symbolize(struct dp_kernel *k, uint64_t addr,
+					    char *name, size_t name_len,
+					    uint64_t *offset_ret,
+					    const struct dp_module **mod_ret)
+{
+	const struct dp_module *m = dp_kernel_module_by_addr(k, addr);
+	if (!m)
+		return dp_error_create(DP_ERR_NOT_FOUND,
+				       "0x%llx is in no module",
+				       (unsigned long long)addr);
+	*mod_ret = m;
+	uint64_t ks_off = dp_kernel_member_opt(k, "module", "kallsyms");
+	uint64_t symtab_off = dp_kernel_member_opt(k, "mod_kallsyms", "symtab");
+	uint64_t num_off = dp_kernel_member_opt(k, "mod_kallsyms", "num_symtab");
+	uint64_t str_off = dp_kernel_member_opt(k, "mod_kallsyms", "strtab");
+	if (ks_off == UINT64_MAX || symtab_off == UINT64_MAX ||
+	    num_off == UINT64_MAX || str_off == UINT64_MAX)
+		return dp_error_create(DP_ERR_NOT_FOUND,
+				       "no module kallsyms layout");
+	uint64_t ks, symtab, strtab;
+	uint32_t num;
+	struct dp_error *err;
+	if ((err = dp_program_read_u64(k->prog, m->addr + ks_off, &ks)) ||
+	    (err = dp_program_read_u64(k->prog, ks + symtab_off, &symtab)) ||
+	    (err = dp_kernel_read_u32(k, ks + num_off, &num)) ||
+	    (err = dp_program_read_u64(k->prog, ks + str_off, &strtab)))
+		return dp_error_prefix(err, "module %s kallsyms", m->name);
+	if (num > 1u << 20)
+		return dp_error_create(DP_ERR_BAD_DATA, "module %s: %u symbols",
+				       m->name, num);
+	uint64_t best = 0, best_name = 0;
+	bool found = false;
+	for (uint32_t i = 0; i < num; i++) {
+		uint8_t sym[24];	/* Elf64_Sym */
+		if ((err = dp_program_read(k->prog, symtab + 24ULL * i, sym,
+					   sizeof(sym))))
+			return dp_error_prefix(err, "module %s symtab",
+					       m->name);
+		uint32_t st_name;
+		uint64_t value;
+		memcpy(&st_name, sym, 4);
+		memcpy(&value, sym + 8, 8);
+		// Only defined function/object symbols (STT_FUNC 2, OBJECT 1).
+		unsigned int type = sym[4] & 0xf;
+		if (!st_name || (type != 1 && type != 2) || value > addr)
+			continue;
+		if (!found || value > best) {
+			best = value;
+			best_name = strtab + st_name;
+			found = true;
+		}
+	}
+	if (!found)
+		return dp_error_create(DP_ERR_NOT_FOUND,
+				       "no symbol in module %s for 0x%llx",
+				       m->name, (unsigned long long)addr);
+	if ((err = dp_program_read_string(k->prog, best_name, name, name_len)))
+		return err;
+	*offset_ret = addr - best;
+	return NULL;
+}

@@ -155,14 +155,15 @@ struct dp_error *dp_kernel_cpu_regs(struct dp_kernel *k, unsigned int cpu,
 	return NULL;
 }
 
+// The last line of log that starts with key.
 static const char *find_line(const char *log, size_t len, const char *key,
 			     size_t *line_len)
 {
 	size_t kl = strlen(key);
 	const char *hit = NULL;
-	// The last match wins: a later panic is the one that stopped us.
 	for (size_t i = 0; i + kl <= len; i++) {
-		if (memcmp(log + i, key, kl) != 0)
+		if ((i > 0 && log[i - 1] != '\n') ||
+		    memcmp(log + i, key, kl) != 0)
 			continue;
 		hit = log + i;
 	}

@@ -1,0 +1,52 @@
+# drgn (0.0.22, with the -dbg vmlinux) oracle for tests/vm/test-kernel.sh.
+# Prints one JSON object: every task (for_each_task plus each CPU's idle
+# task), the panic CPU, and the physical frames (program counters, inline
+# frames folded) of the panic task and of every task that is not running.
+# Run: drgn -q -c VMCORE -s VMLINUX oracle-drgn-kernel.py
+import json
+from drgn.helpers.linux.pid import for_each_task
+from drgn.helpers.linux.percpu import per_cpu
+from drgn.helpers.linux.cpumask import for_each_possible_cpu
+
+def frames(task):
+    out, last = [], None
+    try:
+        trace = prog.stack_trace(task)
+    except Exception as e:
+        return {"error": str(e), "pcs": []}
+    err = None
+    try:
+        for f in trace:
+            if f.pc != last:
+                out.append(f.pc)
+            last = f.pc
+    except Exception as e:
+        err = str(e)
+    return {"error": err, "pcs": out}
+
+tasks = {}
+for t in for_each_task(prog):
+    tasks[t.value_()] = t
+idle = {}
+for cpu in for_each_possible_cpu(prog):
+    t = per_cpu(prog["runqueues"], cpu).idle
+    idle[cpu] = t.value_()
+    tasks[t.value_()] = t
+running = set()
+for cpu in for_each_possible_cpu(prog):
+    running.add(per_cpu(prog["runqueues"], cpu).curr.value_())
+panic_cpu = prog["panic_cpu"].counter.value_()
+panic_task = per_cpu(prog["runqueues"], panic_cpu).curr if panic_cpu >= 0 else None
+res = {
+    "tasks": sorted([[t.pid.value_(), t.comm.string_().decode()]
+                     for t in tasks.values()]),
+    "panic_cpu": panic_cpu,
+    "panic_pid": panic_task.pid.value_() if panic_task is not None else None,
+    "panic_frames": frames(panic_task) if panic_task is not None else None,
+    "sleeping": {},
+}
+for addr, t in tasks.items():
+    if addr in running:
+        continue
+    res["sleeping"][hex(addr)] = frames(t)
+print(json.dumps(res))

@@ -1,0 +1,52 @@
+#!/bin/sh
+# The kernel commands (sys, mod, ps, bt) on real vmcores:
+#  - kdump dumps (sysrq, null, hung): sys and mod equal crash's, the task
+#    list and the stacks of the panic task and of every sleeping task equal
+#    drgn's (both with the -dbg vmlinux; see check-kernel.py);
+#  - QEMU dumps (qemu-panic, qemu-idle; ELF and flattened kdump-zlib):
+#    bt -a starts each CPU at its note's rip and reaches a stack bottom.
+# SKIPs (77) only when no dump is found.
+DP=${1:?usage: test-kernel.sh DONTPANIC}
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+vmlinux=${DP_VMLINUX:-/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64}
+py=/usr/bin/python3
+rc=0 ran=0
+
+oracles=yes
+for t in crash /usr/bin/drgn; do
+	command -v "$t" >/dev/null || oracles=no
+done
+[ -r "$vmlinux" ] || oracles=no
+
+for sk in sysrq:kdump-zlib-d31 null:elf-d31 hung:kdump-zlib-d31; do
+	dump=$(dp_vmcore "${sk%%:*}" "${sk#*:}") || continue
+	ran=$((ran + 1))
+	echo "# $sk"
+	# The harness keeps crash's output (sys, mod, kmem -i...) per dump.
+	saved=
+	vmdir=$(dp_vmdir) && case $dump in "$vmdir"/*)
+		saved=$(dp_vmfile oracle "${sk%%:*}.${sk#*:}.crash.txt") ;;
+	esac
+	if [ $oracles = yes ]; then
+		$py "$here/check-kernel.py" kdump "$DP" "$dump" "$vmlinux" \
+			$saved || rc=1
+	else
+		echo "note: crash, drgn or $vmlinux missing: only self-checks"
+		"$DP" bt -a "$dump" || rc=1
+	fi
+done
+
+for sk in qemu-panic:qemu-elf qemu-idle:qemu-elf; do
+	dump=$(dp_vmcore "${sk%%:*}" "${sk#*:}") || continue
+	ran=$((ran + 1))
+	echo "# $sk"
+	$py "$here/check-kernel.py" qemu "$DP" "$dump" || rc=1
+	# The same guest as a flattened kdump-zlib file: the same CPU notes.
+	flat=$(dp_vmcore "${sk%%:*}" qemu-kdump-zlib.flat) || continue
+	echo "# ${sk%%:*}:qemu-kdump-zlib.flat"
+	$py "$here/check-kernel.py" qemu "$DP" "$flat" "$dump" || rc=1
+done
+
+[ $ran -gt 0 ] || dp_skip "no vmcores found"
+exit $rc
