@@ -18,16 +18,47 @@ static const char usage_text[] =
 	"a hex number is an ADDR. The trailing arguments that name existing\n"
 	"files are the dump file(s).\n"
 	"\n"
-	"  -l, --list    list every vmlinux symbol in address order\n"
+	"  -l, --list    list every symbol: vmlinux in address order, then\n"
+	"                each module between MODULE START/END lines (crash)\n"
+	"  -V, --no-modules  with -l, vmlinux symbols only\n"
 	"  -h, --help    show this help\n"
 	"\n"
 	"Per-CPU symbols are listed with kallsyms' type 'A' and their offset\n"
-	"in the per-CPU area (crash shows the vmlinux nm type instead).\n";
+	"in the per-CPU area (crash shows the vmlinux nm type instead).\n"
+	"Module symbols (struct module offsets from the dump's BTF) have\n"
+	"/proc/kallsyms types: upper case when exported.\n";
 
 static struct dp_error *print_sym(const struct dp_symbol *s, void *arg)
 {
-	printf("%" PRIx64 " (%c) %s\n", s->address, s->type, s->name);
+	printf("%" PRIx64 " (%c) %s", s->address, s->type, s->name);
+	if (s->module && !arg)
+		printf(" [%s]", s->module);
+	putchar('\n');
 	return NULL;
+}
+
+// After vmlinux: each module between crash's MODULE START/END lines.
+static int list_modules(struct dp_program *prog)
+{
+	size_t n;
+	struct dp_error *err = dp_program_num_modules(prog, &n);
+	if (err) {
+		fflush(stdout);
+		dp_cli_error("sym", err);
+		return DP_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct dp_module m;
+		struct dp_symbol s;
+		dp_program_module(prog, i, &m);
+		printf("%" PRIx64 " MODULE START: %s\n", m.base, m.name);
+		for (size_t j = 0; j < m.nsyms; j++) {
+			dp_program_module_symbol(prog, i, j, &s);
+			print_sym(&s, "no module suffix");
+		}
+		printf("%" PRIx64 " MODULE END: %s\n", m.base + m.size, m.name);
+	}
+	return DP_EXIT_OK;
 }
 
 static int lookup(struct dp_program *prog, const char *arg)
@@ -72,15 +103,19 @@ int cmd_sym(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "list", no_argument, NULL, 'l' },
+		{ "no-modules", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	bool list = false;
+	bool list = false, no_modules = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "lh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			list = true;
+			break;
+		case 'V':
+			no_modules = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -112,6 +147,8 @@ int cmd_sym(int argc, char **argv)
 			fflush(stdout);
 			dp_cli_error("sym", err);
 			rc = DP_EXIT_FAILURE;
+		} else if (!no_modules) {
+			rc = list_modules(prog);
 		}
 	}
 	for (int i = optind; i < first_dump; i++) {

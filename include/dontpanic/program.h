@@ -150,6 +150,30 @@ struct dp_error *dp_program_for_each_symbol(struct dp_program *prog,
 					    const char *name,
 					    dp_symbol_fn fn, void *arg);
 
+/** A loaded module (from the kernel's `modules` list). */
+struct dp_module {
+	const char *name;
+	uint64_t base;		/**< core memory (text + data) */
+	uint64_t size;
+	size_t nsyms;		/**< symbols of its kallsyms */
+};
+
+/**
+ * Number of loaded modules. Module symbols need kallsyms (the `modules`
+ * list) and BTF (struct module offsets); the error says which is missing.
+ * Exported module symbols have upper-case types, as in /proc/kallsyms.
+ */
+struct dp_error *dp_program_num_modules(struct dp_program *prog,
+					size_t *ret);
+
+/** Module i (0 <= i < dp_program_num_modules()), in address order. */
+void dp_program_module(struct dp_program *prog, size_t i,
+		       struct dp_module *ret);
+
+/** Symbol j of module i, in address order. */
+void dp_program_module_symbol(struct dp_program *prog, size_t i, size_t j,
+			      struct dp_symbol *ret);
+
 /* ---- Types (lib/debuginfo/btf.c; DWARF when a vmlinux is given) ---- */
 
 /** Size in bytes of a struct/union/typedef by name ("task_struct"). */

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// The symbol side of struct dp_program: lazily loaded kallsyms, lookups by
-// name and address. Module symbols (struct module's core_kallsyms, needing
-// BTF member offsets) plug in at module_symbol_address()/module_symbolize().
+// The symbol side of struct dp_program: lazily loaded kallsyms, then
+// module symbols (lib/debuginfo/modsyms.c), lookups by name and address.
 #include <inttypes.h>
 #include <stdlib.h>
 
 #include "debuginfo/kallsyms.h"
+#include "debuginfo/modsyms.h"
 #include "kernel/program-priv.h"
 
 struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,
@@ -26,18 +26,52 @@ struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,
 	return NULL;
 }
 
-// Hook for module symbols: not implemented yet (needs struct module
-// offsets from BTF, lib/debuginfo/btf.c). Returns DP_ERR_NOT_FOUND.
+static struct dp_error *modsyms(struct dp_program *prog,
+				struct dp_modsyms **ret)
+{
+	if (!prog->modsyms_tried) {
+		prog->modsyms_tried = true;
+		prog->modsyms_err = dp_modsyms_load(prog, &prog->modsyms);
+	}
+	if (prog->modsyms_err)
+		return dp_program_provider_error(prog->modsyms_err,
+						 "module symbols unavailable");
+	*ret = prog->modsyms;
+	return NULL;
+}
+
+// Module symbols come second: a missing name or an address outside every
+// module is NOT_FOUND; a module list that cannot be read says why.
 static struct dp_error *module_symbol_address(struct dp_program *prog,
 					      const char *name, uint64_t *ret)
 {
-	return dp_error_create(DP_ERR_NOT_FOUND, "no symbol '%s'", name);
+	struct dp_modsyms *ms = NULL;
+	struct dp_symbol s;
+	struct dp_error *err = modsyms(prog, &ms);
+	if (err) {
+		dp_error_destroy(err);
+		return dp_error_create(DP_ERR_NOT_FOUND, "no symbol '%s'",
+				       name);
+	}
+	size_t cursor = 0;
+	if (!dp_modsyms_find_name(ms, name, &cursor, &s))
+		return dp_error_create(DP_ERR_NOT_FOUND, "no symbol '%s'",
+				       name);
+	*ret = s.address;
+	return NULL;
 }
 
 static struct dp_error *module_symbolize(struct dp_program *prog,
 					 uint64_t addr, struct dp_symbol *ret,
 					 uint64_t *offset_ret)
 {
+	struct dp_modsyms *ms = NULL;
+	struct dp_error *err = modsyms(prog, &ms);
+	if (!err && dp_modsyms_lookup_addr(ms, addr, ret, offset_ret))
+		return NULL;
+	if (err && err->code != DP_ERR_NOT_FOUND)
+		return err;
+	dp_error_destroy(err);
 	return dp_error_addr(DP_ERR_NOT_FOUND, addr,
 			     "0x%" PRIx64 " is not in a known symbol", addr);
 }
@@ -101,8 +135,38 @@ struct dp_error *dp_program_for_each_symbol(struct dp_program *prog,
 		if ((err = fn(&s, arg)))
 			return err;
 	}
+	// Then modules; module symbols that cannot be read just add nothing.
+	struct dp_modsyms *ms = NULL;
+	if ((err = modsyms(prog, &ms)))
+		dp_error_destroy(err);
+	for (cursor = 0; ms && dp_modsyms_find_name(ms, name, &cursor, &s);) {
+		found++;
+		if ((err = fn(&s, arg)))
+			return err;
+	}
 	if (!found)
 		return dp_error_create(DP_ERR_NOT_FOUND, "no symbol '%s'",
 				       name);
 	return NULL;
+}
+
+struct dp_error *dp_program_num_modules(struct dp_program *prog, size_t *ret)
+{
+	struct dp_modsyms *ms = NULL;
+	struct dp_error *err = modsyms(prog, &ms);
+	if (!err)
+		*ret = dp_modsyms_count(ms);
+	return err;
+}
+
+void dp_program_module(struct dp_program *prog, size_t i,
+		       struct dp_module *ret)
+{
+	dp_modsyms_module(prog->modsyms, i, ret);
+}
+
+void dp_program_module_symbol(struct dp_program *prog, size_t i, size_t j,
+			      struct dp_symbol *ret)
+{
+	dp_modsyms_symbol(prog->modsyms, i, j, ret);
 }

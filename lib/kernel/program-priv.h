@@ -19,6 +19,7 @@
 #include "xlat/xlat.h"
 
 struct dp_kallsyms;
+struct dp_modsyms;
 
 struct dp_program {
 	struct dp_dump *dump;
@@ -38,6 +39,11 @@ struct dp_program {
 	struct dp_error *kallsyms_err;
 	bool kallsyms_tried;
 
+	/* Module symbols (lib/debuginfo/modsyms.c; needs kallsyms + BTF). */
+	struct dp_modsyms *modsyms;
+	struct dp_error *modsyms_err;
+	bool modsyms_tried;
+
 	/*
 	 * BTF provider (lib/debuginfo/btf.c). btf.c owns btf and sets
 	 * btf_destroy so that dp_program_destroy() can free it without
@@ -55,6 +61,9 @@ struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,
 
 /* Free the kallsyms provider (lib/debuginfo/kallsyms.c). */
 void dp_kallsyms_destroy(struct dp_kallsyms *ks);
+
+/* Free the module symbols (lib/debuginfo/modsyms.c). */
+void dp_modsyms_destroy(struct dp_modsyms *ms);
 
 /* Copy of a remembered provider error, prefixed with what needed it. */
 struct dp_error *dp_program_provider_error(const struct dp_error *err,

@@ -195,6 +195,8 @@ void dp_program_destroy(struct dp_program *prog)
 	if (prog->btf && prog->btf_destroy)
 		prog->btf_destroy(prog->btf);
 	dp_error_destroy(prog->btf_err);
+	dp_modsyms_destroy(prog->modsyms);
+	dp_error_destroy(prog->modsyms_err);
 	dp_kallsyms_destroy(prog->kallsyms);
 	dp_error_destroy(prog->kallsyms_err);
 	dp_error_destroy(prog->xlat_err);

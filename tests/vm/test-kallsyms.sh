@@ -63,7 +63,7 @@ for s in $scens; do
 		checked=$((checked + 1))
 		off=$(vmci "$d" KERNELOFFSET)
 		f=$tmp/syms.$checked
-		"$DP" sym -l "$d" >"$f" 2>"$tmp/err" ||
+		"$DP" sym -l -V "$d" >"$f" 2>"$tmp/err" ||
 			{ fail "$s/$k: sym -l exited $?: $(cat "$tmp/err")"; continue; }
 		args="$args $s/$k:$f:$off"
 		lookups "$d" "$s/$k" "$v" "$off"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# vtop / ptov / sym ADDR / log -m / log -T against crash (with the -dbg
-# vmlinux) on one real dump: a kernel-text address (2 MiB page), a
+# vtop / ptov / sym ADDR / log -m / log -T / module symbols against crash
+# (with the -dbg vmlinux) on one real dump: a kernel-text address (2 MiB page), a
 # direct-map address (VMCOREINFO SYMBOL(mem_section), 4 KiB page) and a
 # vmapped stack address (a frame of the panic task's `bt`). vtop output is
 # compared up to the leaf entry's flags (dontpanic does not print crash's
@@ -32,6 +32,12 @@ stack=$(sed -n 's/^ *#[0-9]* \[\([0-9a-f]*\)\].*/\1/p' "$tmp/bt.out" |
 	grep -v '^ffffffff' | head -n 1)
 [ -n "$stack" ] || dp_fail "no stack address in crash's bt: $(head -n 5 "$tmp/bt.out")"
 dpa=$("$DP" vtop "$dmap" "$d" | sed -n 2p | awk '{print $2}')
+# Module symbols: our listing, and an address 0x10 into a module function.
+"$DP" sym -l "$d" | sed -n '/MODULE START/,$p' >"$tmp/mods" ||
+	fail "sym -l with modules failed"
+modaddr=$(awk '$2 == "(T)" || $2 == "(t)" {print $1; exit}' "$tmp/mods")
+[ -n "$modaddr" ] || dp_fail "no module function in sym -l"
+modaddr=$(/usr/bin/python3 -c 'import sys; print("%x" % (int(sys.argv[1], 16) + 16))' "$modaddr")
 c=$tmp/crash
 mkdir "$c"
 cat >"$tmp/cmds" <<EOC
@@ -42,6 +48,8 @@ ptov $dpa > $c/ptov
 sym $(printf '%s' "$text" | sed 's/.$/6/') > $c/sym
 log -m > $c/log-m
 log -T > $c/log-T
+sym $modaddr > $c/sym-mod
+sym -l > $c/sym-l
 q
 EOC
 crash -s "$vmlinux" "$d" <"$tmp/cmds" >"$tmp/crash.out" 2>&1
@@ -68,6 +76,36 @@ diff "$c/ptov" "$tmp/ours" >/dev/null || fail "ptov $dpa: $(cat "$tmp/ours")"
 case $(cat "$c/sym") in
 "$(cat "$tmp/ours") "*) ;;
 *) fail "sym: '$(cat "$tmp/ours")' vs crash '$(cat "$c/sym")'" ;;
+esac
+# Module symbols: the same modules, ranges, names and addresses as crash.
+# Types are not compared: ours are /proc/kallsyms's (upper case = exported),
+# crash derives its own. crash drops compiler suffixes after ".part.N"
+# and of a few ".isra.N" names, so a crash name may be our name's prefix.
+sed -n '/MODULE START/,$p' "$c/sym-l" >"$tmp/crash-mods"
+/usr/bin/python3 - "$tmp/crash-mods" "$tmp/mods" <<'EOP' || fail "module symbols differ from crash"
+import sys
+a = [l.split() for l in open(sys.argv[1]) if l.strip()]
+b = [l.split() for l in open(sys.argv[2]) if l.strip()]
+bad = 0
+if len(a) != len(b):
+    print(f"# crash lists {len(a)} module lines, dontpanic {len(b)}")
+    bad += 1
+for x, y in zip(a, b):
+    if x[0] != y[0] or (x[1] == "MODULE") != (y[1] == "MODULE"):
+        bad += 1
+    elif x[1] == "MODULE":
+        bad += x != y
+    elif not (y[2] == x[2] or y[2].startswith(x[2] + ".")):
+        bad += 1
+    if bad and bad < 5:
+        print("# crash:", " ".join(x), "| dontpanic:", " ".join(y))
+print(f"# {len(b)} module lines compared, {bad} differ")
+sys.exit(bad != 0)
+EOP
+"$DP" sym "$modaddr" "$d" >"$tmp/ours"
+case "$(sed 's/ ([^)]*) / /' "$c/sym-mod")" in
+"$(sed 's/ ([^)]*) / /' "$tmp/ours")"*) ;;
+*) fail "sym $modaddr: '$(cat "$tmp/ours")' vs crash '$(cat "$c/sym-mod")'" ;;
 esac
 for o in m T; do
 	"$DP" log -$o "$d" >"$tmp/ours" || fail "log -$o exited $?"
