@@ -48,7 +48,7 @@ static int list_modules(struct dp_program *prog)
 		return DP_EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct dp_module m;
+		struct dp_symbol_module m;
 		struct dp_symbol s;
 		dp_program_module(prog, i, &m);
 		printf("%" PRIx64 " MODULE START: %s\n", m.base, m.name);

@@ -151,7 +151,7 @@ struct dp_error *dp_program_for_each_symbol(struct dp_program *prog,
 					    dp_symbol_fn fn, void *arg);
 
 /** A loaded module (from the kernel's `modules` list). */
-struct dp_module {
+struct dp_symbol_module {
 	const char *name;
 	uint64_t base;		/**< core memory (text + data) */
 	uint64_t size;
@@ -168,7 +168,7 @@ struct dp_error *dp_program_num_modules(struct dp_program *prog,
 
 /** Module i (0 <= i < dp_program_num_modules()), in address order. */
 void dp_program_module(struct dp_program *prog, size_t i,
-		       struct dp_module *ret);
+		       struct dp_symbol_module *ret);
 
 /** Symbol j of module i, in address order. */
 void dp_program_module_symbol(struct dp_program *prog, size_t i, size_t j,

@@ -415,10 +415,10 @@ size_t dp_modsyms_count(const struct dp_modsyms *ms)
 }
 
 void dp_modsyms_module(const struct dp_modsyms *ms, size_t i,
-		       struct dp_module *ret)
+		       struct dp_symbol_module *ret)
 {
 	const struct mod *m = &ms->mods[i];
-	*ret = (struct dp_module){
+	*ret = (struct dp_symbol_module){
 		.name = m->name, .base = m->base, .size = m->size,
 		.nsyms = m->n,
 	};

@@ -32,7 +32,7 @@ bool dp_modsyms_lookup_addr(const struct dp_modsyms *ms, uint64_t addr,
 
 /* Module i (in list order) and its j-th symbol (address order). */
 void dp_modsyms_module(const struct dp_modsyms *ms, size_t i,
-		       struct dp_module *ret);
+		       struct dp_symbol_module *ret);
 void dp_modsyms_symbol(const struct dp_modsyms *ms, size_t i, size_t j,
 		       struct dp_symbol *ret);
 

@@ -160,7 +160,7 @@ struct dp_error *dp_program_num_modules(struct dp_program *prog, size_t *ret)
 }
 
 void dp_program_module(struct dp_program *prog, size_t i,
-		       struct dp_module *ret)
+		       struct dp_symbol_module *ret)
 {
 	dp_modsyms_module(prog->modsyms, i, ret);
 }
