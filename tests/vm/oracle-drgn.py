@@ -1,8 +1,10 @@
 # drgn oracle for the real-vmcore tests.  Run as:
 #   /usr/bin/drgn -q -c VMCORE -s VMLINUX [-s dpcrash.ko] tests/vm/oracle-drgn.py
 # Prints tab-separated sections ("### NAME" headers) that tests compare with:
-#   info     release, jiffies, panic_cpu, crashed task (pid comm cpu)
-#   stack    the crashed task's stack trace (ORC): index, function, pc
+#   info     release, jiffies, panic_cpu, crashed task (pid comm cpu, or
+#            '-' when nothing panicked), stack_of (whose stack follows)
+#   stack    the crashed task's (else CPU 0's current task's) stack trace
+#            (ORC): index, function, pc
 #   tasks    every task (idle tasks first): pid ppid comm state cpu
 #   modules  loaded modules: name base size
 # A section that fails prints "error<TAB>message" and the others still run.
@@ -28,14 +30,20 @@ def section(name, fn):
 
 
 def panic_task():
-    """The task current on panic_cpu, else drgn's crashed thread.
+    """The task current on panic_cpu, or None when nothing panicked.
 
-    crashed_thread() trusts PRSTATUS pr_pid, which QEMU sets to the CPU
-    number, so panic_cpu's runqueue is asked first."""
+    Not prog.crashed_thread(): it trusts PRSTATUS pr_pid, which QEMU sets
+    to the CPU number (so on an idle QEMU dump it names pid 1)."""
     cpu = prog['panic_cpu'].counter.value_()
-    if cpu >= 0:
-        return per_cpu(prog['runqueues'], cpu).curr
-    return prog.crashed_thread().object
+    if cpu < 0:
+        return None
+    return per_cpu(prog['runqueues'], cpu).curr
+
+
+def stack_task():
+    """panic_task(), else (no panic: an idle QEMU dump) CPU 0's current."""
+    t = panic_task()
+    return t if t is not None else per_cpu(prog['runqueues'], 0).curr
 
 
 def info():
@@ -48,7 +56,12 @@ def info():
     print('jiffies', jiffies.value_(), sep='\t')
     print('panic_cpu', prog['panic_cpu'].counter.value_(), sep='\t')
     t = panic_task()
-    print('crashed', t.pid.value_(), text(t.comm), task_cpu(t), sep='\t')
+    if t is None:
+        print('crashed', '-', '-', '-', sep='\t')
+    else:
+        print('crashed', t.pid.value_(), text(t.comm), task_cpu(t), sep='\t')
+    t = stack_task()
+    print('stack_of', t.pid.value_(), text(t.comm), task_cpu(t), sep='\t')
 
 
 def frame_name(frame):
@@ -64,7 +77,7 @@ def frame_name(frame):
 
 
 def stack():
-    for i, frame in enumerate(prog.stack_trace(panic_task())):
+    for i, frame in enumerate(prog.stack_trace(stack_task())):
         print(i, frame_name(frame), hex(frame.pc), sep='\t')
 
 
