@@ -1,6 +1,8 @@
 # Thin wrapper over meson + ninja.
 #   make            build build/dontpanic
-#   make check      install test deps (as root), build, run every test suite
+#   make check      install test deps (as root), make the real vmcores
+#                   (tests/vm/harness, cached; HARNESS_SKIP=1 skips), build,
+#                   run every test suite
 #   make demo       install deps (as root), build, report on the sample dump
 #   make asan       the test suite under ASan+UBSan (build-asan/)
 BUILD ?= build
@@ -19,6 +21,7 @@ deps:
 
 check:
 	scripts/install-deps test
+	tests/vm/harness ensure || echo "tests/vm/harness failed: harness-manifest will fail"
 	$(MAKE) all
 	scripts/run-tests $(BUILD)
 
