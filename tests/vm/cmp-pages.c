@@ -17,7 +17,8 @@
  *     and reading fails with DP_ERR_PAGE_HOLE.
  * The per-state counts must also match dp_dump_get_info(). Prints one
  * "info:" line and one "pages:" line; exit 0 = all agree, 1 = open
- * failed (message printed), 2 = any mismatch or read error.
+ * failed (message printed), 2 = any mismatch or read error. A "notes:"
+ * line gives the VMCOREINFO size and the number of CPU notes.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -225,6 +226,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	print_info(&info);
+	size_t vmci_len = 0;
+	dp_dump_vmcoreinfo(dump, &vmci_len);
+	printf("notes: vmcoreinfo %zu cpus %zu\n", vmci_len,
+	       dp_dump_num_cpu_notes(dump));
 	ps = dp_dump_page_size(dump);
 	if (ref && dp_dump_page_size(ref) != ps) {
 		printf("page sizes differ\n");

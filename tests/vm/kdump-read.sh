@@ -133,6 +133,32 @@ if src=$(sysrq kdump-nocomp-d31); then
 	rm -f "$tmp"/r-*
 fi
 
+# Older header versions (FORMATS.md 2.3): the same file with a lower
+# header_version must read the same pages from the fields that version
+# has: notes from v4, the bare VMCOREINFO text from v3, nothing before;
+# the 32-bit max_mapnr before v6. "DISKDUMP" has no kdump sub header.
+if src=$(sysrq kdump-zlib-d31); then
+	for v in 5:'vmcoreinfo [1-9][0-9]* cpus [1-9]' \
+		 4:'vmcoreinfo [1-9][0-9]* cpus [1-9]' \
+		 3:'vmcoreinfo [1-9][0-9]* cpus 0' 2:'vmcoreinfo 0 cpus 0' \
+		 1:'vmcoreinfo 0 cpus 0'; do
+		# Set header_version; spoil max_mapnr_64, which only v6 has.
+		cp "$src" "$tmp/v" && python3 -c 'import struct, sys
+f = open(sys.argv[1], "r+b")
+f.seek(8); f.write(struct.pack("<i", int(sys.argv[2])))
+f.seek(428); bs = struct.unpack("<i", f.read(4))[0]
+f.seek(bs + 96); f.write(struct.pack("<Q", 1 << 60))' "$tmp/v" "${v%%:*}"
+		run "header-v${v%%:*}" "header_version ${v%%:*} " "$full" "$tmp/v"
+		echo "$out" | grep -Eq "notes: ${v#*:}\$" ||
+			fail "header-v${v%%:*}: notes not /${v#*:}/"
+	done
+	cp "$src" "$tmp/v" && printf DISKDUMP |
+		dd of="$tmp/v" bs=1 conv=notrunc 2>/dev/null
+	run diskdump "format diskdump .*dump_level -1 .*header_version 6 " \
+		"$full" "$tmp/v"
+	rm -f "$tmp/v"
+fi
+
 # Incomplete dumps (FORMATS.md 2.7). A real one: makedumpfile into a
 # small tmpfs hits ENOSPC (needs root; skipped otherwise). A synthetic
 # one: kdump-recode keeps 40 % of the descriptors, as makedumpfile does.
