@@ -88,6 +88,8 @@ struct kdump_priv {
 	size_t hint;			/* part of the last lookup */
 	uint8_t *cbuf;			/* block_size bytes of stored data */
 	ZSTD_DCtx *zstd;
+	z_stream zs;			/* kept: uncompress() would set up */
+	bool zs_ready;			/* a fresh inflate state per page */
 };
 
 static inline struct kdump_priv *kdump_priv(struct dp_dump *dump)
@@ -647,6 +649,35 @@ static const char *codec_name(uint32_t flags)
 	}
 }
 
+/* zlib stream (compress2() output) into one page, reusing the state. */
+static const char *inflate_page(struct kdump_priv *priv, const uint8_t *src,
+				size_t n, uint8_t *buf, size_t bs, size_t *out)
+{
+	z_stream *zs = &priv->zs;
+	int rc;
+
+	if (!priv->zs_ready) {
+		memset(zs, 0, sizeof(*zs));
+		if (inflateInit(zs) != Z_OK)
+			return "inflateInit failed";
+		priv->zs_ready = true;
+	} else if (inflateReset(zs) != Z_OK) {
+		return "inflateReset failed";
+	}
+	zs->next_in = (Bytef *)src;
+	zs->avail_in = (uInt)n;
+	zs->next_out = buf;
+	zs->avail_out = (uInt)bs;
+	rc = inflate(zs, Z_FINISH);
+	*out = bs - zs->avail_out;
+	if (rc == Z_STREAM_END)
+		return NULL;
+	if (rc == Z_BUF_ERROR || rc == Z_OK)
+		return zs->avail_out ? "truncated stream" :
+		       "longer than a page";
+	return zs->msg ? zs->msg : zError(rc);
+}
+
 /*
  * Decompress src (n bytes) into buf, which holds bs bytes. Returns a
  * static description of what went wrong, or NULL.
@@ -656,13 +687,8 @@ static const char *decompress(struct kdump_priv *priv, uint32_t codec,
 			      size_t bs, size_t *out)
 {
 	switch (codec) {
-	case KDUMP_STATUS_ZLIB: {
-		uLongf len = bs;
-		int rc = uncompress(buf, &len, src, n);
-		*out = len;
-		return rc == Z_OK ? NULL : rc == Z_BUF_ERROR ?
-		       "longer than a page, or truncated" : zError(rc);
-	}
+	case KDUMP_STATUS_ZLIB:
+		return inflate_page(priv, src, n, buf, bs, out);
 	case KDUMP_STATUS_LZO: {
 		lzo_uint len = bs;
 		if (!priv->lzo_ready) {
@@ -886,6 +912,8 @@ static void kdump_cleanup(struct dp_dump *dump)
 	free(priv->parts);
 	free(priv->cbuf);
 	ZSTD_freeDCtx(priv->zstd);
+	if (priv->zs_ready)
+		inflateEnd(&priv->zs);
 	free(priv);
 	dump->priv = NULL;
 }
