@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Fill the triage input model from a dump: the kernel log from the printk
 // ring buffer, the panic CPU (panic_cpu) and the taint mask
-// (tainted_mask). Each part that cannot be read is explained in the
+// (tainted_mask), then tasks, stacks and modules from the kernel model
+// (collect-kernel.c). Each part that cannot be read is explained in the
 // input's *_error fields instead of failing the report.
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +12,12 @@
 #include <dontpanic/program.h>
 #include <dontpanic/triage.h>
 
+#include "collect-priv.h"
 #include "internal.h"
 
 // Upper bound on log records kept (the ring holds far fewer in practice).
 #define COLLECT_MAX_RECS (1u << 20)
 
-struct dp_triage_collected {
-	struct dp_triage_input in;
-	struct dp_triage_logrec *recs;
-	size_t nrecs, cap;
-	char *log_error;
-	char *tasks_error;
-};
 
 static struct dp_error *add_record(const struct dp_printk_record *rec,
 				   void *arg)
@@ -116,10 +111,11 @@ struct dp_error *dp_triage_collect(struct dp_program *prog,
 	if (soft_error(err, &c->log_error))
 		goto nomem;
 	collect_panic_state(c, prog);
-	c->tasks_error = strdup("task stacks are not read in this build "
-				"(the kernel model is not available)");
-	if (!c->tasks_error)
+	err = triage_collect_kernel(c, prog);
+	if (err) {
+		dp_error_destroy(err);
 		goto nomem;
+	}
 	c->in.log = c->recs;
 	c->in.nlog = c->nrecs;
 	c->in.log_error = c->log_error;
@@ -144,6 +140,7 @@ void dp_triage_collected_destroy(struct dp_triage_collected *c)
 	for (size_t i = 0; i < c->nrecs; i++)
 		free((char *)c->recs[i].text);
 	free(c->recs);
+	triage_collect_kernel_free(c);
 	free(c->log_error);
 	free(c->tasks_error);
 	free(c);

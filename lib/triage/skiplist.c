@@ -40,7 +40,8 @@ static const char *const skip_list[] = {
 	"tick_nohz_*", "update_process_times", "watchdog_*",
 	"rcu_sched_clock_irq", "rcu_pending", "print_cpu_stall",
 	"print_other_cpu_stall", "check_cpu_stall", "rcu_dump_cpu_stacks",
-	"nmi_cpu_backtrace*", "nmi_trigger_cpumask_backtrace",
+	"nmi_cpu_backtrace*", "nmi_trigger_cpumask_backtrace", "watchdog",
+	"check_hung_uninterruptible_tasks",
 	"arch_trigger_cpumask_backtrace",
 	/* NMI, perf (hard lockup detector), machine check */
 	"nmi_handle", "default_do_nmi", "perf_event_nmi_handler",
@@ -76,7 +77,9 @@ static const char *const skip_list[] = {
 	"do_idle", "cpu_startup_entry", "start_secondary",
 	"secondary_startup_64*", "rest_init", "arch_call_rest_init",
 	"start_kernel", "x86_64_start_*", "acpi_idle_*", "acpi_safe_halt",
-	"cpuidle_enter*", "mwait_idle*", "intel_idle*",
+	"cpuidle_enter*", "mwait_idle*", "intel_idle*", "amd_e400_idle",
+	"stop_this_cpu",
+	"poll_idle",
 	/* string and user-copy helpers (the caller is the suspect) */
 	"memcpy*", "__memcpy*", "memset*", "__memset*", "memmove*",
 	"__memmove*", "memcmp", "strlen", "strnlen", "strcmp", "strncmp",

@@ -128,6 +128,18 @@ for row in rows:
                   f"{tag}: culprit pid {t} should differ from the panic task")
     else:
         check(r["panic_message"] is None, f"{tag}: panic {r['panic_message']}")
+    if row["format"] != "text" and fn:
+        # A dump has stacks: the guilty frame must come from the unwound
+        # stack of the culprit (the log is only the fallback).
+        check(g["source"] == "stack", f"{tag}: guilty from {g['source']}")
+        check(r["backtrace"]["source"] == "stack" and
+              any(f["function"] and f["function"].split(".")[0] == fn
+                  for f in r["backtrace"]["frames"]),
+              f"{tag}: {fn} not in the unwound backtrace")
+    if row["format"] != "text":
+        cpus = [e["task"]["cpu"] for e in r["running"]]
+        check(cpus and len(set(cpus)) == len(cpus),
+              f"{tag}: running tasks per CPU: {cpus}")
     bid = r["bucket"]["id"]
     want_bid = cls + (f":{mod or 'vmlinux'}!{fn}" if fn else "")
     if scen == "oom":
