@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <dontpanic/kernel.h>
+#include <dontpanic/types.h>
 #include <dontpanic/unwind.h>
 
 #include "collect-priv.h"
@@ -78,6 +79,51 @@ static void symbolize(struct dp_kernel *k, struct dp_program *prog,
 	*nomem |= !out->function || !out->module;
 }
 
+// Byte offset of a member, from BTF; false when the type or member is
+// absent (a kernel without that field).
+static bool member_offset(struct dp_types *types, const char *type,
+			  const char *member, uint64_t *ret)
+{
+	struct dp_type t;
+	struct dp_member m;
+	struct dp_error *err = dp_types_find(types, type, &t);
+	if (!err)
+		err = dp_type_find_member(t, member, &m);
+	if (err) {
+		dp_error_destroy(err);
+		return false;
+	}
+	*ret = m.bit_offset / 8;
+	return true;
+}
+
+// How long a sleeping task has been off the CPU: its CPU's rq->clock
+// minus task->sched_info.last_arrival (both sched_clock ns; the field
+// exists with CONFIG_SCHED_INFO, which the hung-task-prone distribution
+// kernels enable). -1 when any piece is missing.
+static int64_t blocked_ns(struct dp_kernel *k, struct dp_program *prog,
+			  struct dp_types *types, const struct dp_task *t)
+{
+	uint64_t arr_off, clk_off, rq, arrival, clock;
+	if (!types || !member_offset(types, "struct task_struct",
+				     "sched_info.last_arrival", &arr_off) ||
+	    !member_offset(types, "struct rq", "clock", &clk_off))
+		return -1;
+	struct dp_error *err = dp_kernel_percpu_symbol(k, "runqueues", t->cpu,
+						       &rq);
+	if (!err)
+		err = dp_program_read_u64(prog, rq + clk_off, &clock);
+	if (!err)
+		err = dp_program_read_u64(prog, t->addr + arr_off, &arrival);
+	if (err) {
+		dp_error_destroy(err);
+		return -1;
+	}
+	if (!arrival || clock < arrival || clock - arrival > INT64_MAX)
+		return -1;
+	return (int64_t)(clock - arrival);
+}
+
 static struct dp_error *unwind_task(struct dp_kernel *k,
 				    struct dp_program *prog,
 				    const struct dp_task *t,
@@ -124,6 +170,12 @@ static struct dp_error *collect_tasks(struct dp_triage_collected *c,
 	c->tasks = calloc(n ? n : 1, sizeof(*c->tasks));
 	if (!c->tasks)
 		return &dp_enomem;
+	struct dp_types *types = NULL;
+	err = dp_program_types(prog, &types);
+	if (err) {
+		dp_error_destroy(err);
+		types = NULL;
+	}
 	c->ntasks = n;
 	for (size_t i = 0; i < n; i++) {
 		struct dp_triage_task *o = &c->tasks[i];
@@ -134,7 +186,8 @@ static struct dp_error *collect_tasks(struct dp_triage_collected *c,
 		o->state = state_letter(&tasks[i]);
 		o->cpu = (int32_t)tasks[i].cpu;
 		o->on_cpu = tasks[i].active;
-		o->blocked_ns = -1;
+		o->blocked_ns = o->state == 'D' ?
+				blocked_ns(k, prog, types, &tasks[i]) : -1;
 		if (tasks[i].addr == panic_task)
 			c->in.panic_task = o;
 	}

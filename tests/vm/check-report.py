@@ -136,6 +136,21 @@ for row in rows:
               any(f["function"] and f["function"].split(".")[0] == fn
                   for f in r["backtrace"]["frames"]),
               f"{tag}: {fn} not in the unwound backtrace")
+    if scen == "hung" and row["format"] != "text":
+        # Blocked time from the dump (rq clock - last_arrival) against the
+        # printk timestamps: dpcrash logs "sleeping uninterruptibly" just
+        # before it blocks, and the panic line comes later.
+        ts = {}
+        with open(os.path.join(vmdir, "hung", "dmesg.txt"), errors="replace") as f:
+            for line in f:
+                for key in ("sleeping uninterruptibly", "Kernel panic - not syncing"):
+                    if key in line and line.startswith("["):
+                        ts[key] = float(line[1:line.index("]")])
+        b = r["blocked_tasks"][0]["blocked_seconds"] if r["blocked_tasks"] else None
+        if len(ts) == 2:
+            span = ts["Kernel panic - not syncing"] - ts["sleeping uninterruptibly"]
+            check(b is not None and span - 1.5 <= b <= span + 0.5,
+                  f"{tag}: blocked {b} s, log says {span:.1f} s")
     if row["format"] != "text":
         cpus = [e["task"]["cpu"] for e in r["running"]]
         check(cpus and len(set(cpus)) == len(cpus),
