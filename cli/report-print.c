@@ -168,15 +168,16 @@ static void print_text(const struct report_out *o)
 			r->memusers[i].rss_pages * 4);
 	}
 	text_entries(f, "BLOCKED TASKS (D state)", r->blocked, r->nblocked);
-	text_entries(f, "RUNNING ON EACH CPU", r->running, r->nrunning);
 	if (r->nbacktrace) {
-		fprintf(f, "\nBACKTRACE (from the %s)\n",
+		fprintf(f, "\nBACKTRACE of %s (from the %s)\n",
+			r->culprit.comm[0] ? r->culprit.comm : "the culprit",
 			r->backtrace_source == DP_SOURCE_STACK ?
 			"dump's stack" : "kernel log");
 		for (size_t i = 0; i < r->nbacktrace; i++)
 			text_frame(f, i, &r->backtrace[i]);
 	}
 	text_log(f, o);
+	text_entries(f, "RUNNING ON EACH CPU", r->running, r->nrunning);
 	if (r->nnotes) {
 		fprintf(f, "\nNOTES\n");
 		for (size_t i = 0; i < r->nnotes; i++)
