@@ -187,12 +187,54 @@ static void print_text(const struct report_out *o)
 
 /* ---- JSON ---- */
 
+// Length of a valid UTF-8 sequence at p, or 0.
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 :
+		   p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+// A JSON string; kernel log text may hold bytes that are not UTF-8, which
+// are written as \u00XX (Latin-1) so the output stays valid JSON.
 static void jstr(FILE *f, const char *s)
 {
-	if (s)
-		dp_json_string(f, s);
-	else
+	if (!s) {
 		fputs("null", f);
+		return;
+	}
+	const unsigned char *p = (const unsigned char *)s;
+	bool clean = true;
+	for (; *p && clean; p++) {
+		if (*p < 0x80)
+			continue;
+		size_t n = utf8_len(p);
+		clean = n != 0;
+		if (n)
+			p += n - 1;
+	}
+	if (clean) {
+		dp_json_string(f, s);
+		return;
+	}
+	fputc('"', f);
+	for (p = (const unsigned char *)s; *p; p++) {
+		size_t n = *p >= 0x80 ? utf8_len(p) : 1;
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || (*p >= 0x80 && !n))
+			fprintf(f, "\\u%04x", *p);
+		else if (n > 1) {
+			fwrite(p, 1, n, f);
+			p += n - 1;
+		} else {
+			fputc(*p, f);
+		}
+	}
+	fputc('"', f);
 }
 
 static void jwho(FILE *f, const struct dp_triage_who *w)
