@@ -49,4 +49,9 @@ for addr, t in tasks.items():
     if addr in running:
         continue
     res["sleeping"][hex(addr)] = frames(t)
+# The vm counters kmem -i reads (the values /proc/meminfo shows).
+def node_stat(name):
+    return prog["vm_node_stat"][prog.constant(name).value_()].counter.value_()
+res["shmem"] = node_stat("NR_SHMEM")
+res["slab"] = node_stat("NR_SLAB_RECLAIMABLE_B") + node_stat("NR_SLAB_UNRECLAIMABLE_B")
 print(json.dumps(res))

@@ -1,6 +1,7 @@
 #!/bin/sh
-# The kernel commands (sys, mod, ps, bt) on real vmcores:
-#  - kdump dumps (sysrq, null, hung): sys and mod equal crash's, the task
+# The kernel commands (sys, mod, ps, bt, kmem -i) on real vmcores:
+#  - kdump dumps (sysrq, null, hung): sys, mod and kmem -i equal crash's
+#    (SHARED and SLAB: drgn's counters, see check-kernel.py), the task
 #    list and the stacks of the panic task and of every sleeping task equal
 #    drgn's (both with the -dbg vmlinux; see check-kernel.py);
 #  - QEMU dumps (qemu-panic, qemu-idle; ELF and flattened kdump-zlib):

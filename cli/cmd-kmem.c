@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// dontpanic kmem -i: crash's memory usage summary, from the dump alone.
+#include <getopt.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+#include "session.h"
+
+static const char usage_text[] =
+	"usage: dontpanic kmem -i [--json] [--vmlinux FILE] DUMP...\n"
+	"\n"
+	"Print the memory summary of crash's kmem -i: TOTAL MEM, FREE, USED,\n"
+	"SHARED, BUFFERS, CACHED, SLAB, hugetlb, swap and overcommit, in\n"
+	"pages, as a size, and as a percentage (rounded down, like crash).\n"
+	"Counters come from vm_zone_stat/vm_node_stat with BTF enum indices.\n"
+	"\n"
+	"  -i            the memory summary (the only mode for now)\n"
+	"  --json        the same numbers in pages as a JSON object\n"
+	"  -h, --help    show this help\n";
+
+// crash's size column: "0", "384 KB", "7.5 MB", "781 MB", "1.2 GB".
+static void format_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	if (bytes < (1u << 20)) {
+		snprintf(buf, len, "%" PRIu64 " KB", bytes >> 10);
+		return;
+	}
+	double v = (double)bytes / (1 << 20);
+	const char *unit = "MB";
+	if (bytes >= (1ull << 30)) {
+		v /= 1024;
+		unit = "GB";
+	}
+	snprintf(buf, len, "%.1f", v);
+	size_t l = strlen(buf);
+	if (l > 2 && !strcmp(buf + l - 2, ".0"))
+		buf[l - 2] = '\0';
+	snprintf(buf + strlen(buf), len - strlen(buf), " %s", unit);
+}
+
+static void line(const char *label, uint64_t pages, uint64_t page_size,
+		 const char *of, uint64_t total)
+{
+	char size[32];
+	if (pages == UINT64_MAX) {
+		printf("%13s %8s %12s\n", label, "?", "?");
+		return;
+	}
+	format_size(pages * page_size, size, sizeof(size));
+	printf("%13s %8" PRIu64 " %12s", label, pages, size);
+	if (!of) {
+		printf("         ----\n");
+		return;
+	}
+	uint64_t pct = total && total != UINT64_MAX ? pages * 100 / total : 0;
+	printf("  %3" PRIu64 "%% of %s\n", pct, of);
+}
+
+static uint64_t sub(uint64_t a, uint64_t b)
+{
+	return a == UINT64_MAX || b == UINT64_MAX ? UINT64_MAX :
+	       a > b ? a - b : 0;
+}
+
+static void print_text(const struct dp_meminfo *m, uint64_t ps)
+{
+	printf("                 PAGES        TOTAL      PERCENTAGE\n");
+	line("TOTAL MEM", m->total, ps, NULL, 0);
+	line("FREE", m->free, ps, "TOTAL MEM", m->total);
+	line("USED", sub(m->total, m->free), ps, "TOTAL MEM", m->total);
+	line("SHARED", m->shared, ps, "TOTAL MEM", m->total);
+	line("BUFFERS", m->buffers, ps, "TOTAL MEM", m->total);
+	line("CACHED", m->cached, ps, "TOTAL MEM", m->total);
+	line("SLAB", m->slab, ps, "TOTAL MEM", m->total);
+	printf("\n");
+	line("TOTAL HUGE", m->total_huge, ps, NULL, 0);
+	line("HUGE FREE", m->huge_free, ps, "TOTAL HUGE", m->total_huge);
+	printf("\n");
+	line("TOTAL SWAP", m->swap_total, ps, NULL, 0);
+	line("SWAP USED", sub(m->swap_total, m->swap_free), ps, "TOTAL SWAP",
+	     m->swap_total);
+	line("SWAP FREE", m->swap_free, ps, "TOTAL SWAP", m->swap_total);
+	printf("\n");
+	line("COMMIT LIMIT", m->commit_limit, ps, NULL, 0);
+	line("COMMITTED", m->committed, ps, "TOTAL LIMIT", m->commit_limit);
+}
+
+static void json_field(const char *k, uint64_t v, bool last)
+{
+	if (v == UINT64_MAX)
+		printf("  \"%s\": null%s\n", k, last ? "" : ",");
+	else
+		printf("  \"%s\": %" PRIu64 "%s\n", k, v, last ? "" : ",");
+}
+
+static void print_json(const struct dp_meminfo *m, uint64_t ps)
+{
+	printf("{\n  \"page_size\": %" PRIu64 ",\n", ps);
+	json_field("total", m->total, false);
+	json_field("free", m->free, false);
+	json_field("used", sub(m->total, m->free), false);
+	json_field("shared", m->shared, false);
+	json_field("buffers", m->buffers, false);
+	json_field("cached", m->cached, false);
+	json_field("slab", m->slab, false);
+	json_field("total_huge", m->total_huge, false);
+	json_field("huge_free", m->huge_free, false);
+	json_field("swap_total", m->swap_total, false);
+	json_field("swap_free", m->swap_free, false);
+	json_field("commit_limit", m->commit_limit, false);
+	json_field("committed", m->committed, true);
+	printf("}\n");
+}
+
+int cmd_kmem(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false, info = false;
+	const char *vmlinux = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "ih", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': info = true; break;
+		case 'j': json = true; break;
+		case 'V': vmlinux = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return DP_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	if (!info) {
+		dp_cli_errorf(argv[0], "only kmem -i is supported");
+		fputs(usage_text, stderr);
+		return DP_EXIT_USAGE;
+	}
+	struct dp_session s;
+	int rc = dp_session_open(argv[0], argv + optind,
+				 (size_t)(argc - optind), vmlinux, &s);
+	if (rc)
+		return rc;
+	struct dp_meminfo m;
+	struct dp_error *err = dp_kernel_meminfo(s.k, &m);
+	if (err) {
+		dp_cli_error(argv[0], err);
+		dp_session_close(&s);
+		return DP_EXIT_FAILURE;
+	}
+	uint64_t ps = dp_dump_page_size(s.dump);
+	if (json)
+		print_json(&m, ps);
+	else
+		print_text(&m, ps);
+	dp_session_close(&s);
+	return DP_EXIT_OK;
+}
