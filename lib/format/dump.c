@@ -230,6 +230,8 @@ struct dp_error *dp_dump_read_phys(struct dp_dump *dump, uint64_t paddr,
 		size_t n = ps - in_page < len ? ps - in_page : len;
 		const uint8_t *data;
 		struct dp_error *err = cached_page(dump, pfn, &data);
+		if (!err && dump->ops->check_range)
+			err = dump->ops->check_range(dump, paddr, n);
 		if (err)
 			return err;
 		memcpy(out, data + in_page, n);

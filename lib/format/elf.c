@@ -436,6 +436,32 @@ static struct dp_error *elf_read_page(struct dp_dump *dump, uint64_t pfn,
 	return NULL;
 }
 
+// A present page may be only partly inside the PT_LOADs (e.g. a RAM range
+// ending at 0x9fc00); bytes outside read as zero in the page buffer but
+// are not data, so byte reads there fail like crash's do.
+static struct dp_error *elf_check_range(struct dp_dump *dump, uint64_t paddr,
+					size_t len)
+{
+	struct elf_priv *pv = dump->priv;
+	uint64_t end = paddr + len;
+	size_t i = dp_extents_lower(pv->map, pv->nmap, paddr);
+	for (uint64_t a = paddr; a < end; i++) {
+		if (i >= pv->nmap || pv->map[i].start > a ||
+		    pv->map[i].kind != EXT_PRESENT) {
+			bool ex = i < pv->nmap && pv->map[i].start <= a &&
+				  pv->map[i].kind == EXT_EXCLUDED;
+			return dp_error_addr(ex ? DP_ERR_PAGE_EXCLUDED :
+					     DP_ERR_PAGE_HOLE, a,
+				"paddr 0x%" PRIx64 ": %s (page 0x%" PRIx64
+				" is only partly in the dump)", a,
+				ex ? "excluded" : "not in dump",
+				a / dump->page_size);
+		}
+		a = pv->map[i].end;
+	}
+	return NULL;
+}
+
 static void count_state(struct dp_dump_info *info, enum dp_page_state st,
 			uint64_t n)
 {
@@ -520,4 +546,5 @@ const struct dp_format_ops dp_format_elf = {
 	.for_each_range = elf_for_each_range,
 	.cleanup = elf_cleanup,
 	.count_pages = elf_count_pages,
+	.check_range = elf_check_range,
 };

@@ -111,6 +111,15 @@ struct dp_format_ops {
 	 * core scans page_state over 0..max_pfn.
 	 */
 	void (*count_pages)(struct dp_dump *dump, struct dp_dump_info *info);
+	/*
+	 * Optional: for formats whose coverage is finer than a page (ELF
+	 * segments may start or end inside a page), check that the bytes
+	 * [paddr, paddr + len) of one present page are really in the dump,
+	 * so dp_dump_read_phys() does not return the zero fill of a partly
+	 * covered page as data. NULL = whole pages.
+	 */
+	struct dp_error *(*check_range)(struct dp_dump *dump, uint64_t paddr,
+					size_t len);
 };
 
 /* The dump object. Only dump.c and the format readers see inside. */

@@ -157,6 +157,19 @@ for path in (good, flat):
     if p.stdout.encode() != VMCI:
         fail(f"{path}: vmcoreinfo text {p.stdout!r}")
 
+# A PT_LOAD ending inside a page (like a RAM range ending at 0x9fc00): the
+# covered bytes read, the rest is "not in dump", not zeros.
+part = bytearray(build([(PAGE, 2, 2)]))
+# Shrink the load to end 0x400 into its second page.
+ph = 64 + 56 + 8 + 8 * 3   # second phdr's p_filesz field
+struct.pack_into("<QQ", part, ph, PAGE + 0x400, PAGE + 0x400)
+partial = write("partial", bytes(part))
+p = run("rd", "-8", "-p", hex(2 * PAGE + 0x3f8), "16", partial)
+want = " ".join(f"{b:02x}" for b in page(2)[0x3f8:0x400])
+if (p.returncode != 1 or want not in p.stdout or
+        "0x2400: not in dump (page 0x2 is only partly" not in p.stderr):
+    fail(f"partial page: {p.returncode} {p.stdout!r} {p.stderr!r}")
+
 # Incomplete (e_flags bit 0) and truncated inside the second load: pfn 17
 # is lost, pfn 16 is still readable.
 img = build(LOADS, e_flags=1)
