@@ -202,6 +202,21 @@ static struct dp_error *show(struct tp *tp, struct place *pl,
 		fputs("\"\n", tp->out);
 		return NULL;
 	}
+	if (dp_type_kind(r) == DP_TYPE_ARRAY && !dp_type_array_length(r)) {
+		// gdb shows an array of unknown size by its address.
+		struct dp_symbol sym;
+		uint64_t off;
+		fprintf(tp->out, "%s0x%" PRIx64, prefix, pl->addr);
+		struct dp_error *err = dp_program_symbolize(tp->prog, pl->addr,
+							    &sym, &off);
+		if (!err && off)
+			fprintf(tp->out, " <%s+%" PRIu64 ">", sym.name, off);
+		else if (!err)
+			fprintf(tp->out, " <%s>", sym.name);
+		dp_error_destroy(err);
+		fputc('\n', tp->out);
+		return NULL;
+	}
 	if (pl->bitfield.bit_size) {
 		size_t nb = (pl->bitfield.bit_offset + pl->bitfield.bit_size + 7) / 8;
 		uint8_t b[16] = { 0 };

@@ -85,11 +85,12 @@ void dp_types_destroy(struct dp_types *types);
 size_t dp_types_count(const struct dp_types *types, size_t *nmodules);
 
 /**
- * Look a type up by C spelling: "task_struct" (a struct, union, typedef,
- * enum or base type of that name, in that order), "struct list_head",
+ * Look a type up by C spelling: "task_struct" (a typedef or base type of
+ * that name, else a struct, union or enum), "struct list_head",
  * "union thread_union", "enum zone_type", "unsigned long", "atomic_t",
- * with any number of trailing '*' and "[N]" / "[]" dimensions
- * ("struct printk_ringbuffer *", "unsigned long[8192]").
+ * optionally "const"/"volatile" first, with any number of trailing '*'
+ * and "[N]" / "[]" dimensions ("struct printk_ringbuffer *",
+ * "unsigned long[8192]", "const char[204]").
  * vmlinux first, then modules. DP_ERR_NOT_FOUND when absent.
  */
 struct dp_error *dp_types_find(struct dp_types *types, const char *spelling,
@@ -100,6 +101,11 @@ struct dp_error *dp_types_pointer_to(struct dp_types *types, struct dp_type t,
 				     struct dp_type *ret);
 struct dp_error *dp_types_array_of(struct dp_types *types, struct dp_type t,
 				   uint32_t n, struct dp_type *ret);
+
+/** Make "const t" / "volatile t" (qualifier: DP_TYPE_CONST/VOLATILE). */
+struct dp_error *dp_types_qualified(struct dp_types *types, struct dp_type t,
+				    enum dp_type_kind qualifier,
+				    struct dp_type *ret);
 
 /** Value of a named enumerator in any enum ("NR_VM_ZONE_STAT_ITEMS"). */
 struct dp_error *dp_types_enum_value(struct dp_types *types, const char *name,

@@ -349,6 +349,7 @@ static void squeeze(char *s)
 
 struct spelling {
 	char *base;
+	bool is_const, is_volatile;	/* of the base type */
 	int nptr;
 	uint32_t dims[MAX_DIMS];
 	int ndims;
@@ -386,6 +387,17 @@ static struct dp_error *parse_spelling(char *s, struct spelling *sp)
 		sp->nptr++;
 	}
 	squeeze(s);
+	for (;;) {
+		if (!strncmp(s, "const ", 6)) {
+			sp->is_const = true;
+			s += 6;
+		} else if (!strncmp(s, "volatile ", 9)) {
+			sp->is_volatile = true;
+			s += 9;
+		} else {
+			break;
+		}
+	}
 	sp->base = s;
 	return s[0] ? NULL : dp_error_create(DP_ERR_INVALID, "empty type name");
 }
@@ -430,6 +442,10 @@ struct dp_error *dp_types_find(struct dp_types *types, const char *spelling,
 	struct dp_error *err = parse_spelling(copy, &sp);
 	if (!err)
 		err = find_base_spelling(types, sp.base, &t);
+	if (!err && sp.is_volatile)
+		err = dp_types_qualified(types, t, DP_TYPE_VOLATILE, &t);
+	if (!err && sp.is_const)
+		err = dp_types_qualified(types, t, DP_TYPE_CONST, &t);
 	for (int i = 0; !err && i < sp.nptr; i++)
 		err = dp_types_pointer_to(types, t, &t);
 	for (int i = sp.ndims - 1; !err && i >= 0; i--)
@@ -467,6 +483,22 @@ struct dp_error *dp_types_pointer_to(struct dp_types *types, struct dp_type t,
 	if (err)
 		return err;
 	int id = btf__add_ptr(types->synth, (int)t.id);
+	if (id < 0)
+		return &dp_enomem;
+	*ret = dp_type_make(types->synth, (uint32_t)id);
+	return NULL;
+}
+
+struct dp_error *dp_types_qualified(struct dp_types *types, struct dp_type t,
+				    enum dp_type_kind qualifier,
+				    struct dp_type *ret)
+{
+	struct dp_error *err = synth_btf(types, t);
+	if (err)
+		return err;
+	int id = qualifier == DP_TYPE_CONST ?
+		 btf__add_const(types->synth, (int)t.id) :
+		 btf__add_volatile(types->synth, (int)t.id);
 	if (id < 0)
 		return &dp_enomem;
 	*ret = dp_type_make(types->synth, (uint32_t)id);

@@ -167,12 +167,13 @@ static bool append_dims(Dwarf_Die *arr, char *out, size_t size)
 /*
  * Spell a DWARF type the way dp_types_find() reads it: a base (struct X,
  * typedef or base type name), pointer stars, then array dimensions.
- * Qualifiers are dropped; anonymous and function types cannot be spelled.
+ * Qualifiers of the base are kept, those of pointers dropped; anonymous
+ * and function types cannot be spelled.
  */
 static bool spell(Dwarf_Die *type, char *out, size_t size)
 {
 	char dims[MAX_SPELLING] = "";
-	int nptr = 0;
+	int nptr = 0, qual = 0;
 	bool seen_ptr = false;
 	Dwarf_Die t = *type;
 	for (int depth = 0; depth < 32; depth++) {
@@ -185,12 +186,15 @@ static bool spell(Dwarf_Die *type, char *out, size_t size)
 		case DW_TAG_const_type:
 		case DW_TAG_volatile_type:
 		case DW_TAG_restrict_type:
+			qual |= tag == DW_TAG_const_type ? 1 :
+				tag == DW_TAG_volatile_type ? 2 : 0;
 			if (!die_type(&t, &t)) {
 				snprintf(out, size, "void");
 				goto done;
 			}
 			continue;
 		case DW_TAG_pointer_type:
+			qual = 0;	/* qualified the pointer: dropped */
 			nptr++;
 			seen_ptr = true;
 			if (!die_type(&t, &t)) {
@@ -211,7 +215,8 @@ static bool spell(Dwarf_Die *type, char *out, size_t size)
 		case DW_TAG_enumeration_type:
 			if (!name)
 				return false;
-			snprintf(out, size, "%s%s", kw, name);
+			snprintf(out, size, "%s%s%s%s", qual & 1 ? "const " : "",
+				 qual & 2 ? "volatile " : "", kw, name);
 			goto done;
 		default:
 			return false;
@@ -228,30 +233,62 @@ done:;
 	return true;
 }
 
-// Find the defining DIE (with a location) of a global variable by name.
-static bool find_variable(Dwarf *dwarf, const char *name, Dwarf_Die *ret)
+static bool at_address(Dwarf_Die *d, uint64_t link_addr)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t nops;
+	return dwarf_attr(d, DW_AT_location, &a) &&
+	       !dwarf_getlocation(&a, &ops, &nops) && nops == 1 &&
+	       ops[0].atom == DW_OP_addr && ops[0].number == link_addr;
+}
+
+/*
+ * Find a global variable by name: the definition at link_addr (one with
+ * its own type first), else any definition, else a declaration (jiffies is only declared: the linker
+ * script defines it). Definitions of the same name can differ (6.1 has
+ * linux_banner in both init/version.c and version-timestamp.c).
+ */
+static bool find_variable(Dwarf *dwarf, const char *name, uint64_t link_addr,
+			  Dwarf_Die *ret)
 {
 	Dwarf_Off off = 0, next;
 	size_t hsize;
+	bool have_def = false, have_decl = false;
+	Dwarf_Die def, decl;
 	while (!dwarf_nextcu(dwarf, off, &next, &hsize, NULL, NULL, NULL)) {
 		Dwarf_Die cu, d;
 		if (dwarf_offdie(dwarf, off + hsize, &cu) &&
 		    !dwarf_child(&cu, &d)) {
 			do {
 				const char *n;
-				if (dwarf_tag(&d) != DW_TAG_variable ||
-				    !dwarf_hasattr(&d, DW_AT_location))
+				if (dwarf_tag(&d) != DW_TAG_variable)
 					continue;
 				n = dwarf_diename(&d);
-				if (n && !strcmp(n, name)) {
+				if (!n || strcmp(n, name))
+					continue;
+				bool here = at_address(&d, link_addr);
+				// A definition with its own DW_AT_type completes
+				// the declared one ("char[]" -> "char[204]").
+				if (here && dwarf_hasattr(&d, DW_AT_type)) {
 					*ret = d;
 					return true;
+				}
+				if (here || (!have_def &&
+					     dwarf_hasattr(&d, DW_AT_location))) {
+					def = d;
+					have_def = true;
+				} else if (!have_decl) {
+					decl = d;
+					have_decl = true;
 				}
 			} while (!dwarf_siblingof(&d, &d));
 		}
 		off = next;
 	}
-	return false;
+	if (have_def || have_decl)
+		*ret = have_def ? def : decl;
+	return have_def || have_decl;
 }
 
 struct dp_error *dp_dwarf_variable_spelling(struct dp_dwarf *dw,
@@ -260,7 +297,7 @@ struct dp_error *dp_dwarf_variable_spelling(struct dp_dwarf *dw,
 {
 	Dwarf_Die var, type;
 	char buf[MAX_SPELLING];
-	if (!find_variable(dw->dwarf, name, &var))
+	if (!find_variable(dw->dwarf, name, link_addr, &var))
 		return dp_error_create(DP_ERR_NOT_FOUND,
 				       "no DWARF variable '%s'", name);
 	if (!die_type(&var, &type) || !spell(&type, buf, sizeof(buf)))
