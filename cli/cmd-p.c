@@ -282,6 +282,7 @@ static struct dp_error *evaluate(struct tp *tp, const char *expr, bool fmt)
 		err = deref(tp, &pl);
 	if (err)
 		return dp_error_prefix(err, "%s", expr);
+	tp->wrap_array = bare && !fmt;
 	char prefix[160];
 	snprintf(prefix, sizeof(prefix), "%s%s$1 = ", bare && !fmt ? name : "",
 		 bare && !fmt ? " = " : "");

@@ -300,34 +300,6 @@ static void put_pointer(struct tp *tp, struct dp_type t, uint64_t v,
 	}
 }
 
-/*
- * crash's p output comes from gdb, which wraps a long line at the screen
- * width (80 here) before the value: "x = $1 = \n {...}". Arrays of
- * structs always wrap (their first line is long).
- */
-static bool wraps(struct tp *tp, struct dp_type elem, const uint8_t *buf,
-		  uint32_t n, uint64_t esize, int indent)
-{
-	enum dp_type_kind k = dp_type_kind(dp_type_resolve(elem));
-	if (k == DP_TYPE_STRUCT || k == DP_TYPE_UNION || k == DP_TYPE_ARRAY)
-		return true;
-	char *text = NULL;
-	size_t size = 0;
-	FILE *mem = open_memstream(&text, &size);
-	if (!mem)
-		return false;
-	struct tp sub = *tp;
-	sub.out = mem;
-	for (uint32_t i = 0; i < n && i < MAX_ELEMENTS && size < 80; i++) {
-		fputs(", ", mem);
-		tp_value(&sub, elem, buf + i * esize, esize, indent + 2, false);
-		fflush(mem);
-	}
-	fclose(mem);
-	free(text);
-	return size + 2 > 60;
-}
-
 static void put_array(struct tp *tp, struct dp_type t, const uint8_t *buf,
 		      size_t len, int indent, bool top)
 {
@@ -349,7 +321,7 @@ static void put_array(struct tp *tp, struct dp_type t, const uint8_t *buf,
 		put_string(f, buf, n && !buf[n - 1] ? n - 1 : n);
 		return;
 	}
-	if (top && wraps(tp, elem, buf, n, esize, indent))
+	if (top && tp->wrap_array)
 		fputs("\n ", f);
 	fputc('{', f);
 	for (uint32_t i = 0; i < n; i++) {

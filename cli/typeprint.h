@@ -19,6 +19,11 @@ struct tp {
 	struct dp_program *prog;
 	FILE *out;
 	bool hex;		/* p/x, struct -x: integers in hex */
+	/*
+	 * crash's "p SYMBOL" (it prints "SYMBOL = " itself, then gdb's
+	 * "$1 = ...") starts an array on a new line: "x = $1 = \n {...}".
+	 */
+	bool wrap_array;
 };
 
 /*

@@ -106,6 +106,55 @@ static struct dp_error *btf_error(const char *origin, int errnum)
 			       origin, strerror(errnum));
 }
 
+// Bytes after the 12-byte btf_type of a record (FORMATS.md §6.2 table).
+static bool record_extra(unsigned int kind, uint32_t vlen, uint64_t *ret)
+{
+	static const uint8_t per_vlen[20] = {
+		[BTF_KIND_STRUCT] = 12, [BTF_KIND_UNION] = 12,
+		[BTF_KIND_ENUM] = 8, [BTF_KIND_FUNC_PROTO] = 8,
+		[BTF_KIND_DATASEC] = 12, [BTF_KIND_ENUM64] = 12,
+	};
+	static const uint8_t fixed[20] = {
+		[BTF_KIND_INT] = 4, [BTF_KIND_ARRAY] = 12, [BTF_KIND_VAR] = 4,
+		[BTF_KIND_DECL_TAG] = 4,
+	};
+	if (kind == 0 || kind > BTF_KIND_ENUM64)
+		return false;
+	*ret = fixed[kind] + (uint64_t)per_vlen[kind] * vlen;
+	return true;
+}
+
+// Walk the type records so that a damaged one is named by index/offset.
+static struct dp_error *check_records(struct dp_reader *r, uint32_t start,
+				      uint32_t len, const char *origin)
+{
+	uint64_t end = (uint64_t)start + len;
+	dp_reader_seek(r, start);
+	for (uint32_t id = 1; r->pos < end; id++) {
+		size_t at = r->pos;
+		uint32_t name_off, info, size_type;
+		uint64_t extra;
+		dp_reader_u32(r, &name_off);
+		dp_reader_u32(r, &info);
+		dp_reader_u32(r, &size_type);
+		unsigned int kind = (info >> 24) & 0x1f;
+		if (r->bad || r->pos > end)
+			return dp_error_create(DP_ERR_BAD_DATA,
+					       "%s: BTF type %u at offset 0x%zx runs past the type section",
+					       origin, id, at);
+		if (!record_extra(kind, info & 0xffff, &extra))
+			return dp_error_create(DP_ERR_BAD_DATA,
+					       "%s: BTF type %u at offset 0x%zx has unknown kind %u",
+					       origin, id, at, kind);
+		if (extra > end - r->pos)
+			return dp_error_create(DP_ERR_BAD_DATA,
+					       "%s: BTF type %u at offset 0x%zx runs past the type section",
+					       origin, id, at);
+		dp_reader_skip(r, extra);
+	}
+	return NULL;
+}
+
 // Check the header ourselves first so that the error says what is wrong.
 static struct dp_error *check_header(const void *data, size_t size,
 				     const char *origin)
@@ -147,7 +196,7 @@ static struct dp_error *check_header(const void *data, size_t size,
 				       "%s: BTF sections end at 0x%llx, past the blob size 0x%zx",
 				       origin, (unsigned long long)
 				       (end1 > end2 ? end1 : end2), size);
-	return NULL;
+	return check_records(&r, hdr_len + type_off, type_len, origin);
 }
 
 struct dp_error *dp_types_create(const void *data, size_t size,
@@ -554,11 +603,13 @@ struct dp_error *dp_types_find_var(struct dp_types *types, const char *name,
 		const struct btf_var_secinfo *vs = btf_var_secinfos(bt);
 		for (uint16_t i = 0; i < btf_vlen(bt); i++) {
 			const struct btf_type *vt = btf__type_by_id(b, vs[i].type);
-			if (!vt || !btf_is_var(vt) ||
-			    strcmp(btf__name_by_offset(b, vt->name_off), name))
+			const char *vn = vt ? btf__name_by_offset(b, vt->name_off)
+					    : NULL;
+			const char *sn = btf__name_by_offset(b, bt->name_off);
+			if (!vt || !btf_is_var(vt) || !vn || strcmp(vn, name))
 				continue;
 			*ret = dp_type_make(b, vt->type);
-			*section = btf__name_by_offset(b, bt->name_off);
+			*section = sn ? sn : "";
 			return NULL;
 		}
 	}

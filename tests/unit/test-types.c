@@ -208,7 +208,21 @@ TEST(damaged_btf_is_a_clear_error)
 	err = dp_types_create(b.data, b.size, "dump", &types);
 	CHECK(err && err->code == DP_ERR_BAD_DATA);
 	if (err)
-		CHECK(strstr(err->message, "dump: BTF is damaged") != NULL);
+		CHECK_STR(err->message,
+			  "dump: BTF type 1 at offset 0x18 has unknown kind 31");
+	dp_error_destroy(err);
+	p[hdr_len + type_off + 7] = BTF_KIND_INT;	/* restore */
+	/* libbpf's own checks: the string section must end with a NUL */
+	uint32_t str_off, str_len;
+	memcpy(&str_off, p + 16, 4);
+	memcpy(&str_len, p + 20, 4);
+	CHECK_OK(dp_types_create(b.data, b.size, "dump", &types));
+	dp_types_destroy(types);
+	p[hdr_len + str_off + str_len - 1] = 'x';
+	err = dp_types_create(b.data, b.size, "dump", &types);
+	CHECK(err && err->code == DP_ERR_BAD_DATA);
+	if (err)
+		CHECK(strstr(err->message, "dump: BTF is damaged: libbpf rejects it") != NULL);
 	dp_error_destroy(err);
 	err = dp_types_create(b.data, 10, "dump", &types);
 	CHECK(err && err->code == DP_ERR_BAD_DATA);
