@@ -84,6 +84,34 @@ def run(row):
     return p.returncode, p.stdout, p.stderr
 
 
+oracles = set()
+
+
+def read_drgn(scen, kind):
+    """The harness's drgn oracle output (tests/vm/oracle-drgn.py), if any."""
+    path = os.path.join(vmdir, "oracle", f"{scen}.{kind}.drgn.txt")
+    if not os.path.exists(path):
+        return None
+    out, sect = {}, None
+    for line in open(path, errors="replace"):
+        line = line.rstrip("\n")
+        if line.startswith("### "):
+            sect = line[4:]
+            continue
+        f = line.split("\t")
+        if sect == "info" and f[0] == "error":
+            return None        # drgn could not read this dump
+        if sect == "info" and f[0] == "panic_cpu":
+            out["panic_cpu"] = int(f[1])
+        elif sect == "info" and f[0] == "crashed" and len(f) >= 3 and f[1].isdigit():
+            out["crashed"] = (int(f[1]), f[2])
+        elif sect == "tasks" and len(f) >= 4 and f[0].isdigit():
+            out.setdefault("dstate", set())
+            if f[3] == "D":
+                out["dstate"].add(int(f[0]))
+    return out
+
+
 with open(os.path.join(vmdir, "MANIFEST")) as f:
     head = f.readline().rstrip("\n").split("\t")
     rows = [dict(zip(head, l.rstrip("\n").split("\t"))) for l in f if l.strip()]
@@ -151,6 +179,23 @@ for row in rows:
             span = ts["Kernel panic - not syncing"] - ts["sleeping uninterruptibly"]
             check(b is not None and span - 1.5 <= b <= span + 0.5,
                   f"{tag}: blocked {b} s, log says {span:.1f} s")
+    drgn = read_drgn(scen, kind) if row["format"] != "text" else None
+    if drgn:
+        # drgn (with the -dbg vmlinux) as the independent oracle: panic
+        # CPU, crashed task, and every task in D state.
+        if "panic_cpu" in drgn:
+            pc = drgn["panic_cpu"]
+            check(r["cpu"] == (pc if pc >= 0 else None),
+                  f"{tag}: cpu {r['cpu']} != drgn panic_cpu {pc}")
+        if "crashed" in drgn:
+            pt = r["panic_task"] or {}
+            check((pt.get("pid"), pt.get("comm")) == drgn["crashed"],
+                  f"{tag}: panic task {pt} != drgn {drgn['crashed']}")
+        if scen in ("hung", "qemu-idle") and "dstate" in drgn:
+            ours = {e["task"]["pid"] for e in r["blocked_tasks"]}
+            check(ours == drgn["dstate"],
+                  f"{tag}: D-state tasks {ours} != drgn {drgn['dstate']}")
+        oracles.add(tag)
     if row["format"] != "text":
         cpus = [e["task"]["cpu"] for e in r["running"]]
         check(cpus and len(set(cpus)) == len(cpus),
@@ -187,7 +232,8 @@ for bid, causes in by_cause.items():
 
 for f in fails:
     print("FAIL:", f)
-print(f"{checked} reports checked, {skipped} skipped, {len(fails)} failures")
+print(f"{checked} reports checked ({len(oracles)} against drgn), "
+      f"{skipped} skipped, {len(fails)} failures")
 if fails:
     sys.exit(1)
 if not checked:
