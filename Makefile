@@ -29,6 +29,7 @@ asan:
 	scripts/install-deps test
 	$(MAKE) all BUILD=build-asan MESON_OPTS="-Db_sanitize=address,undefined -Db_lundef=false"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	scripts/run-tests build-asan
 
