@@ -101,7 +101,7 @@ static void print_text(struct dp_session *s, const struct dp_task *t,
 }
 
 static void print_json(struct dp_session *s, const struct dp_task *t,
-		       const struct dp_stack_trace *st)
+		       const struct dp_stack_trace *st, bool stale)
 {
 	printf("{\"pid\": %d, \"task\": \"0x%" PRIx64 "\", \"cpu\": %u, "
 	       "\"command\": ", t->pid, t->addr, t->cpu);
@@ -129,7 +129,7 @@ static void print_json(struct dp_session *s, const struct dp_task *t,
 		       f->has_regs ? "true" : "false",
 		       f->fp_fallback ? "false" : "true");
 	}
-	printf("\n ], \"error\": ");
+	printf("\n ], \"stale\": %s, \"error\": ", stale ? "true" : "false");
 	if (st->error)
 		dp_json_string(stdout, st->error);
 	else
@@ -141,18 +141,25 @@ static int show_task(struct dp_session *s, const struct dp_task *t,
 		     struct bt_opts *o, const char *cmd)
 {
 	struct dp_stack_trace st;
-	struct dp_error *err = dp_kernel_stack_trace(s->k, t, &st, NULL);
+	enum dp_trace_start start;
+	struct dp_error *err = dp_kernel_stack_trace(s->k, t, &st, &start);
 	if (err) {
 		dp_cli_error(cmd, err);
 		return DP_EXIT_FAILURE;
 	}
+	// A running task whose CPU left no register note can only be shown
+	// from its last switch-out: say so, the frames may be stale.
+	bool stale = t->active && start == DP_TRACE_SWITCHED_OUT;
 	if (o->json) {
 		printf(o->first ? "" : ",\n");
-		print_json(s, t, &st);
+		print_json(s, t, &st, stale);
 	} else {
 		if (!o->first)
 			putchar('\n');
 		print_text(s, t, &st, o->full);
+		if (stale)
+			printf("bt: no register note for CPU %u: frames from the "
+			       "task's last switch-out, may be stale\n", t->cpu);
 	}
 	o->first = false;
 	dp_stack_trace_deinit(&st);

@@ -171,6 +171,25 @@ def check_drgn(DP, dump, vmlinux):
         fail(f"only {n} sleeping tasks compared")
     print(f"bt: panic task and {n} sleeping tasks equal to drgn's frames")
 
+def check_cpus(DP, dump, ips=None):
+    """bt -a: every CPU starts from its own register note (not stale),
+    at that note's rip when the notes are known, and reaches a stack
+    bottom without error."""
+    traces = json.loads(dp(DP, "bt", "-a", "--json", dump))
+    if ips is not None and (len(traces) != len(ips) or not ips):
+        fail(f"bt -a: {len(traces)} CPUs, {len(ips)} notes")
+    for cpu, t in enumerate(traces):
+        fr = t["frames"]
+        if t["error"] or not fr or t["stale"]:
+            fail(f"CPU {cpu}: error {t['error']}, stale {t['stale']}")
+            continue
+        if ips is not None and int(fr[0]["address"], 16) not in ips:
+            fail(f"CPU {cpu}: frame 0 {fr[0]['address']} is no note's rip")
+        if fr[-1]["function"] not in BOTTOMS:
+            fail(f"CPU {cpu}: ends in {fr[-1]['function']}, not a stack bottom")
+        print(f"CPU {cpu}: {t['command']} " + " ".join(
+            f["function"] or f["address"] for f in fr))
+
 def check_kdump(DP, dump, vmlinux, crash_txt=None):
     if crash_txt:
         text = open(crash_txt, errors="replace").read()
@@ -180,6 +199,8 @@ def check_kdump(DP, dump, vmlinux, crash_txt=None):
     check_mod(DP, dump, text)
     check_kmem(DP, dump, text)
     check_drgn(DP, dump, vmlinux)
+    elf = open(dump, "rb").read(4) == b"\x7fELF"
+    check_cpus(DP, dump, elf_note_ips(dump) if elf else None)
 
 def elf_note_ips(path):
     """rip of each NT_PRSTATUS note, in file order (ELF64 LE)."""
@@ -210,21 +231,16 @@ BOTTOMS = ("secondary_startup_64", "secondary_startup_64_no_verify",
            "entry_SYSCALL_64")
 
 def check_qemu(DP, dump, elf):
+    # QEMU writes one note per vCPU in CPU order (no crash_notes mapping:
+    # the kernel did not crash through kexec).
     ips = elf_note_ips(elf)
     traces = json.loads(dp(DP, "bt", "-a", "--json", dump))
-    if len(traces) != len(ips) or not ips:
-        fail(f"bt -a: {len(traces)} CPUs, {len(ips)} notes")
     for cpu, t in enumerate(traces):
-        fr = t["frames"]
-        if t["error"] or not fr:
-            fail(f"CPU {cpu}: error {t['error']}")
-            continue
-        if int(fr[0]["address"], 16) != ips[cpu]:
-            fail(f"CPU {cpu}: frame 0 {fr[0]['address']}, note rip {ips[cpu]:#x}")
-        if fr[-1]["function"] not in BOTTOMS:
-            fail(f"CPU {cpu}: ends in {fr[-1]['function']}, not a stack bottom")
-        print(f"CPU {cpu}: {t['command']} " + " ".join(
-            f["function"] or f["address"] for f in fr))
+        if t["frames"] and cpu < len(ips) and \
+                int(t["frames"][0]["address"], 16) != ips[cpu]:
+            fail(f"CPU {cpu}: frame 0 {t['frames'][0]['address']}, "
+                 f"note {cpu} rip {ips[cpu]:#x}")
+    check_cpus(DP, dump, ips)
 
 def main():
     mode, DP, dump = sys.argv[1:4]
