@@ -9,6 +9,7 @@
 #include <dontpanic/printk.h>
 
 #include "core/reader.h"
+#include "kernel/printk-priv.h"
 #include "kernel/program-priv.h"
 
 // Caps on sizes taken from the dump. CONFIG_LOG_BUF_SHIFT is at most 25;
@@ -17,22 +18,6 @@
 #define MAX_SIZE_BITS 28
 #define MAX_COUNT_BITS 22
 
-#define DESC_STATE_SHIFT 62
-#define DESC_ID_MASK ((1ULL << DESC_STATE_SHIFT) - 1)
-#define DESC_COMMITTED 1
-#define DESC_FINALIZED 2
-
-// Layout of the structures, every value from VMCOREINFO.
-struct prb_layout {
-	uint64_t prb_size, desc_ring, text_ring;
-	uint64_t count_bits, descs, infos, head_id, tail_id;
-	uint64_t size_bits, data;
-	uint64_t desc_size, state_var, blk_lpos, lpos_begin, lpos_next;
-	uint64_t counter;
-	uint64_t info_size, seq, ts_nsec, text_len, caller_id, dev_info;
-	uint64_t subsys, subsys_len, device, device_len;
-	bool have_dev_info;
-};
 
 static struct dp_error *vmci(struct dp_dump *dump, const char *key,
 			     uint64_t *ret)
@@ -51,10 +36,10 @@ static struct dp_error *vmci(struct dp_dump *dump, const char *key,
 	return NULL;
 }
 
-static struct dp_error *get_layout(struct dp_dump *dump, struct prb_layout *l)
+static struct dp_error *get_layout(struct dp_dump *dump, struct dp_prb_layout *l)
 {
 	static const struct { const char *key; size_t off; } req[] = {
-#define F(k, f) { k, offsetof(struct prb_layout, f) }
+#define F(k, f) { k, offsetof(struct dp_prb_layout, f) }
 		F("SIZE(printk_ringbuffer)", prb_size),
 		F("OFFSET(printk_ringbuffer.desc_ring)", desc_ring),
 		F("OFFSET(printk_ringbuffer.text_data_ring)", text_ring),
@@ -109,7 +94,7 @@ static bool fits(uint64_t off, uint64_t w, uint64_t size)
 	return off <= size && w <= size - off;
 }
 
-static struct dp_error *check_layout(const struct prb_layout *l)
+struct dp_error *dp_prb_check_layout(const struct dp_prb_layout *l)
 {
 	const char *bad = NULL;
 	if (!fits(l->desc_ring, l->tail_id + l->counter + 8, l->prb_size) ||
@@ -151,16 +136,9 @@ static uint64_t le(const uint8_t *p, int n)
 	return v;
 }
 
-struct prb {
-	struct prb_layout l;
-	uint64_t count, data_size;
-	uint8_t *descs, *infos, *data;
-	uint64_t head, tail;
-};
-
-static struct dp_error *read_rings(struct dp_program *prog, struct prb *r)
+static struct dp_error *read_rings(struct dp_program *prog, struct dp_prb *r)
 {
-	const struct prb_layout *l = &r->l;
+	const struct dp_prb_layout *l = &r->l;
 	uint8_t hdr[4096];
 	uint64_t prb_sym, prb_addr;
 	struct dp_error *err;
@@ -213,10 +191,10 @@ static void dict_str(char *out, const uint8_t *p, uint64_t len)
 }
 
 // Emit record id if its descriptor is committed or finalized with this id.
-static struct dp_error *one_record(const struct prb *r, uint64_t id,
+static struct dp_error *one_record(const struct dp_prb *r, uint64_t id,
 				   dp_printk_fn fn, void *arg)
 {
-	const struct prb_layout *l = &r->l;
+	const struct dp_prb_layout *l = &r->l;
 	const uint8_t *d = r->descs + (id % r->count) * l->desc_size;
 	const uint8_t *in = r->infos + (id % r->count) * l->info_size;
 	uint64_t sv = le(d + l->state_var + l->counter, 8);
@@ -264,22 +242,31 @@ static struct dp_error *one_record(const struct prb *r, uint64_t id,
 	return fn(&rec, arg);
 }
 
+struct dp_error *dp_prb_walk(const struct dp_prb *r, dp_printk_fn fn,
+			     void *arg)
+{
+	struct dp_error *err = NULL;
+	// tail..head inclusive; never more than one lap of the ring.
+	for (uint64_t id = r->tail, n = 0; !err && n < r->count;
+	     id = (id + 1) & DESC_ID_MASK, n++) {
+		err = one_record(r, id, fn, arg);
+		if (id == r->head)
+			break;
+	}
+	return err;
+}
+
 struct dp_error *dp_printk_for_each(struct dp_program *prog, dp_printk_fn fn,
 				    void *arg)
 {
-	struct prb r = { 0 };
+	struct dp_prb r = { 0 };
 	struct dp_error *err = get_layout(prog->dump, &r.l);
 	if (!err)
-		err = check_layout(&r.l);
+		err = dp_prb_check_layout(&r.l);
 	if (!err)
 		err = read_rings(prog, &r);
-	// tail..head inclusive; never more than one lap of the ring.
-	for (uint64_t id = r.tail, n = 0; !err && n < r.count;
-	     id = (id + 1) & DESC_ID_MASK, n++) {
-		err = one_record(&r, id, fn, arg);
-		if (id == r.head)
-			break;
-	}
+	if (!err)
+		err = dp_prb_walk(&r, fn, arg);
 	free(r.descs);
 	free(r.infos);
 	free(r.data);
