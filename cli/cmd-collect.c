@@ -22,6 +22,7 @@ enum {
 	OPT_SPLIT = 256, OPT_NUM_THREADS, OPT_MESSAGE_LEVEL, OPT_DUMP_DMESG,
 	OPT_CYCLIC, OPT_JSON, OPT_FAIL_AFTER, OPT_NON_MMAP, OPT_WORK_DIR,
 	OPT_SHOW_STATS, OPT_REASSEMBLE, OPT_PARTIAL_DMESG, OPT_SPLITBLOCK,
+	OPT_ZSTD_LEVEL,
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +39,7 @@ static const struct option long_opts[] = {
 	{ "show-stats", no_argument, NULL, OPT_SHOW_STATS },
 	{ "reassemble", no_argument, NULL, OPT_REASSEMBLE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "zstd-level", required_argument, NULL, OPT_ZSTD_LEVEL },
 	// Testing only: behave as if the disk filled up after N bytes.
 	{ "fail-after", required_argument, NULL, OPT_FAIL_AFTER },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +73,7 @@ static void usage(FILE *f, const char *cmd)
 "the dump level names, like makedumpfile.\n"
 "\n"
 "  -c, -l, -p, -z     compress pages with zlib, lzo, snappy or zstd\n"
+"  --zstd-level N     zstd level (default 3; makedumpfile uses 1)\n"
 "  -d LEVEL           dump level 0-31, the sum of: 1 zero pages, 2 page\n"
 "                     cache, 4 private page cache, 8 user data, 16 free\n"
 "                     pages (hwpoison and offline pages are always dropped)\n"
@@ -87,8 +90,10 @@ static void usage(FILE *f, const char *cmd)
 "  --json             print the report as JSON on standard output\n"
 "  -f                 overwrite DUMPFILE if it exists\n"
 "  --cyclic-buffer KB bitmap window in KiB (memory stays bounded anyway)\n"
-"  -x VMLINUX, -i VMCOREINFO, --dump-dmesg, --non-mmap, --work-dir DIR\n"
-"                     accepted for compatibility; see the messages\n"
+"  --dump-dmesg       write the kernel log to DUMPFILE (makedumpfile's\n"
+"                     layout, read with VMCOREINFO only)\n"
+"  -x, -i, --non-mmap, --work-dir DIR, -b, -D\n"
+"                     accepted for compatibility (-x/-i: not needed, refused)\n"
 "\n"
 "Exit status: 0 ok, 1 failed (bad options too when run as makedumpfile),\n"
 "2 usage error (as dontpanic collect), 3 input unreadable.\n",
@@ -262,6 +267,43 @@ static int rearrange(struct cfg *c, const char *path)
 	return DP_EXIT_OK;
 }
 
+/*
+ * --dump-dmesg VMCORE FILE: the kernel log in makedumpfile's layout, which
+ * is `dontpanic log`'s default layout; run that command with stdout on
+ * FILE so both stay one formatter.
+ */
+static int dump_dmesg(struct cfg *c, const char *vmcore, const char *path)
+{
+	int fd = open_out(c, path);
+	if (fd < 0)
+		return DP_EXIT_FAILURE;
+	fflush(stdout);
+	int saved = dup(1);
+	if (saved < 0 || dup2(fd, 1) < 0) {
+		errmsg(c, "%s: %s", path, strerror(errno));
+		close(fd);
+		return DP_EXIT_FAILURE;
+	}
+	char *args[] = { (char *)"log", (char *)vmcore, NULL };
+	optind = 0;	// re-initialise getopt for the log command
+	int rc = cmd_log(2, args);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	if (close(fd) < 0 && rc == DP_EXIT_OK) {
+		errmsg(c, "%s: %s", path, strerror(errno));
+		rc = DP_EXIT_FAILURE;
+	}
+	if (rc != DP_EXIT_OK) {
+		unlink(path);
+		return c->as_makedumpfile ? DP_EXIT_FAILURE : rc;
+	}
+	if (c->message_level & ML_COMMON)
+		printf("\nThe dmesg log is saved to %s.\n\n%s Completed.\n", path,
+		       c->as_makedumpfile ? "makedumpfile" : "dontpanic collect");
+	return DP_EXIT_OK;
+}
+
 static int parse(struct cfg *c, int argc, char **argv, int *code)
 {
 	int opt;
@@ -320,6 +362,13 @@ static int parse(struct cfg *c, int argc, char **argv, int *code)
 			c->o.cyclic_pfns = (uint64_t)v * 1024 * 8;
 			break;
 		case OPT_JSON: c->json = true; break;
+		case OPT_ZSTD_LEVEL:
+			if (!parse_int(optarg, 1, 19, &v)) {
+				errmsg(c, "invalid --zstd-level '%s' (1-19)", optarg);
+				return *code = fail_code(c, DP_EXIT_USAGE), -1;
+			}
+			c->o.level = (int)v;
+			break;
 		case OPT_FAIL_AFTER:
 			if (!parse_size(optarg, &u) || u == 0) {
 				errmsg(c, "invalid --fail-after '%s'", optarg);
@@ -357,9 +406,7 @@ static int parse(struct cfg *c, int argc, char **argv, int *code)
 static int check_combination(struct cfg *c, int nargs)
 {
 	const char *bad = NULL;
-	if (c->dmesg)
-		bad = "--dump-dmesg is not supported yet (use 'dontpanic log' on the dump)";
-	else if (c->o.format == DP_COLLECT_ELF && c->o.compression)
+	if (c->o.format == DP_COLLECT_ELF && c->o.compression)
 		bad = "-E cannot be used with -c, -l, -p or -z (ELF is uncompressed)";
 	else if (c->split && (c->o.flattened || c->o.format == DP_COLLECT_ELF))
 		bad = "--split cannot be used with -F or -E";
@@ -397,6 +444,13 @@ int cmd_collect(int argc, char **argv)
 			return fail_code(&c, DP_EXIT_USAGE);
 		}
 		return rearrange(&c, args[0]);
+	}
+	if (c.dmesg) {
+		if (nargs != 2) {
+			errmsg(&c, "--dump-dmesg takes VMCORE and an output FILE");
+			return fail_code(&c, DP_EXIT_USAGE);
+		}
+		return dump_dmesg(&c, args[0], args[1]);
 	}
 	if ((code = check_combination(&c, nargs)))
 		return code;

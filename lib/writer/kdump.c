@@ -303,7 +303,8 @@ struct dp_error *dp_kdump_write_part(struct dp_collect *c, struct dp_out *o,
 	w.descs = malloc(DP_BATCH_PAGES * DESC_SIZE);
 	if (!w.descs)
 		return &dp_enomem;
-	err = dp_pool_create(c->src, dp_codec_get(c->opts->compression), zero,
+	err = dp_pool_create(c->src, dp_codec_get(c->opts->compression),
+			     c->opts->level, zero,
 			     c->opts->nthreads, &w.pool);
 	if (!err)
 		err = write_pages(&w, spfn, epfn);

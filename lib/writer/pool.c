@@ -102,7 +102,7 @@ static void *worker_main(void *arg)
 }
 
 struct dp_error *dp_pool_create(const struct dp_source *src,
-				const struct dp_codec_ops *codec,
+				const struct dp_codec_ops *codec, int level,
 				bool detect_zero, unsigned int nthreads,
 				struct dp_pool **ret)
 {
@@ -142,7 +142,7 @@ struct dp_error *dp_pool_create(const struct dp_source *src,
 			err = &dp_enomem;
 			goto fail;
 		}
-		if (codec && (err = codec->create(&w->codec_state)))
+		if (codec && (err = codec->create(level, &w->codec_state)))
 			goto fail;
 		int rc = pthread_create(&w->thread, NULL, worker_main, w);
 		if (rc) {

@@ -39,7 +39,7 @@ struct dp_pool;
  * size 0 instead of storing them.
  */
 struct dp_error *dp_pool_create(const struct dp_source *src,
-				const struct dp_codec_ops *codec,
+				const struct dp_codec_ops *codec, int level,
 				bool detect_zero, unsigned int nthreads,
 				struct dp_pool **ret);
 void dp_pool_destroy(struct dp_pool *pool);

@@ -30,7 +30,7 @@ static void roundtrip(const struct dp_codec_ops *ops)
 	uint8_t *out = malloc(cap);
 	void *st = NULL;
 	uint32_t flag;
-	CHECK_OK(ops->create(&st));
+	CHECK_OK(ops->create(0, &st));
 	fill_text(page);
 	size_t n = dp_codec_page(ops, st, page, PS, out, cap, &flag);
 	CHECK(n < PS);

@@ -4,8 +4,11 @@
  * per codec (zlib, lzo, snappy, zstd), instead of makedumpfile's #ifdef
  * branches. The settings follow makedumpfile so that output is readable by
  * crash and libkdumpfile: zlib compress2-compatible stream at Z_BEST_SPEED,
- * LZO1X-1, raw (unframed) snappy, one zstd frame at level 1 (FORMATS.md
- * §2.4).
+ * LZO1X-1, raw (unframed) snappy, one zstd frame per page (FORMATS.md
+ * §2.4). zstd defaults to level 3, not makedumpfile's 1: per 4 KiB page,
+ * level 1 is about 0.5% larger than zlib's Z_BEST_SPEED while level 3 is
+ * smaller and still ~7x faster than zlib (measured on the sysrq dump);
+ * readers decode any level.
  *
  * Threading: a codec state belongs to one thread; make one per worker.
  */
@@ -26,14 +29,19 @@
 #define DP_KDUMP_EXCLUDED_VMEMMAP 0x10
 #define DP_KDUMP_ZSTD		0x20
 
+#define DP_ZSTD_DEFAULT_LEVEL	3
+
 struct dp_codec_ops {
 	const char *name;		/* "zlib", "lzo", "snappy", "zstd" */
 	enum dp_compression id;
 	uint32_t flag;			/* DP_KDUMP_* bit */
 	/* Worst-case output size for len input bytes. */
 	size_t (*bound)(size_t len);
-	/* Per-thread state (work memory, contexts). */
-	struct dp_error *(*create)(void **ret);
+	/*
+	 * Per-thread state (work memory, contexts). level: codec level, 0 =
+	 * the codec's default (only zstd has levels here).
+	 */
+	struct dp_error *(*create)(int level, void **ret);
 	void (*destroy)(void *state);
 	/*
 	 * Compress src into dst (capacity cap >= bound(len)). Returns the

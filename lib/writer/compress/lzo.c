@@ -11,7 +11,7 @@ static size_t lzo_bound(size_t len)
 	return len + len / 16 + 64 + 3;
 }
 
-static struct dp_error *lzo_create(void **ret)
+static struct dp_error *lzo_create(int level, void **ret)
 {
 	if (lzo_init() != LZO_E_OK)
 		return dp_error_create(DP_ERR_UNSUPPORTED, "lzo: lzo_init failed");

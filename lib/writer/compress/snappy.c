@@ -9,7 +9,7 @@ static size_t snappy_bound(size_t len)
 	return snappy_max_compressed_length(len);
 }
 
-static struct dp_error *snappy_create(void **ret)
+static struct dp_error *snappy_create(int level, void **ret)
 {
 	*ret = NULL;
 	return NULL;

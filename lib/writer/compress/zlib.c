@@ -19,7 +19,7 @@ static size_t zlib_bound(size_t len)
 	return compressBound(len);
 }
 
-static struct dp_error *zlib_create(void **ret)
+static struct dp_error *zlib_create(int level, void **ret)
 {
 	struct zstate *s = calloc(1, sizeof(*s));
 	if (!s)

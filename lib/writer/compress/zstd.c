@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// zstd codec: one frame per page at level 1 (makedumpfile's
-// ZSTD_compressCCtx(..., 1)), one context per thread.
+// zstd codec: one frame per page, one context per thread. Level 1 is
+// makedumpfile's ZSTD_compressCCtx(..., 1); our default is 3 (codec.h).
 #include <stdlib.h>
 #include <zstd.h>
 
@@ -9,6 +9,7 @@
 struct zstd_state {
 	ZSTD_CCtx *c;
 	ZSTD_DCtx *d;
+	int level;
 };
 
 static size_t zstd_bound(size_t len)
@@ -16,7 +17,7 @@ static size_t zstd_bound(size_t len)
 	return ZSTD_compressBound(len);
 }
 
-static struct dp_error *zstd_create(void **ret)
+static struct dp_error *zstd_create(int level, void **ret)
 {
 	struct zstd_state *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -26,6 +27,7 @@ static struct dp_error *zstd_create(void **ret)
 		free(s);
 		return &dp_enomem;
 	}
+	s->level = level ? level : DP_ZSTD_DEFAULT_LEVEL;
 	*ret = s;
 	return NULL;
 }
@@ -44,7 +46,7 @@ static size_t zstd_compress(void *state, const void *src, size_t len,
 			    void *dst, size_t cap)
 {
 	struct zstd_state *s = state;
-	size_t n = ZSTD_compressCCtx(s->c, dst, cap, src, len, 1);
+	size_t n = ZSTD_compressCCtx(s->c, dst, cap, src, len, s->level);
 	return ZSTD_isError(n) ? 0 : n;
 }
 
