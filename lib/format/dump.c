@@ -51,10 +51,12 @@ static struct dp_error *unknown_format(struct dp_dump *dump)
 		hex[3 * n - 1] = '\0';
 	if (n == 0)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
-			"%s: not a crash dump (empty file)", f->path);
+			"%s: not a crash dump (%s)", f->path, f->flat ?
+			"flattened stream without data" : "empty file");
 	return dp_error_create(DP_ERR_UNSUPPORTED,
-		"%s: not a crash dump (unknown format; first bytes %s)",
-		f->path, hex);
+		"%s: not a crash dump (unknown format; first bytes %s%s)",
+		f->path, hex, f->flat ? " of the rearranged flattened stream"
+		: "");
 }
 
 static struct dp_error *probe(struct dp_dump *dump)
