@@ -134,7 +134,7 @@ int cmd_struct(int argc, char **argv)
 		free(name);
 		return DP_EXIT_BAD_DUMP;
 	}
-	struct tp tp = { .prog = prog, .out = stdout, .hex = hex };
+	struct tp tp = { .prog = prog, .out = stdout, .hex = hex, .radix = hex };
 	struct dp_error *err = run(&tp, name, where, offsets);
 	int rc = DP_EXIT_OK;
 	if (err) {

@@ -216,6 +216,11 @@ static void put_int(struct tp *tp, struct dp_type t, uint64_t v,
 	v &= mask;
 	if (tp->hex) {
 		fprintf(f, "0x%" PRIx64, v);
+		if (tp->radix && dp_type_is_char(t) && bits == 8) {
+			fputs(" '", f);
+			put_char(f, (unsigned char)v, '\'');
+			fputc('\'', f);
+		}
 		return;
 	}
 	if (dp_type_is_bool(t)) {
@@ -315,7 +320,8 @@ static void put_array(struct tp *tp, struct dp_type t, const uint8_t *buf,
 	}
 	if (n > len / esize)
 		n = (uint32_t)(len / esize);
-	if (!tp->hex && dp_type_kind(dp_type_resolve(elem)) == DP_TYPE_INT &&
+	if ((!tp->hex || tp->radix) &&
+	    dp_type_kind(dp_type_resolve(elem)) == DP_TYPE_INT &&
 	    dp_type_is_char(elem)) {
 		// gdb drops one trailing NUL and shows the rest.
 		put_string(f, buf, n && !buf[n - 1] ? n - 1 : n);

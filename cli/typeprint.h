@@ -19,6 +19,9 @@ struct tp {
 	struct dp_program *prog;
 	FILE *out;
 	bool hex;		/* p/x, struct -x: integers in hex */
+	bool radix;		/* struct -x (gdb's output-radix 16): char
+				   arrays stay strings, chars keep their
+				   character */
 	/*
 	 * crash's "p SYMBOL" (it prints "SYMBOL = " itself, then gdb's
 	 * "$1 = ...") starts an array on a new line: "x = $1 = \n {...}".

@@ -6,7 +6,10 @@
 //   <struct>.<path> <bit offset> <bitfield bits> <bytes>
 // Anonymous members appear as "<anon>" path components. The same lines
 // come from DWARF via dwarf-layout.py, and test-btf.sh compares them.
+// With --line VMLINUX, print "SYMBOL FILE:LINE" for each symbol instead
+// (source lines from the vmlinux DWARF at the symbol's dump address).
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,15 +45,35 @@ int main(int argc, char **argv)
 	struct dp_types *types;
 	struct dp_error *err;
 	if (argc < 3) {
-		fprintf(stderr, "usage: btf-layout DUMP STRUCT...\n");
+		fprintf(stderr, "usage: btf-layout DUMP STRUCT...\n"
+				"       btf-layout --line VMLINUX DUMP SYMBOL...\n");
 		return 2;
 	}
-	const char *paths[] = { argv[1] };
+	bool line_mode = !strcmp(argv[1], "--line") && argc > 3;
+	struct dp_program_opts opts = { .vmlinux = line_mode ? argv[2] : NULL };
+	const char *paths[] = { argv[line_mode ? 3 : 1] };
 	if ((err = dp_dump_open(paths, 1, &dump)) ||
-	    (err = dp_program_create(dump, NULL, &prog)) ||
+	    (err = dp_program_create(dump, &opts, &prog)) ||
 	    (err = dp_program_types(prog, &types))) {
 		fprintf(stderr, "btf-layout: %s\n", err->message);
 		return 1;
+	}
+	if (line_mode) {
+		for (int i = 4; i < argc; i++) {
+			uint64_t addr;
+			const char *file;
+			int line;
+			if ((err = dp_program_symbol_address(prog, argv[i], &addr)) ||
+			    (err = dp_program_source_line(prog, addr, &file,
+							  &line))) {
+				fprintf(stderr, "btf-layout: %s\n", err->message);
+				return 1;
+			}
+			printf("%s %s:%d\n", argv[i], file, line);
+		}
+		dp_program_destroy(prog);
+		dp_dump_destroy(dump);
+		return 0;
 	}
 	for (int i = 2; i < argc; i++) {
 		char spelling[256];

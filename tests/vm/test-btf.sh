@@ -7,7 +7,8 @@
 #     -dbg vmlinux) on the same dump, and the ELF and kdump copies of the
 #     dump give the same answers;
 #  3. -k with a vmlinux of another build is a precise warning, and with
-#     the right one adds DWARF types (const char linux_banner[204]);
+#     the right one adds DWARF types (const char linux_banner[204]) and
+#     source lines (vs crash's sym);
 #  4. a dump whose BTF bytes are damaged gives a clear error for the type
 #     commands while `log` and `sym` still work.
 # usage: test-btf.sh DONTPANIC BTF-LAYOUT DWARF-LAYOUT.PY
@@ -91,6 +92,10 @@ p init_task.thread_info
 struct uts_namespace init_uts_ns
 struct task_struct.comm,pid,tasks init_task
 struct printk_ringbuffer printk_rb_static
+struct -x uts_namespace init_uts_ns
+struct -o uts_namespace init_uts_ns
+struct -o list_head modules
+p/x init_task.thread_info
 struct -o task_struct
 struct -o page
 struct -o mm_struct
@@ -147,8 +152,13 @@ grep -q "linux-image-$rel-dbg" "$tmp/wrong.err" ||
 	fail "mismatch warning does not name the package"
 cmp -s "$tmp/wrong.out" "$tmp/ours.1" ||
 	fail "p jiffies with a wrong vmlinux: $(cat "$tmp/wrong.out")"
-printf 'whatis linux_banner > %s/cb1\nwhatis jiffies > %s/cb2\np linux_banner > %s/cb3\nq\n' \
-	"$tmp" "$tmp" "$tmp" >"$tmp/crash2.in"
+lsyms="panic schedule __crash_kexec"
+{
+	printf 'whatis linux_banner > %s/cb1\nwhatis jiffies > %s/cb2\np linux_banner > %s/cb3\n' \
+		"$tmp" "$tmp" "$tmp"
+	for s in $lsyms; do echo "sym $s > $tmp/sym.$s"; done
+	echo q
+} >"$tmp/crash2.in"
 crash -s "$vmlinux" "$kz" <"$tmp/crash2.in" >/dev/null 2>&1
 n=0
 for c in "whatis linux_banner" "whatis jiffies" "p linux_banner"; do
@@ -159,6 +169,20 @@ for c in "whatis linux_banner" "whatis jiffies" "p linux_banner"; do
 	[ -s "$tmp/k.err" ] && fail "$c -k: unexpected stderr $(cat "$tmp/k.err")"
 	sed 's/\$[0-9][0-9]* = /$1 = /' "$tmp/cb$n" >"$tmp/kwant.$n"
 	diff -u "$tmp/kwant.$n" "$tmp/k.$n" || fail "'$c -k VMLINUX' differs from crash"
+done
+
+# Source lines from the vmlinux DWARF vs crash's "sym" ("... FILE: LINE").
+# shellcheck disable=SC2086
+"$LAYOUT" --line "$vmlinux" "$kz" $lsyms >"$tmp/lines" || fail "--line exited $?"
+for s in $lsyms; do
+	want=$(sed -n 's/.* \([^ ]*\): \([0-9]*\)$/\1 \2/p' "$tmp/sym.$s")
+	got=$(sed -n "s/^$s \(.*\):\([0-9]*\)\$/\1 \2/p" "$tmp/lines")
+	[ -n "$want" ] || fail "crash gave no source line for $s"
+	# crash prints the build-tree path; ours is the DWARF file name.
+	case "$want" in
+	*"${got% *} ${got#* }") ;;
+	*) fail "source line of $s: ours '$got', crash '$want'" ;;
+	esac
 done
 
 # ---- 4. damaged BTF in a copy of the ELF dump ----
