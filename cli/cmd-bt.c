@@ -124,10 +124,11 @@ static void print_json(struct dp_session *s, const struct dp_task *t,
 		}
 		printf(", \"address\": \"0x%" PRIx64 "\", \"sp\": \"0x%" PRIx64
 		       "\", \"stack\": \"%s\", \"exception\": %s, "
-		       "\"reliable\": %s}", f->ip, f->sp,
+		       "\"user_regs\": %s, \"reliable\": %s}", f->ip, f->sp,
 		       dp_stack_kind_name(f->stack),
 		       f->has_regs ? "true" : "false",
-		       f->fp_fallback ? "false" : "true");
+		       f->user_regs ? "true" : "false",
+		       f->fp_fallback || f->heuristic ? "false" : "true");
 	}
 	printf("\n ], \"stale\": %s, \"error\": ", stale ? "true" : "false");
 	if (st->error)

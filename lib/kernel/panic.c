@@ -184,21 +184,29 @@ char *dp_panic_message_from_log(const char *log, size_t len, bool *oops_ret)
 	// With kdump and panic_on_oops, oops_end() kexecs before panic()
 	// prints: crash reports the "Oops:" or "kernel BUG at" line, which
 	// dumpstack prints as "<msg> [#N] ...".
-	static const char *const keys[] = { "kernel BUG at ", "Oops: ",
-					    "general protection fault",
-					    "BUG: unable to handle" };
+	static const struct {
+		const char *key;
+		bool oops;	/* crash adds "(check log for details)" */
+	} keys[] = {
+		{ "kernel BUG at ", false },
+		{ "Oops: ", true },
+		{ "general protection fault", true },
+		{ "BUG: unable to handle", true },
+	};
 	const char *best = NULL;
 	size_t best_len = 0;
+	bool best_oops = false;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		p = find_line(log, len, keys[i], &ll);
+		p = find_line(log, len, keys[i].key, &ll);
 		if (p && p > best) {
 			best = p;
 			best_len = ll;
+			best_oops = keys[i].oops;
 		}
 	}
 	if (!best)
 		return NULL;
-	*oops_ret = true;
+	*oops_ret = best_oops;
 	return strndup(best, best_len);
 }
 

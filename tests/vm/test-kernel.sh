@@ -1,6 +1,7 @@
 #!/bin/sh
 # The kernel commands (sys, mod, ps, bt, kmem -i) on real vmcores:
-#  - kdump dumps (sysrq, null, hung): sys, mod and kmem -i equal crash's
+#  - kdump dumps (sysrq, null, hung, softlockup (panic on the IRQ stack),
+#    oom (user page fault), bug): sys, mod and kmem -i equal crash's
 #    (SHARED and SLAB: drgn's counters, see check-kernel.py), the task
 #    list and the stacks of the panic task and of every sleeping task equal
 #    drgn's (both with the -dbg vmlinux; see check-kernel.py);
@@ -20,7 +21,8 @@ for t in crash /usr/bin/drgn; do
 done
 [ -r "$vmlinux" ] || oracles=no
 
-for sk in sysrq:kdump-zlib-d31 null:elf-d31 hung:kdump-zlib-d31; do
+for sk in sysrq:kdump-zlib-d31 null:elf-d31 hung:kdump-zlib-d31 \
+    softlockup:kdump-zlib-d31 oom:kdump-zlib-d31 bug:kdump-zlib-d31; do
 	dump=$(dp_vmcore "${sk%%:*}" "${sk#*:}") || continue
 	ran=$((ran + 1))
 	echo "# $sk"
