@@ -33,9 +33,9 @@ void dp_pt_regs_layout_default(struct dp_pt_regs_layout *ret)
 const char *dp_stack_kind_name(enum dp_stack_kind kind)
 {
 	static const char *const names[DP_STACK_NKINDS] = {
-		"unknown", "task", "IRQ", "NMI exception", "DOUBLEFAULT "
-		"exception", "DEBUG exception", "MCE exception", "VC exception",
-		"ENTRY TRAMPOLINE",
+		"unknown", "task", "IRQ", "NMI exception",
+		"DOUBLEFAULT exception", "DEBUG exception", "MCE exception",
+		"VC exception", "ENTRY TRAMPOLINE",
 	};
 	return kind < DP_STACK_NKINDS ? names[kind] : "unknown";
 }
