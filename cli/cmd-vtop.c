@@ -14,8 +14,9 @@ static const char vtop_usage[] =
 	"Translate kernel virtual addresses (hex) with a walk of the kernel\n"
 	"page tables, printing every level like crash's vtop: the top-level\n"
 	"directory, each entry's physical address and value, the page and\n"
-	"the leaf entry's flags. The last arguments that are not hex numbers\n"
-	"are the dump file(s).\n"
+	"the leaf entry's flags, then the page's struct page (vmemmap address,\n"
+	"mapping, index, count, flags; needs kallsyms and BTF). The last\n"
+	"arguments that are not hex numbers are the dump file(s).\n"
 	"\n"
 	"  -h, --help    show this help\n";
 
@@ -84,7 +85,95 @@ static void centered(const char *s, int w)
 	printf("%*s%s%*s", left, "", s, w - len - left, "");
 }
 
-static void print_walk(const struct dp_vtop_walk *w)
+static uint64_t le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	for (int k = n - 1; k >= 0; k--)
+		v = (v << 8) | p[k];
+	return v;
+}
+
+static struct dp_error *vmci_off(struct dp_program *prog, const char *key,
+				 uint64_t *ret)
+{
+	int64_t v;
+	struct dp_error *err = dp_dump_vmcoreinfo_number(dp_program_dump(prog),
+							 key, &v);
+	if (!err && (v < 0 || v > 4096))
+		err = dp_error_create(DP_ERR_BAD_DATA, "VMCOREINFO %s=%lld "
+				      "is implausible", key, (long long)v);
+	if (!err)
+		*ret = (uint64_t)v;
+	return err;
+}
+
+// Names of the set flags from the kernel's pageflag_names[] table
+// ({unsigned long mask; const char *name}, NULL-terminated), as crash does.
+static void print_flag_names(struct dp_program *prog, uint64_t flags)
+{
+	uint64_t tab;
+	const char *sep = "";
+	if (dp_program_symbol_address(prog, "pageflag_names", &tab))
+		return;	// (the error is dropped: the names are an extra)
+	for (int i = 0; i < 64; i++) {
+		uint8_t e[16];
+		char name[32];
+		if (dp_program_read(prog, tab + 16 * (uint64_t)i, e, 16))
+			break;
+		uint64_t mask = le(e, 8), np = le(e + 8, 8);
+		if (!np || dp_program_read_string(prog, np, name, sizeof(name)))
+			break;
+		if (mask && (flags & mask) == mask) {
+			printf("%s%s", sep, name);
+			sep = ",";
+		}
+	}
+}
+
+/*
+ * crash's struct page line: address in the vmemmap, physical address,
+ * mapping, index, reference count and flags. Offsets from VMCOREINFO
+ * (page.index from BTF); vmemmap_base is a kernel variable (kallsyms).
+ * Prints nothing when any of that is unavailable.
+ */
+static void print_page(struct dp_program *prog, uint64_t paddr)
+{
+	uint64_t vmemmap, sym, size, o_flags, o_map, o_ref, o_index;
+	uint8_t pg[4096];
+	struct dp_error *err = dp_program_symbol_address(prog, "vmemmap_base",
+							 &sym);
+	if (!err)
+		err = dp_program_read_u64(prog, sym, &vmemmap);
+	if (!err)
+		err = vmci_off(prog, "SIZE(page)", &size);
+	if (!err)
+		err = vmci_off(prog, "OFFSET(page.flags)", &o_flags);
+	if (!err)
+		err = vmci_off(prog, "OFFSET(page.mapping)", &o_map);
+	if (!err)
+		err = vmci_off(prog, "OFFSET(page._refcount)", &o_ref);
+	if (!err)
+		err = dp_program_member_offset(prog, "page", "index", &o_index);
+	if (!err && (o_flags + 8 > size || o_map + 8 > size ||
+		     o_ref + 4 > size || o_index + 8 > size))
+		err = dp_error_create(DP_ERR_BAD_DATA, "struct page layout");
+	uint64_t page = vmemmap + (paddr >> 12) * size;
+	if (!err)
+		err = dp_program_read(prog, page, pg, (size_t)size);
+	if (err) {
+		dp_error_destroy(err);
+		return;
+	}
+	uint64_t flags = le(pg + o_flags, 8);
+	printf("      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n");
+	printf("%16" PRIx64 " %-8" PRIx64 " %16" PRIx64 " %8" PRIx64 " %2d %"
+	       PRIx64 " ", page, paddr & ~(uint64_t)4095, le(pg + o_map, 8),
+	       le(pg + o_index, 8), (int)(int32_t)le(pg + o_ref, 4), flags);
+	print_flag_names(prog, flags);
+	printf("\n");
+}
+
+static void print_walk(struct dp_program *prog, const struct dp_vtop_walk *w)
 {
 	printf("VIRTUAL           PHYSICAL        \n");
 	if (w->mapped)
@@ -118,6 +207,7 @@ static void print_walk(const struct dp_vtop_walk *w)
 	printf("  FLAGS\n%s  %-*s  ", ebuf, pw, pbuf);
 	print_flags(e);
 	printf("\n\n");
+	print_page(prog, w->paddr);
 }
 
 int cmd_vtop(int argc, char **argv)
@@ -141,7 +231,7 @@ int cmd_vtop(int argc, char **argv)
 			rc = DP_EXIT_FAILURE;
 			continue;
 		}
-		print_walk(&w);
+		print_walk(prog, &w);
 	}
 	dp_cli_close_program(dump, prog);
 	return rc;
