@@ -60,7 +60,23 @@ static void json_str_or_null(const char *key, const char *val, bool comma)
 	puts(comma ? "," : "");
 }
 
-static void print_json(const struct facts *f)
+static void print_cpus_json(struct dp_dump *dump)
+{
+	size_t n = dp_dump_num_cpu_notes(dump);
+	puts("  \"cpu_notes\": [");
+	for (size_t k = 0; k < n; k++) {
+		const struct dp_cpu_note *c = dp_dump_cpu_note(dump, k);
+		printf("    {\"index\": %" PRIu32 ", \"pid\": %" PRId32
+		       ", \"from_qemu\": %s, \"rip\": \"0x%" PRIx64
+		       "\", \"rsp\": \"0x%" PRIx64 "\", \"cs\": %" PRIu64
+		       "}%s\n", c->index, c->pid,
+		       c->from_qemu ? "true" : "false", c->regs.rip,
+		       c->regs.rsp, c->regs.cs, k + 1 < n ? "," : "");
+	}
+	puts("  ],");
+}
+
+static void print_json(struct dp_dump *dump, const struct facts *f)
 {
 	const struct dp_dump_info *i = &f->info;
 	puts("{");
@@ -85,6 +101,7 @@ static void print_json(const struct facts *f)
 	json_str_or_null("osrelease", f->osrelease, true);
 	json_str_or_null("build_id", f->build_id, true);
 	printf("  \"cpus\": %zu,\n", f->cpus);
+	print_cpus_json(dump);
 	if (i->crash_time)
 		printf("  \"crash_time\": %" PRId64 ",\n", i->crash_time);
 	else
@@ -99,7 +116,7 @@ static void print_json(const struct facts *f)
 	puts("}");
 }
 
-static void print_text(const struct facts *f)
+static void print_text(struct dp_dump *dump, const struct facts *f)
 {
 	const struct dp_dump_info *i = &f->info;
 	printf("%-15s %s%s\n", "format:", i->format,
@@ -124,6 +141,14 @@ static void print_text(const struct facts *f)
 	printf("%-15s %s\n", "osrelease:", f->osrelease ? f->osrelease : "-");
 	printf("%-15s %s\n", "build-id:", f->build_id ? f->build_id : "-");
 	printf("%-15s %zu\n", "cpus:", f->cpus);
+	for (size_t k = 0; k < f->cpus; k++) {
+		const struct dp_cpu_note *c = dp_dump_cpu_note(dump, k);
+		printf("  note %-7" PRIu32 " pid %-6" PRId32 " rip 0x%016" PRIx64
+		       " rsp 0x%016" PRIx64 "%s%s\n", c->index, c->pid,
+		       c->regs.rip, c->regs.rsp,
+		       (c->regs.cs & 3) ? " (user mode)" : "",
+		       c->from_qemu ? " (QEMU note)" : "");
+	}
 	if (i->crash_time)
 		printf("%-15s %" PRId64 " (%s)\n", "crash time:", i->crash_time,
 		       f->time_utc);
@@ -190,9 +215,9 @@ int cmd_info(int argc, char **argv)
 	}
 	gather(dump, &f);
 	if (json)
-		print_json(&f);
+		print_json(dump, &f);
 	else
-		print_text(&f);
+		print_text(dump, &f);
 	dp_dump_destroy(dump);
 	return DP_EXIT_OK;
 }

@@ -60,6 +60,35 @@ check_info "$d31" makedumpfile
 [ -n "$qelf" ] && check_info "$qelf" qemu
 [ -n "$qpag" ] && check_info "$qpag" qemu
 
+# CPU notes: the crashed task's note (pid from drgn's oracle / the
+# harness MANIFEST) has drgn's frame 0 pc as rip; QEMU numbers vCPUs from 1.
+cpu_pid_rip() {	# cpu_pid_rip JSON: "pid rip" per note
+	python3 -c 'import json,sys
+for c in json.load(open(sys.argv[1]))["cpu_notes"]:
+    print(c["pid"], c["rip"], c["from_qemu"])' "$1"
+}
+for kind in elf-full elf-d31; do
+	dr=$(dp_oracle sysrq "$kind" drgn 2>/dev/null) || continue
+	d=$(dp_vmcore sysrq "$kind") || continue
+	cpid=$(awk -F'\t' '$1 == "crashed" { print $2; exit }' "$dr")
+	pc0=$(awk -F'\t' '/^### stack/ { s = 1; next } s && $1 == "0" {
+		print $3; exit }' "$dr")
+	mpid=$(dp_expect sysrq pid 2>/dev/null) || mpid=$cpid
+	[ -n "$cpid" ] && [ "$cpid" = "$mpid" ] ||
+		fail "oracle pid '$cpid' vs MANIFEST '$mpid'"
+	"$DP" info --json "$d" >"$tmp/c.json"
+	cpu_pid_rip "$tmp/c.json" >"$tmp/c.txt"
+	grep -q "^$cpid $pc0 False\$" "$tmp/c.txt" ||
+		fail "$d: no CPU note with pid $cpid and rip $pc0: $(cat "$tmp/c.txt")"
+	echo "ok: $kind: CPU note pid $cpid rip $pc0 as drgn"
+done
+if [ -n "$qelf" ]; then
+	"$DP" info --json "$qelf" >"$tmp/q.json"
+	cpu_pid_rip "$tmp/q.json" | awk '{ n++; if ($1 != n || $3 != "True")
+		bad = 1 } END { exit bad || n < 1 }' ||
+		fail "QEMU CPU notes: $(cpu_pid_rip "$tmp/q.json")"
+fi
+
 # CRASHTIME is the crash time (kdump dumps only).
 "$DP" info --json "$full" >"$tmp/full.json"
 [ "$(jfield "$tmp/full.json" crash_time)" = "$(raw_key "$full" CRASHTIME)" ] ||
@@ -147,12 +176,16 @@ EOC
 	[ "$(wc -l <"$tmp/x.txt")" -eq 256 ] &&
 	! grep -v '0000000000000000 0000000000000000' "$tmp/x.txt" |
 		grep -q . || fail "excluded pfn $xtest not zeros in crash"
-	if [ -n "$qelf" ]; then
-		crash_compare "$qelf" <<EOC
+	# QEMU paging=true: many overlapping PT_LOADs with virtual addresses
+	# (the paging=false file has one PT_LOAD per RAM block, vaddr 0, and
+	# is read by the same code).
+	if [ -n "$qpag" ]; then
+		crash_compare "$qpag" <<EOC
 rd -p 0x1000 4
 rd -p 0x9eff8 6
 rd -p 0x1001230 5
 rd -16 -p 0x2000000 9
+rd -32 -p 0x3000010 9
 EOC
 	fi
 else
