@@ -274,6 +274,17 @@ struct dp_error *triage_collect_kernel(struct dp_triage_collected *c,
 	err = soft(c, err, "tasks");
 	if (!err)
 		err = soft(c, collect_modules(c, k), "modules");
+	// Memory totals (kmem -i's TOTAL MEM and FREE) for the OOM report.
+	struct dp_meminfo mi;
+	struct dp_error *merr = err ? NULL : dp_kernel_meminfo(k, &mi);
+	if (!err && !merr && mi.total != UINT64_MAX && mi.free != UINT64_MAX &&
+	    mi.free <= mi.total) {
+		uint64_t kb = dp_dump_page_size(dp_program_dump(prog)) / 1024;
+		c->in.have_mem = true;
+		c->in.mem_total_kb = mi.total * kb;
+		c->in.mem_free_kb = mi.free * kb;
+	}
+	dp_error_destroy(merr);
 	c->in.tasks = c->tasks;
 	c->in.ntasks = c->ntasks;
 	dp_kernel_destroy(k);

@@ -196,6 +196,21 @@ for row in rows:
             check(ours == drgn["dstate"],
                   f"{tag}: D-state tasks {ours} != drgn {drgn['dstate']}")
         oracles.add(tag)
+    if scen == "oom" and row["format"] != "text":
+        # Free memory from the dump (NR_FREE_PAGES) against the OOM
+        # killer's Mem-Info in the log, printed just before the panic;
+        # the dump's total (totalram) cannot exceed the log's "pages RAM".
+        log = open(os.path.join(vmdir, "oom", "dmesg.txt"), errors="replace").read()
+        import re
+        free = re.search(r"\bfree:(\d+)", log)
+        ram = re.search(r"(\d+) pages RAM", log)
+        o = r["oom"] or {}
+        if free and ram:
+            check(o.get("mem_free_kb") is not None and
+                  abs(o["mem_free_kb"] - int(free.group(1)) * 4) <= 256,
+                  f"{tag}: free {o.get('mem_free_kb')} kB, log {int(free.group(1)) * 4}")
+            check(0 < (o.get("mem_total_kb") or 0) <= int(ram.group(1)) * 4,
+                  f"{tag}: total {o.get('mem_total_kb')} kB, log RAM {int(ram.group(1)) * 4}")
     if row["format"] != "text":
         cpus = [e["task"]["cpu"] for e in r["running"]]
         check(cpus and len(set(cpus)) == len(cpus),
