@@ -20,9 +20,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf 'sys\nbt\nlog\nmod\nps\nq\n' > "$tmp/cmds"
 
-# measure NAME CMD...: best wall (s) and peak RSS (kB) over $runs runs.
+# measure CMD...: best wall (s), peak RSS (kB) and best CPU time (user +
+# system, s; less sensitive to a loaded machine) over $runs runs.
 measure() {
-	best_w=999999 best_r=0
+	best_w=999999 best_r=0 best_c=999999
 	"$@" >/dev/null 2>&1 || true	# warm-up
 	i=0
 	while [ $i -lt "$runs" ]; do
@@ -30,25 +31,30 @@ measure() {
 		w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/t" |
 			awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
 		r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/t")
+		c=$(sed -n 's/.*\(User\|System\) time (seconds): //p' "$tmp/t" |
+			awk '{ s += $1 } END { print s }')
+		best_c=$(awk -v a="$c" -v b="$best_c" 'BEGIN { print (a < b) ? a : b }')
 		best_w=$(awk -v a="$w" -v b="$best_w" 'BEGIN { print (a < b) ? a : b }')
 		[ "$r" -gt "$best_r" ] && best_r=$r
 		i=$((i + 1))
 	done
-	echo "$best_w $best_r"
+	echo "$best_w $best_r $best_c"
 }
 
-echo "| dump | dontpanic report: wall s / peak RSS MB | crash sys+bt+log+mod+ps: wall s / peak RSS MB | speed-up | memory ratio |"
-echo "|---|---|---|---|---|"
+echo "| dump | dontpanic report: wall s / CPU s / peak RSS MB | crash sys+bt+log+mod+ps: wall s / CPU s / peak RSS MB | speed-up (wall) | speed-up (CPU) | memory ratio |"
+echo "|---|---|---|---|---|---|"
 for spec in null:kdump-zlib-d31 null:elf-d31 hung:kdump-zlib-d31 oom:kdump-zlib-d31 \
 	    sysrq:elf-full sysrq:flat-zlib-d31 qemu-panic:qemu-elf; do
 	scen=${spec%%:*} kind=${spec#*:}
 	f=$(dp_vmcore "$scen" "$kind") || continue
 	set -- $(measure "$dp" report "$f")
-	dw=$1 dr=$2
+	dw=$1 dr=$2 dc=$3
 	set -- $(measure crash -s "$vmlinux" "$f" -i "$tmp/cmds")
-	cw=$1 cr=$2
-	awk -v s="$scen/$kind" -v dw="$dw" -v dr="$dr" -v cw="$cw" -v cr="$cr" 'BEGIN {
-		printf "| %s | %.3f / %.1f | %.2f / %.0f | %.0fx | %.1f%% |\n",
-		       s, dw, dr / 1024, cw, cr / 1024, cw / (dw > 0 ? dw : 0.001),
+	cw=$1 cr=$2 cc=$3
+	awk -v s="$scen/$kind" -v dw="$dw" -v dr="$dr" -v dc="$dc" \
+	    -v cw="$cw" -v cr="$cr" -v cc="$cc" 'BEGIN {
+		printf "| %s | %.2f / %.2f / %.1f | %.2f / %.2f / %.0f | %.0fx | %.0fx | %.1f%% |\n",
+		       s, dw, dc, dr / 1024, cw, cc, cr / 1024,
+		       cw / (dw > 0 ? dw : 0.001), cc / (dc > 0 ? dc : 0.01),
 		       100 * dr / cr }'
 done
