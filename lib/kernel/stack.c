@@ -160,14 +160,25 @@ static void load_cpu_stacks(struct dp_kernel *k)
 			       sizeof(*k->cpu_stacks));
 	if (!k->cpu_stacks)
 		return;
+	// hardirq_stack_ptr is a per-CPU variable on 6.1 and a member of
+	// the per-CPU pcpu_hot on 6.2+ (commit 95b0916118106).
+	const char *var_name = "hardirq_stack_ptr";
+	uint64_t member = 0, a;
+	struct dp_error *e = dp_program_symbol_address(k->prog, var_name, &a);
+	if (e) {
+		dp_error_destroy(e);
+		var_name = "pcpu_hot";
+		member = dp_kernel_member_opt(k, "pcpu_hot",
+					      "hardirq_stack_ptr");
+	}
 	for (unsigned int cpu = 0; cpu < k->nr_cpus; cpu++) {
-		// hardirq_stack_ptr points at the top word of the IRQ stack
-		// (6.1; pcpu_hot.hardirq_stack_ptr on 6.2+, not read here).
+		// It points at the top word of the IRQ stack.
 		uint64_t var, top;
-		struct dp_error *err = dp_kernel_percpu_symbol(
-			k, "hardirq_stack_ptr", cpu, &var);
+		struct dp_error *err = member == UINT64_MAX ?
+			dp_error_create(DP_ERR_NOT_FOUND, "no IRQ stack") :
+			dp_kernel_percpu_symbol(k, var_name, cpu, &var);
 		if (!err)
-			err = dp_program_read_u64(k->prog, var, &top);
+			err = dp_program_read_u64(k->prog, var + member, &top);
 		if (!err && top) {
 			if (top & 0xfff)
 				top += 8;
