@@ -138,7 +138,7 @@ static void print_flag_names(struct dp_program *prog, uint64_t flags)
  */
 static void print_page(struct dp_program *prog, uint64_t paddr)
 {
-	uint64_t vmemmap, sym, size, o_flags, o_map, o_ref, o_index;
+	uint64_t vmemmap = 0, sym, size = 0, o_flags, o_map, o_ref, o_index;
 	uint8_t pg[4096];
 	struct dp_error *err = dp_program_symbol_address(prog, "vmemmap_base",
 							 &sym);
