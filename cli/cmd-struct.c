@@ -32,14 +32,17 @@ static const struct option long_opts[] = {
 static struct dp_error *find_type(struct dp_types *types, const char *name,
 				  struct dp_type *ret)
 {
-	char buf[256];
-	snprintf(buf, sizeof(buf), "struct %s", name);
-	if (!strchr(name, ' ') && !dp_types_find(types, buf, ret))
-		return NULL;
-	snprintf(buf, sizeof(buf), "union %s", name);
-	if (!strchr(name, ' ') && !dp_types_find(types, buf, ret))
-		return NULL;
-	struct dp_error *err = dp_types_find(types, name, ret);
+	static const char *const kinds[] = { "struct", "union" };
+	struct dp_error *err;
+	for (size_t i = 0; i < 2 && !strchr(name, ' '); i++) {
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s %s", kinds[i], name);
+		err = dp_types_find(types, buf, ret);
+		if (!err)
+			return NULL;
+		dp_error_destroy(err);
+	}
+	err = dp_types_find(types, name, ret);
 	if (err && err->code == DP_ERR_NOT_FOUND) {
 		dp_error_destroy(err);
 		return dp_error_create(DP_ERR_NOT_FOUND,

@@ -29,10 +29,14 @@ static int show_variable(struct tp *tp, const char *name)
 {
 	struct dp_variable var;
 	struct dp_error *err = dp_program_variable(tp->prog, name, &var);
-	if (err && err->code == DP_ERR_NOT_FOUND &&
-	    !dp_program_symbol_address(tp->prog, name, &var.address)) {
-		dp_cli_error("whatis", err);	/* symbol without a type */
-		return DP_EXIT_FAILURE;
+	if (err && err->code == DP_ERR_NOT_FOUND) {
+		struct dp_error *serr = dp_program_symbol_address(tp->prog, name,
+								  &var.address);
+		if (!serr) {
+			dp_cli_error("whatis", err);	/* a symbol, no type */
+			return DP_EXIT_FAILURE;
+		}
+		dp_error_destroy(serr);
 	}
 	if (err) {
 		dp_error_destroy(err);

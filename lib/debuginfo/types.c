@@ -271,12 +271,14 @@ struct dp_error *dp_type_find_member(struct dp_type t, const char *path,
 		if (depth > DP_TYPE_MAX_DEPTH || len == 0)
 			return dp_error_create(DP_ERR_INVALID,
 					       "bad member path '%s'", path);
-		if (!dp_type_num_members(cur.type))
-			return dp_error_create(DP_ERR_INVALID,
-					       "'%.*s' in '%s': '%s' is not a struct or union",
-					       (int)len, p, path,
-					       cur.name[0] ? cur.name :
-					       dp_type_name(cur.type));
+		if (!dp_type_num_members(cur.type)) {
+			char *d = dp_type_declaration(cur.type, cur.name);
+			struct dp_error *err = dp_error_create(DP_ERR_INVALID,
+				"cannot look up '%.*s' in %s: not a struct or union",
+				(int)len, p, d ? d : "?");
+			free(d);
+			return err;
+		}
 		if (!find_one(cur.type, p, len, 0, &m))
 			return dp_error_create(DP_ERR_NOT_FOUND,
 					       "%s %s has no member '%.*s'",
