@@ -119,8 +119,10 @@ static void print_json(struct dp_dump *dump, const struct facts *f)
 static void print_text(struct dp_dump *dump, const struct facts *f)
 {
 	const struct dp_dump_info *i = &f->info;
+	// kdump already names it "flattened-kdump".
 	printf("%-15s %s%s\n", "format:", i->format,
-	       i->flattened ? " (flattened stream)" : "");
+	       i->flattened && !strstr(i->format, "flat") ?
+	       " (flattened stream)" : "");
 	printf("%-15s %s\n", "producer:", i->producer ? i->producer : "unknown");
 	printf("%-15s %s\n", "compression:", compression_name(i->compression));
 	if (i->dump_level >= 0)
