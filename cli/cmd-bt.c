@@ -227,6 +227,7 @@ static int run(struct dp_session *s, int all, long cpu, bool have_id,
 		dp_cli_error(cmd, err);
 		return DP_EXIT_FAILURE;
 	}
+	dp_session_task_warning(cmd, s);
 	if (o->json)
 		printf("[");
 	int rc = DP_EXIT_OK;

@@ -124,6 +124,7 @@ int cmd_ps(int argc, char **argv)
 		dp_session_close(&s);
 		return DP_EXIT_FAILURE;
 	}
+	dp_session_task_warning(argv[0], &s);
 	if (json)
 		print_json(t, n);
 	else if (summary)

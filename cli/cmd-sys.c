@@ -53,6 +53,8 @@ static void gather(struct dp_session *s, struct facts *f, const char *cmd)
 	const struct dp_task *t;
 	if ((err = dp_kernel_tasks(s->k, &t, &f->ntasks)))
 		dp_cli_error(cmd, err);
+	else
+		dp_session_task_warning(cmd, s);
 	if ((err = dp_kernel_panic(s->k, &f->panic)))
 		dp_cli_error(cmd, err);
 	uint64_t task = f->panic.task;

@@ -39,6 +39,14 @@ void dp_session_close(struct dp_session *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void dp_session_task_warning(const char *cmd, struct dp_session *s)
+{
+	const char *w = dp_kernel_tasks_warning(s->k);
+	if (w)
+		fprintf(stderr, "dontpanic %s: warning: the task list is "
+			"incomplete: %s\n", cmd, w);
+}
+
 bool dp_session_symbolize(struct dp_session *s, uint64_t addr,
 			  struct dp_cli_sym *ret)
 {

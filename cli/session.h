@@ -20,6 +20,9 @@ int dp_session_open(const char *cmd, char *const *paths, size_t n,
 
 void dp_session_close(struct dp_session *s);
 
+/* After dp_kernel_tasks(): warn on stderr when the list is incomplete. */
+void dp_session_task_warning(const char *cmd, struct dp_session *s);
+
 /* A symbolized address. */
 struct dp_cli_sym {
 	char name[128];

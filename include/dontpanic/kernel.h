@@ -88,10 +88,16 @@ struct dp_task {
 /**
  * All tasks: every CPU's idle task first (in CPU order), then the tasks
  * on init_task.tasks with their threads, sorted by pid. The array is
- * cached in k. A corrupt list (unreadable node, cycle, too long) fails.
+ * cached in k. Damage (an unreadable task, a broken, cyclic or endless
+ * list) loses only the tasks behind it: the walk keeps what it found,
+ * adds each CPU's running task, and dp_kernel_tasks_warning() says what
+ * went wrong.
  */
 struct dp_error *dp_kernel_tasks(struct dp_kernel *k,
 				 const struct dp_task **ret, size_t *count_ret);
+
+/** Why the task list is incomplete, or NULL (valid after dp_kernel_tasks). */
+const char *dp_kernel_tasks_warning(struct dp_kernel *k);
 
 /** Find a task by pid (first match, idle tasks last) or NULL. */
 const struct dp_task *dp_kernel_task_by_pid(struct dp_kernel *k, int32_t pid);

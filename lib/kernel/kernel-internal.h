@@ -34,6 +34,7 @@ struct dp_kernel {
 	struct dp_task_layout tl;
 	struct dp_task *tasks;
 	size_t ntasks;
+	char *tasks_warning;
 	/* modules */
 	bool modules_loaded;
 	struct dp_module *modules;

@@ -23,6 +23,7 @@ void dp_kernel_destroy(struct dp_kernel *k)
 	dp_kernel_unwind_free(k);
 	free(k->percpu_offset);
 	free(k->tasks);
+	free(k->tasks_warning);
 	free(k->modules);
 	free(k->note_of_cpu);
 	free(k);

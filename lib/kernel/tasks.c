@@ -200,7 +200,21 @@ struct walk {
 	struct addr_set seen;
 	struct dp_task *v;
 	size_t n, cap;
+	char *warning;		/* the first damage met, or NULL */
 };
+
+// Damage in the dump (an unreadable task, a broken or cyclic list) costs
+// the tasks it hides, not the whole list: keep the first message as a
+// warning and go on. Only allocation failures stay errors.
+static struct dp_error *soft(struct walk *w, struct dp_error *err)
+{
+	if (!err || err == &dp_enomem)
+		return err;
+	if (!w->warning)
+		w->warning = strdup(err->message);
+	dp_error_destroy(err);
+	return NULL;
+}
 
 static struct dp_error *add_task(struct walk *w, uint64_t addr, bool idle)
 {
@@ -217,7 +231,7 @@ static struct dp_error *add_task(struct walk *w, uint64_t addr, bool idle)
 	}
 	struct dp_error *err = dp_kernel_read_task(w->k, addr, &w->v[w->n]);
 	if (err)
-		return err;
+		return soft(w, err);
 	w->v[w->n].idle = idle;
 	// crash shows 0 as the parent of every idle task (swapper/N).
 	if (idle)
@@ -286,8 +300,8 @@ static struct dp_error *add_group(struct walk *w, uint64_t leader)
 		err = walk_list(w, leader + tl->thread_group,
 				tl->thread_group, DP_MAX_THREADS, add_thread);
 	}
-	return dp_error_prefix(err, "threads of task 0x%llx",
-			       (unsigned long long)leader);
+	return soft(w, dp_error_prefix(err, "threads of task 0x%llx",
+				       (unsigned long long)leader));
 }
 
 static int task_cmp(const void *a, const void *b)
@@ -350,15 +364,20 @@ static struct dp_error *collect(struct dp_kernel *k, struct walk *w)
 	if (!err)
 		err = add_group(w, init_task);
 	if (!err)
-		err = walk_list(w, init_task + w->tl->tasks, w->tl->tasks,
-				DP_MAX_TASKS, add_group);
+		err = soft(w, dp_error_prefix(walk_list(w, init_task +
+				w->tl->tasks, w->tl->tasks, DP_MAX_TASKS,
+				add_group), "task list"));
 	if (err)
 		return dp_error_prefix(err, "task list");
-	add_split_rss(w);
-	// Mark each CPU's current task.
+	// Mark each CPU's current task; one the list did not reach (damage)
+	// is added from its runqueue.
 	for (unsigned int cpu = 0; cpu < ncpus; cpu++) {
 		uint64_t curr;
 		struct dp_error *e2 = dp_kernel_cpu_curr(k, cpu, &curr);
+		if (!e2 && curr)
+			e2 = add_task(w, curr, false);
+		if (e2 == &dp_enomem)
+			return e2;
 		if (e2) {
 			dp_error_destroy(e2);
 			continue;
@@ -367,6 +386,7 @@ static struct dp_error *collect(struct dp_kernel *k, struct walk *w)
 			if (w->v[i].addr == curr)
 				w->v[i].active = true;
 	}
+	add_split_rss(w);
 	return NULL;
 }
 
@@ -381,15 +401,22 @@ struct dp_error *dp_kernel_tasks(struct dp_kernel *k,
 		free(w.seen.slot);
 		if (err) {
 			free(w.v);
+			free(w.warning);
 			return err;
 		}
 		qsort(w.v, w.n, sizeof(*w.v), task_cmp);
 		k->tasks = w.v;
 		k->ntasks = w.n;
+		k->tasks_warning = w.warning;
 	}
 	*ret = k->tasks;
 	*count_ret = k->ntasks;
 	return NULL;
+}
+
+const char *dp_kernel_tasks_warning(struct dp_kernel *k)
+{
+	return k->tasks_warning;
 }
 
 const struct dp_task *dp_kernel_task_by_pid(struct dp_kernel *k, int32_t pid)

@@ -6,6 +6,10 @@
 #                                           output when given); ps and bt
 #                                           (panic task, every sleeping
 #                                           task) vs drgn
+#   check-kernel.py damaged DP DUMP BAD PID BAD is DUMP with a cycle in
+#                                           the task list at PID
+#                                           (damage-tasks.py): ps keeps
+#                                           the tasks before it, warns
 #   check-kernel.py qemu DP DUMP [ELF]      bt -a on a QEMU dump: each
 #                                           CPU's frame 0 is that CPU's
 #                                           note ip (ELF notes parsed
@@ -242,9 +246,33 @@ def check_qemu(DP, dump, elf):
                  f"note {cpu} rip {ips[cpu]:#x}")
     check_cpus(DP, dump, ips)
 
+def check_damaged(DP, dump, bad, pid):
+    good = json.loads(dp(DP, "ps", "--json", dump))
+    r = run([DP, "ps", "--json", bad])
+    if r.returncode != 0:
+        fail(f"ps on the damaged dump: rc {r.returncode}: {r.stderr}")
+        return
+    if "warning" not in r.stderr or "cycle" not in r.stderr:
+        fail(f"ps on the damaged dump did not warn of the cycle: {r.stderr!r}")
+    got = json.loads(r.stdout)
+    gpids = {t["pid"] for t in good}
+    bpids = {t["pid"] for t in got}
+    running = {t["pid"] for t in good if t["active"]}
+    if not bpids <= gpids or pid not in bpids or not running <= bpids:
+        fail(f"damaged ps: {sorted(bpids)} (intact: {sorted(gpids)})")
+    if not 0 < len(got) < len(good):
+        fail(f"damaged ps: {len(got)} tasks, intact {len(good)}")
+    r = run([DP, "bt", "--json", bad])
+    if r.returncode != 0 or not json.loads(r.stdout)[0]["frames"]:
+        fail(f"bt on the damaged dump: rc {r.returncode}: {r.stderr}")
+    print(f"damaged task list: {len(got)} of {len(good)} tasks kept, "
+          "running tasks included, warning printed")
+
 def main():
     mode, DP, dump = sys.argv[1:4]
-    if mode == "kdump":
+    if mode == "damaged":
+        check_damaged(DP, dump, sys.argv[4], int(sys.argv[5]))
+    elif mode == "kdump":
         check_kdump(DP, dump, sys.argv[4],
                     sys.argv[5] if len(sys.argv) > 5 else None)
     else:

@@ -6,7 +6,9 @@
 #    list and the stacks of the panic task and of every sleeping task equal
 #    drgn's (both with the -dbg vmlinux; see check-kernel.py);
 #  - QEMU dumps (qemu-panic, qemu-idle; ELF and flattened kdump-zlib):
-#    bt -a starts each CPU at its note's rip and reaches a stack bottom.
+#    bt -a starts each CPU at its note's rip and reaches a stack bottom;
+#  - a copy of null/elf-d31 with a cycle in the task list: ps warns and
+#    keeps the tasks before the cycle and the running ones.
 # SKIPs (77) only when no dump is found.
 DP=${1:?usage: test-kernel.sh DONTPANIC}
 . "$(dirname "$0")/lib.sh"
@@ -50,6 +52,24 @@ for sk in qemu-panic:qemu-elf qemu-idle:qemu-elf; do
 	echo "# ${sk%%:*}:qemu-kdump-zlib.flat"
 	$py "$here/check-kernel.py" qemu "$DP" "$flat" "$dump" || rc=1
 done
+
+# Damage: a cycle in the task list costs the tasks behind it, not ps.
+if dump=$(dp_vmcore null elf-d31); then
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	echo "# null:elf-d31 with a task list cycle"
+	# A task halfway down the list that is neither idle nor running.
+	pid=$("$DP" ps --json "$dump" | $py -c 'import json, sys
+t = [x["pid"] for x in json.load(sys.stdin) if x["pid"] and not x["active"]]
+print(t[len(t) // 2])')
+	if $py "$here/damage-tasks.py" "$DP" "$dump" "$tmp/bad.elf" "$pid"; then
+		$py "$here/check-kernel.py" damaged "$DP" "$dump" \
+			"$tmp/bad.elf" "$pid" || rc=1
+	else
+		echo "FAIL: could not make the damaged copy"
+		rc=1
+	fi
+fi
 
 [ $ran -gt 0 ] || dp_skip "no vmcores found"
 exit $rc
