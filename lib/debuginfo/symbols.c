@@ -8,9 +8,19 @@
 #include "debuginfo/modsyms.h"
 #include "kernel/program-priv.h"
 
+// Returned (borrowed, like kallsyms_err) when a lookup re-enters while the
+// tables are being read: reading them can need the direct-map base, whose
+// fallback looks up page_offset_base. Found by tests/vm/mutate.py.
+static struct dp_error kallsyms_loading = {
+	.code = DP_ERR_NOT_FOUND,
+	.message = (char *)"kallsyms are still being loaded",
+};
+
 struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,
 					  struct dp_kallsyms **ret)
 {
+	if (prog->kallsyms_tried && !prog->kallsyms && !prog->kallsyms_err)
+		return &kallsyms_loading;
 	if (!prog->kallsyms_tried) {
 		prog->kallsyms_tried = true;
 		if (prog->no_kallsyms)
