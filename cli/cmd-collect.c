@@ -73,7 +73,7 @@ static void usage(FILE *f, const char *cmd)
 "the dump level names, like makedumpfile.\n"
 "\n"
 "  -c, -l, -p, -z     compress pages with zlib, lzo, snappy or zstd\n"
-"  --zstd-level N     zstd level (default 3; makedumpfile uses 1)\n"
+"  --zstd-level N     zstd level (default 2; makedumpfile uses 1)\n"
 "  -d LEVEL           dump level 0-31, the sum of: 1 zero pages, 2 page\n"
 "                     cache, 4 private page cache, 8 user data, 16 free\n"
 "                     pages (hwpoison and offline pages are always dropped)\n"

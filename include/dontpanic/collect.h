@@ -44,7 +44,7 @@ enum dp_collect_counter {
 struct dp_collect_opts {
 	int dump_level;			/**< 0-31 */
 	enum dp_compression compression;/**< kdump only */
-	int level;			/**< codec level, 0 = default (zstd: 3) */
+	int level;			/**< codec level, 0 = default (zstd: 2) */
 	enum dp_collect_format format;
 	bool flattened;			/**< -F: outputs are streams */
 	unsigned int nthreads;		/**< compression workers, >= 1 */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // zstd codec: one frame per page, one context per thread. Level 1 is
-// makedumpfile's ZSTD_compressCCtx(..., 1); our default is 3 (codec.h).
+// makedumpfile's ZSTD_compressCCtx(..., 1); our default is 2 (codec.h).
 #include <stdlib.h>
 #include <zstd.h>
 
