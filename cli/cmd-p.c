@@ -21,7 +21,7 @@ static void usage(FILE *f)
 		   "EXPRESSION is a global variable with optional member and index\n"
 		   "steps: jiffies, init_uts_ns.name, init_task.comm[0],\n"
 		   "prb->desc_ring, *prb. A per-CPU variable prints its per-CPU\n"
-		   "addresses; NAME:CPU prints that CPU's instance.\n\n"
+		   "addresses; NAME:CPU prints that CPU's instance, NAME:a every CPU's.\n\n"
 		   "  -x, --hex           integers in hexadecimal (like p/x)\n"
 		   "  -d, --dec           integers in decimal (default)\n"
 		   "  -k, --vmlinux PATH  vmlinux with DWARF (checked by build-id)\n");
@@ -151,22 +151,29 @@ static struct dp_error *walk(struct tp *tp, struct place *pl, const char *p)
 	return NULL;
 }
 
+static uint32_t num_cpus(struct tp *tp)
+{
+	uint32_t n = 0;
+	uint64_t addr;
+	struct dp_error *err = dp_program_symbol_address(tp->prog, "nr_cpu_ids",
+							 &addr);
+	if (!err)
+		err = dp_program_read(tp->prog, addr, &n, sizeof(n));
+	dp_error_destroy(err);
+	return n < 8192 ? n : 8192;
+}
+
 static void show_percpu(struct tp *tp, const struct dp_variable *var)
 {
-	uint32_t ncpus = 0;
+	uint32_t ncpus = num_cpus(tp);
 	uint64_t addr;
 	char *decl = dp_type_declaration(var->type, var->name);
 	fprintf(tp->out, "PER-CPU DATA TYPE:\n  %s;\nPER-CPU ADDRESSES:\n",
 		decl ? decl : "?");
 	free(decl);
-	struct dp_error *err = dp_program_symbol_address(tp->prog,
-							 "nr_cpu_ids", &addr);
-	if (!err)
-		err = dp_program_read(tp->prog, addr, &ncpus, sizeof(ncpus));
-	dp_error_destroy(err);
-	for (uint32_t cpu = 0; cpu < ncpus && cpu < 8192; cpu++) {
-		err = dp_program_percpu_address(tp->prog, var->address, cpu,
-						&addr);
+	for (uint32_t cpu = 0; cpu < ncpus; cpu++) {
+		struct dp_error *err = dp_program_percpu_address(tp->prog,
+			var->address, cpu, &addr);
 		if (err) {
 			dp_error_destroy(err);
 			break;
@@ -238,10 +245,71 @@ static struct dp_error *show(struct tp *tp, struct place *pl,
 	return NULL;
 }
 
+/*
+ * Evaluate the steps after the variable (p) from pl and print the value
+ * as crash does: "NAME = $n = " for a bare variable, "per_cpu(NAME, cpu)
+ * = $n = " for a bare per-CPU instance, "$n = " otherwise.
+ */
+static struct dp_error *print_at(struct tp *tp, struct place *pl,
+				 const char *expr, const char *name,
+				 const char *p, bool star, bool fmt, int cpu,
+				 int n)
+{
+	bool bare = !*p && !star && !fmt;
+	struct dp_error *err = walk(tp, pl, p);
+	if (!err && star)
+		err = deref(tp, pl);
+	if (err)
+		return dp_error_prefix(err, "%s", expr);
+	char prefix[200];
+	if (bare && cpu >= 0)
+		snprintf(prefix, sizeof(prefix), "per_cpu(%s, %d) = $%d = ", name,
+			 cpu, n);
+	else if (bare)
+		snprintf(prefix, sizeof(prefix), "%s = $%d = ", name, n);
+	else
+		snprintf(prefix, sizeof(prefix), "$%d = ", n);
+	tp->wrap_array = bare;
+	return show(tp, pl, prefix);
+}
+
+// NAME:CPU or NAME:a (every CPU) of a per-CPU variable.
+static struct dp_error *print_percpu(struct tp *tp, struct dp_variable *var,
+				     const char *expr, const char *p,
+				     bool star, bool fmt)
+{
+	char *end;
+	unsigned long first, last;
+	if (p[1] == 'a' && !isalnum((unsigned char)p[2]) && p[2] != '_') {
+		first = 0;
+		last = num_cpus(tp);
+		end = (char *)p + 2;
+		if (!last)
+			return dp_error_create(DP_ERR_NOT_FOUND,
+					       "cannot read nr_cpu_ids");
+		last--;
+	} else {
+		first = last = strtoul(p + 1, &end, 10);
+		if (end == p + 1 || first > 8191)
+			return dp_error_create(DP_ERR_INVALID,
+					       "bad CPU in '%s'", expr);
+	}
+	for (unsigned long cpu = first; cpu <= last; cpu++) {
+		struct place pl = { .t = var->type };
+		struct dp_error *err = dp_program_percpu_address(tp->prog,
+			var->address, (unsigned int)cpu, &pl.addr);
+		if (!err)
+			err = print_at(tp, &pl, expr, var->name, end, star, fmt,
+				       (int)cpu, (int)(cpu - first) + 1);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
 static struct dp_error *evaluate(struct tp *tp, const char *expr, bool fmt)
 {
 	struct dp_variable var;
-	struct place pl = { 0 };
 	char name[128];
 	bool star = *expr == '*';
 	const char *p = expr + star;
@@ -255,38 +323,18 @@ static struct dp_error *evaluate(struct tp *tp, const char *expr, bool fmt)
 	struct dp_error *err = dp_program_variable(tp->prog, name, &var);
 	if (err)
 		return err;
-	pl.t = var.type;
-	pl.addr = var.address;
+	if (var.percpu && *p == ':')
+		return print_percpu(tp, &var, expr, p, star, fmt);
 	if (var.percpu) {
-		if (*p != ':') {
-			if (*p || star)
-				return dp_error_create(DP_ERR_INVALID,
-						       "%s is per-CPU: use %s:CPU", name, name);
-			show_percpu(tp, &var);
-			return NULL;
-		}
-		char *end;
-		unsigned long cpu = strtoul(p + 1, &end, 10);
-		if (end == p + 1 || cpu > 8191)
-			return dp_error_create(DP_ERR_INVALID, "bad CPU in '%s'",
-					       expr);
-		err = dp_program_percpu_address(tp->prog, var.address,
-						(unsigned int)cpu, &pl.addr);
-		if (err)
-			return err;
-		p = end;
+		if (*p || star)
+			return dp_error_create(DP_ERR_INVALID,
+					       "%s is per-CPU: use %s:CPU or %s:a",
+					       name, name, name);
+		show_percpu(tp, &var);
+		return NULL;
 	}
-	bool bare = !*p && !star && !var.percpu;
-	err = walk(tp, &pl, p);
-	if (!err && star)
-		err = deref(tp, &pl);
-	if (err)
-		return dp_error_prefix(err, "%s", expr);
-	tp->wrap_array = bare && !fmt;
-	char prefix[160];
-	snprintf(prefix, sizeof(prefix), "%s%s$1 = ", bare && !fmt ? name : "",
-		 bare && !fmt ? " = " : "");
-	return show(tp, &pl, prefix);
+	struct place pl = { .t = var.type, .addr = var.address };
+	return print_at(tp, &pl, expr, name, p, star, fmt, -1, 1);
 }
 
 int cmd_p(int argc, char **argv)
