@@ -218,6 +218,12 @@ struct dp_error *dp_source_open(const char *path, struct dp_source **ret)
 	}
 	// /proc/vmcore reports its logical size in st_size.
 	src->file_size = (uint64_t)st.st_size;
+	if (src->file_size < sizeof(eh)) {
+		err = dp_error_create(DP_ERR_BAD_DATA,
+				      "%s: %" PRIu64 " bytes: too short for an ELF vmcore",
+				      path, src->file_size);
+		goto out;
+	}
 	err = pread_all(src, eh, sizeof(eh), 0);
 	if (err)
 		goto out;
