@@ -233,6 +233,16 @@ os.unlink(bad)
 check(p.returncode == 3 and "report" in p.stderr,
       f"not a dump: exit {p.returncode}, {p.stderr.strip()}")
 
+# A kdump cut short (2 MB of it): the kernel state cannot be read, exit 3.
+src = os.path.join(vmdir, "null", "vmcore.kdump-zlib-d31")
+if os.path.exists(src):
+    with open(src, "rb") as f, open(bad, "wb") as g:
+        g.write(f.read(2 << 20))
+    p = subprocess.run([dp, "report", bad], capture_output=True, text=True)
+    os.unlink(bad)
+    check(p.returncode == 3 and bad in p.stderr,
+          f"truncated kdump: exit {p.returncode}, {p.stderr.strip()}")
+
 for scen, ids in buckets.items():
     check(len(ids) == 1, f"{scen}: bucket differs across formats: {ids}")
 # Different crashes, different buckets (sysrq with and without kdump is
