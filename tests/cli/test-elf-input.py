@@ -4,6 +4,7 @@
 # records, an incomplete one, and broken ones that must fail cleanly with
 # exit 3 and a message naming the problem (never a crash).
 # usage: test-elf-input.py DONTPANIC
+import json
 import os
 import random
 import shutil
@@ -211,6 +212,20 @@ for name, (data, words) in bad.items():
              f"(want 3 and '{words}')")
     else:
         print(f"ok: {name}: {p.stderr.strip()}")
+
+# Kernel strings are bytes: a release with invalid UTF-8 (and a valid
+# multi-byte character) must still give valid JSON that keeps both.
+odd_vmci = VMCI.replace(b"6.1.0-test", b"6.1.0-\xff\xc3\xa9x")
+odd = write("odd-utf8", build(LOADS, notes=note("VMCOREINFO", 0, odd_vmci)))
+p = subprocess.run([DP, "info", "--json", odd], capture_output=True)
+try:
+    rel = json.loads(p.stdout.decode("utf-8"))["osrelease"]
+    if rel != "6.1.0-\u00ff\u00e9x":
+        fail(f"odd-utf8: osrelease {rel!r}")
+    else:
+        print("ok: invalid UTF-8 is escaped, valid UTF-8 kept, JSON valid")
+except (UnicodeDecodeError, ValueError, KeyError) as e:
+    fail(f"odd-utf8: info --json is not valid UTF-8 JSON: {e}")
 
 # Random corruption of the header area must never crash.
 rnd = random.Random(7)
