@@ -9,7 +9,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-root=${DP_VMCORES:-$HOME/.cache/dontpanic/vm}
+root=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}
 state=$(cat "$root/ensure.status" 2>/dev/null || echo "none")
 case $state in failed*) dp_fail "tests/vm/harness: $state" ;; esac
 dir=$(dp_vmdir) || dp_skip "no vmcore cache in $root ($state)"

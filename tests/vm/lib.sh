@@ -28,7 +28,7 @@ dp_skip() { echo "SKIP: $*"; exit 77; }
 dp_fail() { echo "FAIL: $*"; exit 1; }
 
 dp_vmdir() {
-	_dp_d=${DP_VMCORES:-$HOME/.cache/dontpanic/vm}/current
+	_dp_d=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}/current
 	[ -d "$_dp_d" ] || return 1
 	(cd -P "$_dp_d" && pwd)
 }
