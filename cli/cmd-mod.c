@@ -118,6 +118,10 @@ int cmd_mod(int argc, char **argv)
 		dp_session_close(&s);
 		return DP_EXIT_FAILURE;
 	}
+	const char *w = dp_kernel_modules_warning(s.k);
+	if (w)
+		fprintf(stderr, "dontpanic %s: warning: the module list is "
+			"incomplete: %s\n", argv[0], w);
 	const struct dp_module **v = calloc(n + 1, sizeof(*v));
 	if (!v) {
 		dp_session_close(&s);

@@ -194,10 +194,17 @@ struct dp_module {
 	uint64_t orc_unwind;	/**< struct orc_entry[num_orcs] */
 };
 
-/** All modules, in list order (newest first, like /proc/modules). */
+/**
+ * All modules, in list order (newest first, like /proc/modules). Damage
+ * in the list (a cycle, a bad link, an unreadable module) loses only the
+ * modules behind it; dp_kernel_modules_warning() says what went wrong.
+ */
 struct dp_error *dp_kernel_modules(struct dp_kernel *k,
 				   const struct dp_module **ret,
 				   size_t *count_ret);
+
+/** Why the module list is incomplete, or NULL (valid after dp_kernel_modules). */
+const char *dp_kernel_modules_warning(struct dp_kernel *k);
 
 /** The module whose core or init area holds addr, or NULL. */
 const struct dp_module *dp_kernel_module_by_addr(struct dp_kernel *k,

@@ -38,6 +38,7 @@ struct dp_kernel {
 	/* modules */
 	bool modules_loaded;
 	struct dp_module *modules;
+	char *modules_warning;
 	size_t nmodules;
 	/* panic */
 	bool notes_mapped;

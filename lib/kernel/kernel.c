@@ -24,6 +24,7 @@ void dp_kernel_destroy(struct dp_kernel *k)
 	free(k->percpu_offset);
 	free(k->tasks);
 	free(k->tasks_warning);
+	free(k->modules_warning);
 	free(k->modules);
 	free(k->note_of_cpu);
 	free(k);

@@ -161,8 +161,8 @@ static struct dp_error *load_modules(struct dp_kernel *k)
 			cap = cap ? 2 * cap : 32;
 			struct dp_module *nv = realloc(v, cap * sizeof(*v));
 			if (!nv) {
-				err = &dp_enomem;
-				break;
+				free(v);
+				return &dp_enomem;
 			}
 			v = nv;
 		}
@@ -175,9 +175,18 @@ static struct dp_error *load_modules(struct dp_kernel *k)
 		n++;
 		err = dp_program_read_u64(k->prog, pos, &pos);
 	}
+	/*
+	 * Damage in the list (a cycle, a bad link, an unreadable module)
+	 * loses only the modules behind it, as for the task list: a stack
+	 * trace through kernel text must not fail because of it.
+	 */
 	if (err) {
-		free(v);
-		return dp_error_prefix(err, "modules");
+		k->modules_warning = strdup(err->message);
+		dp_error_destroy(err);
+		if (!k->modules_warning) {
+			free(v);
+			return &dp_enomem;
+		}
 	}
 	k->modules = v;
 	k->nmodules = n;
@@ -197,6 +206,11 @@ struct dp_error *dp_kernel_modules(struct dp_kernel *k,
 	*ret = k->modules;
 	*count_ret = k->nmodules;
 	return NULL;
+}
+
+const char *dp_kernel_modules_warning(struct dp_kernel *k)
+{
+	return k->modules_warning;
 }
 
 const struct dp_module *dp_kernel_module_by_addr(struct dp_kernel *k,
