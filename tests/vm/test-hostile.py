@@ -1,0 +1,387 @@
+#!/usr/bin/python3
+# Hostile dumps made from a REAL dump (issue 7 point 3): a copy of the
+# sysrq scenario's uncompressed ELF (and kdump-zlib) dump with one kernel
+# object or file structure patched, located with our own commands (sym,
+# struct -o, p, vtop, mod --json). Every command runs under a timeout and,
+# outside sanitizer builds, a 1 GiB address-space limit; none may die of a
+# signal or print a sanitizer report. The broken part must fail with a
+# clear message; the commands that do not need it must give the same
+# output as on the clean dump.
+#   test-hostile.py DONTPANIC
+import json
+import os
+import re
+import resource
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+DP = sys.argv[1]
+HERE = os.path.dirname(os.path.abspath(__file__))
+TIMEOUT = 60
+ASAN = b"__asan_init" in open(DP, "rb").read()
+failed = 0
+
+
+def vmcore(scen, kind):
+    r = subprocess.run(["sh", "-c", '. "$0/lib.sh"; dp_vmcore "$1" "$2"',
+                        HERE, scen, kind], capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def limit():
+    if not ASAN:	# ASan reserves terabytes of shadow address space
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def run(args, dump):
+    """Run DP ARGS DUMP bounded; return (rc, stdout, stderr) or fail."""
+    try:
+        r = subprocess.run([DP, *args, dump], capture_output=True,
+                           timeout=TIMEOUT, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        return None, "", f"timeout after {TIMEOUT}s"
+    out = r.stdout.decode(errors="replace")
+    err = r.stderr.decode(errors="replace")
+    if r.returncode < 0:
+        err = f"killed by signal {-r.returncode}\n" + err
+        return None, out, err
+    if "Sanitizer" in err or "runtime error:" in err:
+        return None, out, "sanitizer report\n" + err
+    return r.returncode, out, err
+
+
+def ok(name, cond, why=""):
+    global failed
+    print(("ok  " if cond else "FAIL ") + name + ("" if cond else ": " + why))
+    if not cond:
+        failed = 1
+
+
+def expect(name, args, dump, rc, regex):
+    """The command exits with rc (an int or a set) and stderr matches."""
+    got, out, err = run(args, dump)
+    rcs = rc if isinstance(rc, set) else {rc}
+    first = err.strip().splitlines()[0] if err.strip() else ""
+    ok(f"{name}: {' '.join(args)} -> {got} {first}",
+       got in rcs and re.search(regex, err, re.M) is not None,
+       f"exit {got}, want {sorted(rcs)} and /{regex}/ in stderr:\n{err}")
+    return out
+
+
+def same(name, args, dump, clean):
+    """The command works and prints what it prints on the clean dump."""
+    got, out, err = run(args, dump)
+    ok(f"{name}: {' '.join(args)} unchanged", got == 0 and out == clean,
+       f"exit {got}, output {'same' if out == clean else 'differs'}:\n{err}")
+
+
+# ---- ELF layout and patching -------------------------------------------
+
+def phdrs(path):
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+        f.seek(phoff)
+        raw = f.read(phentsize * phnum)
+    return phoff, phentsize, [struct.unpack_from("<IIQQQQQQ", raw, i * phentsize)
+                              for i in range(phnum)]
+
+
+def file_offsets(path, paddr, n):
+    """Every file offset holding physical [paddr, paddr+n) (PT_LOADs overlap)."""
+    _, _, ph = phdrs(path)
+    return [off + paddr - pa for (t, _, off, _, pa, fsz, _, _) in ph
+            if t == 1 and pa <= paddr and paddr + n <= pa + fsz]
+
+
+class Patch:
+    """Patch bytes of a file in place; restore them on exit."""
+
+    def __init__(self, path, edits):
+        self.path, self.edits, self.saved = path, edits, []
+
+    def __enter__(self):
+        with open(self.path, "r+b") as f:
+            for off, data in self.edits:
+                f.seek(off)
+                self.saved.append((off, f.read(len(data))))
+                f.seek(off)
+                f.write(data)
+        return self
+
+    def __exit__(self, *a):
+        with open(self.path, "r+b") as f:
+            for off, data in reversed(self.saved):
+                f.seek(off)
+                f.write(data)
+
+
+def mem_patch(path, paddr, data):
+    offs = file_offsets(path, paddr, len(data))
+    if not offs:
+        sys.exit(f"FAIL: physical 0x{paddr:x} is not in {path}")
+    return Patch(path, [(o, data) for o in offs])
+
+
+def q(v):
+    return struct.pack("<Q", v & (1 << 64) - 1)
+
+
+# ---- kernel objects, found with our own commands ------------------------
+
+def dp(*args, dump):
+    r = subprocess.run([DP, *args, dump], capture_output=True, text=True,
+                       check=True, timeout=TIMEOUT)
+    return r.stdout
+
+
+def sym(name, dump):
+    return int(dp("sym", name, dump=dump).split()[0], 16)
+
+
+def member(stype, mname, dump):
+    m = re.search(r"\[(\d+)\] [^;]*\b%s;" % re.escape(mname),
+                  dp("struct", "-o", stype, dump=dump))
+    return int(m.group(1))
+
+
+def vtop(addr, dump):
+    m = re.search(r"^%x\s+([0-9a-f]+)" % addr, dp("vtop", "%x" % addr,
+                  dump=dump), re.M)
+    return int(m.group(1), 16)
+
+
+def main():
+    src = vmcore("sysrq", "elf-d31")
+    ksrc = vmcore("sysrq", "kdump-zlib-d31")
+    if not src or not ksrc:
+        print("SKIP: no sysrq elf-d31 / kdump-zlib-d31 dump")
+        sys.exit(77)
+    tmp = tempfile.mkdtemp(prefix="dp-hostile.")
+    try:
+        v = os.path.join(tmp, "vmcore.elf")
+        shutil.copyfile(src, v)
+        clean = {c: run(c.split(), v) for c in ("log", "bt", "mod", "ps", "report")}
+        for c, (rc, out, err) in clean.items():
+            if rc != 0:
+                sys.exit(f"FAIL: {c} on the clean copy exited {rc}: {err}")
+        cl = {c: r[1] for c, r in clean.items()}
+        case_modules(v, cl)
+        case_tasks(v, cl)
+        case_counts(v, cl)
+        case_page_tables(v, cl)
+        case_elf(v, cl)
+        k = os.path.join(tmp, "vmcore.kdump")
+        shutil.copyfile(ksrc, k)
+        case_kdump(k)
+    finally:
+        shutil.rmtree(tmp)
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"# largest child RSS {ru.ru_maxrss // 1024} MiB, asan={ASAN}")
+    sys.exit(failed)
+
+
+# 1. modules list made cyclic.
+def case_modules(v, cl):
+    mods = json.loads(dp("mod", "--json", dump=v))
+    loff = member("module", "list", v)
+    head = sym("modules", v)
+    # the first module on the list is the one whose node head.next is
+    nxt, = struct.unpack("<Q", read_phys(v, vtop(head, v), 8))
+    node = nxt
+    name = [m["name"] for m in mods if int(m["module"], 16) + loff == node]
+    ok("mod-cycle: head.next is a listed module", len(name) == 1, hex(node))
+    later = [int(m["module"], 16) + loff for m in mods
+             if int(m["module"], 16) + loff != node][0]
+    # (a) first module's list.next -> itself
+    with mem_patch(v, vtop(node, v), q(node)):
+        out = expect("mod-cycle-self", ["mod"], v, 0,
+                     r"warning: the module list is incomplete: "
+                     r"modules list: cycle at 0x%x" % (node - loff))
+        ok("mod-cycle-self: the first module is still listed",
+           name[0] in out and len(out.splitlines()) == 2, out)
+        same("mod-cycle-self", ["log"], v, cl["log"])
+        same("mod-cycle-self", ["bt"], v, cl["bt"])
+    # (b) a later module's list.next -> the first module (a loop that
+    # does not pass the head)
+    with mem_patch(v, vtop(later, v), q(node)):
+        out = expect("mod-cycle-back", ["mod"], v, 0,
+                     r"module list is incomplete: modules list: cycle at "
+                     r"0x%x" % (node - loff))
+        ok("mod-cycle-back: all modules still listed",
+           out == cl["mod"], out)
+        same("mod-cycle-back", ["bt"], v, cl["bt"])
+        same("mod-cycle-back", ["log"], v, cl["log"])
+
+
+def read_phys(path, paddr, n):
+    with open(path, "rb") as f:
+        f.seek(file_offsets(path, paddr, n)[0])
+        return f.read(n)
+
+
+# 2. task list into garbage / cyclic children list.
+def case_tasks(v, cl):
+    init = sym("init_task", v)
+    toff = member("task_struct", "tasks", v)
+    with mem_patch(v, vtop(init + toff, v), q(0xdead000000000100)):
+        expect("tasks-garbage", ["ps"], v, {0, 1}, r"(?i)task")
+        same("tasks-garbage", ["log"], v, cl["log"])
+        rc, out, err = run(["report"], v)
+        ok("tasks-garbage: report still classifies from the log",
+           rc == 0 and first_line(out) == first_line(cl["report"]),
+           f"exit {rc}: {out[:300]} {err}")
+    coff = member("task_struct", "children", v)
+    node = init + coff
+    with mem_patch(v, vtop(node, v), q(node + 0x100000)):
+        rc, out, err = run(["ps"], v)
+        ok("children-garbage: ps bounded", rc in (0, 1), f"exit {rc} {err}")
+
+
+def first_line(s):
+    return s.strip().splitlines()[0] if s.strip() else ""
+
+
+# 3. huge counts.
+def case_counts(v, cl):
+    prb = int(dp("p/x", "prb", dump=v).split("0x")[1].split()[0], 16)
+    for bits in (60, 0xffffffff):
+        with mem_patch(v, vtop(prb, v), struct.pack("<I", bits)):
+            expect(f"prb-count_bits-{bits:#x}", ["log"], v, 1,
+                   r"count_bits")
+            same(f"prb-count_bits-{bits:#x}", ["mod"], v, cl["mod"])
+    mods = json.loads(dp("mod", "--json", dump=v))
+    m = [x for x in mods if x["name"] == "dpcrash"] or mods
+    mod = int(m[0]["module"], 16)
+    base = int(m[0]["base"], 16)
+    ck = member("module", "core_kallsyms", v)
+    nsym = mod + ck + member("mod_kallsyms", "num_symtab", v)
+    with mem_patch(v, vtop(nsym, v), struct.pack("<I", 0xffffffff)):
+        rc, out, err = run(["sym", "%x" % base], v)
+        ok(f"mod-num_symtab-huge: sym {base:x} -> {rc} {first_line(err)}",
+           rc in (0, 1), err)
+        same("mod-num_symtab-huge", ["log"], v, cl["log"])
+        same("mod-num_symtab-huge", ["mod"], v, cl["mod"])
+
+
+# 5. page tables that point anywhere: the PGD entry of the kernel text
+# and modules pointing at the PGD itself (a loop) or outside RAM. Kernel
+# text is read through the __START_KERNEL_map offset, so sym and bt still
+# work; vtop shows the walk; the module list (vmalloc) is lost, with a
+# warning naming the level.
+def case_page_tables(v, cl):
+    pgd = vtop(sym("init_top_pgt", v), v)
+    text = sym("_stext", v)
+    ent = pgd + ((text >> 39) & 511) * 8
+    clean_sym = dp("sym", "schedule", dump=v)
+    with mem_patch(v, ent, q(pgd | 0x63)):
+        rc, out, err = run(["vtop", "%x" % text], v)
+        ok(f"pgd-loop: vtop {text:x} shows the loop and (not mapped)",
+           rc == 0 and "PAGE DIRECTORY: %x" % (pgd | 0x63) in out and
+           re.search(r"^%x\s+\(not mapped\)" % text, out, re.M),
+           f"exit {rc}: {out}{err}")
+        expect("pgd-loop", ["mod"], v, 0,
+               r"module list is incomplete: module at 0x[0-9a-f]+: "
+               r"0x[0-9a-f]+ is not mapped \((PUD|PMD|PTE) entry")
+    with mem_patch(v, ent, q(0x7ffffffff000 | 0x63)):
+        expect("pgd-outside", ["vtop", "%x" % text], v, 1,
+               r"PUD table at physical 0x7ffffffff000 for 0x%x is not readable" % text)
+        expect("pgd-outside", ["mod"], v, 0,
+               r"module list is incomplete: .*PUD table at physical 0x7ffffffff000")
+    for name, val in (("pgd-loop", pgd | 0x63),
+                      ("pgd-outside", 0x7ffffffff000 | 0x63)):
+        with mem_patch(v, ent, q(val)):
+            same(name, ["log"], v, cl["log"])
+            same(name, ["bt"], v, cl["bt"])
+            same(name, ["sym", "schedule"], v, clean_sym)
+
+
+# 4. ELF program headers.
+def case_elf(v, cl):
+    phoff, phent, ph = phdrs(v)
+    size = os.path.getsize(v)
+    loads = [i for i, p in enumerate(ph) if p[0] == 1]
+    last = loads[-1]
+    lo = phoff + last * phent
+    with Patch(v, [(56, struct.pack("<H", 0xffff))]):
+        expect("elf-phnum-xnum", ["info"], v, 3,
+               r"e_phnum is PN_XNUM but there is no section header 0")
+    with Patch(v, [(56, struct.pack("<H", 0xfffe))]):
+        expect("elf-phnum-huge", ["info"], v, 3,
+               r"/vmcore.elf: PT_(NOTE|LOAD) \d+: .*(do not fit|bad sizes)")
+    with Patch(v, [(lo + 8, q(size + 0x100000))]):
+        expect("elf-load-past-eof", ["info"], v, {1, 3}, 
+               r"truncated: PT_LOAD %d .* needs file bytes up to 0x%x, file is 0x%x"
+               % (last, size + 0x100000 + ph[last][5], size))
+    with Patch(v, [(lo + 8, q(0xfffffffffffff000))]):
+        expect("elf-load-offset-overflow", ["info"], v, 3,
+               r"PT_LOAD %d: bad sizes .*offset 0xfffffffffffff000" % last)
+    # two RAM PT_LOADs claiming the same physical range
+    a, b = loads[1], loads[2]
+    with Patch(v, [(phoff + b * phent + 24, q(ph[a][4]))]):
+        rc, out, err = run(["info"], v)
+        ok(f"elf-load-overlap: info -> {rc} {first_line(err)}", rc in (0, 3), err)
+        rc, out, err = run(["log"], v)
+        ok(f"elf-load-overlap: log -> {rc}", rc in (0, 1), err)
+    # truncation at each boundary
+    notes = [p for p in ph if p[0] == 4]
+    cuts = {"ehdr": 40, "phdrs": phoff + phent * len(ph) // 2,
+            "notes": notes[0][2] + notes[0][5] // 2,
+            "first-load": ph[loads[0]][2] + ph[loads[0]][5] // 2}
+    for name, n in cuts.items():
+        t = v + ".cut"
+        with open(v, "rb") as f, open(t, "wb") as g:
+            g.write(f.read(n))
+        expect(f"elf-cut-{name}", ["info"], t, {0, 3}, r".")
+        os.unlink(t)
+
+
+# 6/7. kdump: a page that inflates past a page, truncation boundaries.
+def case_kdump(k):
+    with open(k, "rb") as f:
+        h = f.read(4096 * 2)
+        bs, shs, bmb = struct.unpack_from("<iiI", h, 428)
+        note_off, note_size = struct.unpack_from("<QQ", h, bs + 48)
+        bm = (1 + shs) * bs
+        f.seek(bm + bmb * bs // 2)
+        bm2 = f.read(bmb * bs // 2)
+        desc = bm + bmb * bs
+        f.seek(desc)
+        d = f.read(24 * 4096)
+    z = next(i for i in range(4096)
+             if struct.unpack_from("<qII", d, 24 * i)[2] == 1)
+    off, zs, _ = struct.unpack_from("<qII", d, 24 * z)
+    # the pfn of descriptor z is the z-th set bit of the second bitmap
+    pfns = (i * 8 + b for i, c in enumerate(bm2) for b in range(8) if c >> b & 1)
+    pfn = [p for _, p in zip(range(z + 2), pfns)]
+    big = zlib.compress(bytes(8192), 9)
+    ok("kdump-inflate: stream fits the page's slot", len(big) <= zs)
+    with Patch(k, [(off, big), (desc + 24 * z + 8, struct.pack("<I", len(big)))]):
+        expect("kdump-inflate", ["rd", "-p", "%x" % (pfn[z] * 4096)], k, 1,
+               r"corrupt zlib page, pfn 0x%x\b" % pfn[z])
+        rc, out, err = run(["rd", "-p", "%x" % (pfn[z + 1] * 4096)], k)
+        ok("kdump-inflate: the next page still reads", rc == 0, err)
+    ndesc = sum(bin(c).count("1") for c in bm2)
+    cuts = {"notes": (note_off + note_size // 2, ["info"], 3,
+                      r"kdump header: sub_hdr_size 0x\d+ blocks exceeds file size"),
+            "desc-end": (desc + 24 * ndesc - 10, ["info"], 3,
+                         r"kdump: %d page descriptors at 0x%x exceed file size"
+                         % (ndesc, desc)),
+            "data-start": (desc + 24 * ndesc, ["rd", "-p", "%x" % (pfn[z] * 4096)], 1,
+                           r"corrupt zlib page, pfn 0x%x, descriptor at 0x%x: "
+                           r"data 0x%x\+0x%x past end of file"
+                           % (pfn[z], desc + 24 * z, off, zs))}
+    for name, (n, cmd, rc, regex) in cuts.items():
+        t = k + ".cut"
+        with open(k, "rb") as f, open(t, "wb") as g:
+            g.write(f.read(n))
+        expect(f"kdump-cut-{name}", cmd, t, rc, regex)
+        os.unlink(t)
+
+
+main()
