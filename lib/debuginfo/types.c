@@ -197,13 +197,21 @@ bool dp_type_member(struct dp_type t, size_t i, struct dp_member *ret)
 	return true;
 }
 
+// Bound on the members find_one() examines for one lookup: anonymous
+// members may share types, so a crafted BTF can make the nested search
+// exponential even within the depth bound (found by tests/fuzz/fuzz-btf.c).
+// A real task_struct lookup examines a few hundred.
+#define FIND_MEMBER_BUDGET (1u << 16)
+
 // Find a direct or anonymous-nested member named name[len].
 static bool find_one(struct dp_type t, const char *name, size_t len,
-		     int depth, struct dp_member *ret)
+		     int depth, unsigned int *visits, struct dp_member *ret)
 {
 	size_t n = dp_type_num_members(t);
-	if (depth > DP_TYPE_MAX_DEPTH)
+	// n <= 0xffff (BTF vlen), so the sum cannot overflow.
+	if (depth > DP_TYPE_MAX_DEPTH || *visits + 2 * n > FIND_MEMBER_BUDGET)
 		return false;
+	*visits += 2 * (unsigned int)n;
 	for (size_t i = 0; i < n; i++) {
 		struct dp_member m;
 		dp_type_member(t, i, &m);
@@ -215,7 +223,8 @@ static bool find_one(struct dp_type t, const char *name, size_t len,
 	for (size_t i = 0; i < n; i++) {
 		struct dp_member m;
 		dp_type_member(t, i, &m);
-		if (m.name[0] || !find_one(m.type, name, len, depth + 1, ret))
+		if (m.name[0] ||
+		    !find_one(m.type, name, len, depth + 1, visits, ret))
 			continue;
 		ret->bit_offset += m.bit_offset;
 		return true;
@@ -279,7 +288,8 @@ struct dp_error *dp_type_find_member(struct dp_type t, const char *path,
 			free(d);
 			return err;
 		}
-		if (!find_one(cur.type, p, len, 0, &m))
+		unsigned int visits = 0;
+		if (!find_one(cur.type, p, len, 0, &visits, &m))
 			return dp_error_create(DP_ERR_NOT_FOUND,
 					       "%s %s has no member '%.*s'",
 					       dp_type_kind(dp_type_resolve(cur.type)) ==

@@ -55,10 +55,8 @@ static struct dp_error *load_vmlinux_orc(struct dp_kernel *k)
 
 static void load_cpu_stacks(struct dp_kernel *k);
 
-static struct dp_error *load_unwind(struct dp_kernel *k)
+static struct dp_error *load_unwind_once(struct dp_kernel *k)
 {
-	if (k->unwind_loaded)
-		return NULL;
 	struct dp_error *err;
 	unsigned int ncpus;
 	if ((err = dp_kernel_nr_cpus(k, &ncpus)))
@@ -95,8 +93,22 @@ static struct dp_error *load_unwind(struct dp_kernel *k)
 	if (!k->module_orc || !k->module_orc_tried)
 		return &dp_enomem;
 	load_cpu_stacks(k);
-	k->unwind_loaded = true;
 	return NULL;
+}
+
+// A failed load is undone so that the next caller (bt -a asks once per
+// CPU) starts clean instead of leaking the tables read before the failure
+// (found by tests/vm/mutate.py under LeakSanitizer).
+static struct dp_error *load_unwind(struct dp_kernel *k)
+{
+	if (k->unwind_loaded)
+		return NULL;
+	struct dp_error *err = load_unwind_once(k);
+	if (err)
+		dp_kernel_unwind_free(k);
+	else
+		k->unwind_loaded = true;
+	return err;
 }
 
 void dp_kernel_unwind_free(struct dp_kernel *k)
@@ -107,6 +119,9 @@ void dp_kernel_unwind_free(struct dp_kernel *k)
 	free(k->module_orc);
 	free(k->module_orc_tried);
 	free(k->cpu_stacks);
+	k->module_orc = NULL;
+	k->module_orc_tried = NULL;
+	k->cpu_stacks = NULL;
 }
 
 /* ---- stack bounds ---- */
