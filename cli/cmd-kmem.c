@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 // dontpanic kmem -i: crash's memory usage summary, from the dump alone.
-#include <getopt.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -119,36 +118,20 @@ static void print_json(const struct dp_meminfo *m, uint64_t ps)
 
 int cmd_kmem(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "vmlinux", required_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	bool json = false, info = false;
-	const char *vmlinux = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "ih", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i': info = true; break;
-		case 'j': json = true; break;
-		case 'V': vmlinux = optarg; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
-		}
-	}
+	struct dp_kcmd_opts o;
+	int prc = dp_kcmd_parse(argc, argv, 'i', usage_text, &o);
+	if (prc >= 0)
+		return prc;
+	bool json = o.json, info = o.flag;
 	if (!info) {
 		dp_cli_errorf(argv[0], "only kmem -i is supported");
 		fputs(usage_text, stderr);
 		return DP_EXIT_USAGE;
 	}
 	struct dp_session s;
-	int rc = dp_session_open(argv[0], argv + optind,
-				 (size_t)(argc - optind), vmlinux, &s);
+	int rc = dp_session_open(argv[0], argv + o.first_path,
+				 (size_t)(argc - o.first_path), o.vmlinux,
+				 &s);
 	if (rc)
 		return rc;
 	struct dp_meminfo m;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 // dontpanic mod: loaded modules in crash's `mod` layout.
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,31 +82,15 @@ static void print_json(const struct dp_module **m, size_t n)
 
 int cmd_mod(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "vmlinux", required_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	bool json = false, taints = false;
-	const char *vmlinux = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "th", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': taints = true; break;
-		case 'j': json = true; break;
-		case 'V': vmlinux = optarg; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
-		}
-	}
+	struct dp_kcmd_opts o;
+	int prc = dp_kcmd_parse(argc, argv, 't', usage_text, &o);
+	if (prc >= 0)
+		return prc;
+	bool json = o.json, taints = o.flag;
 	struct dp_session s;
-	int rc = dp_session_open(argv[0], argv + optind,
-				 (size_t)(argc - optind), vmlinux, &s);
+	int rc = dp_session_open(argv[0], argv + o.first_path,
+				 (size_t)(argc - o.first_path), o.vmlinux,
+				 &s);
 	if (rc)
 		return rc;
 	const struct dp_module *mods;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // dontpanic sys: crash's system banner (KERNEL ... PANIC) and the panic
 // task, from the dump alone.
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,31 +221,15 @@ static void print_json(struct dp_session *s, struct facts *f,
 
 int cmd_sys(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "vmlinux", required_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	bool json = false, taint = false;
-	const char *vmlinux = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "th", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': taint = true; break;
-		case 'j': json = true; break;
-		case 'V': vmlinux = optarg; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
-		}
-	}
+	struct dp_kcmd_opts o;
+	int prc = dp_kcmd_parse(argc, argv, 't', usage_text, &o);
+	if (prc >= 0)
+		return prc;
+	bool json = o.json, taint = o.flag;
 	struct dp_session s;
-	int rc = dp_session_open(argv[0], argv + optind,
-				 (size_t)(argc - optind), vmlinux, &s);
+	int rc = dp_session_open(argv[0], argv + o.first_path,
+				 (size_t)(argc - o.first_path), o.vmlinux,
+				 &s);
 	if (rc)
 		return rc;
 	if (taint) {
@@ -267,9 +250,9 @@ int cmd_sys(int argc, char **argv)
 	struct facts f;
 	gather(&s, &f, argv[0]);
 	if (json)
-		print_json(&s, &f, argv[optind]);
+		print_json(&s, &f, argv[o.first_path]);
 	else
-		print_text(&s, &f, argv[optind]);
+		print_text(&s, &f, argv[o.first_path]);
 	free(f.message);
 	dp_session_close(&s);
 	return DP_EXIT_OK;

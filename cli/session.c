@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Opening a dump for the kernel commands, and shared printing helpers.
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,4 +128,35 @@ bool dp_parse_number(const char *s, uint64_t *ret)
 		return false;
 	*ret = v;
 	return true;
+}
+
+int dp_kcmd_parse(int argc, char **argv, char flag, const char *usage,
+		  struct dp_kcmd_opts *ret)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char shortopts[] = { flag ? flag : 'h', 'h', '\0' };
+	int c;
+	*ret = (struct dp_kcmd_opts){ 0 };
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+		if (c == 'j') {
+			ret->json = true;
+		} else if (c == 'V') {
+			ret->vmlinux = optarg;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			return DP_EXIT_OK;
+		} else if (flag && c == flag) {
+			ret->flag = true;
+		} else {
+			fputs(usage, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	ret->first_path = optind;
+	return -1;
 }

@@ -20,6 +20,22 @@ int dp_session_open(const char *cmd, char *const *paths, size_t n,
 
 void dp_session_close(struct dp_session *s);
 
+/* The options every kernel command (sys, ps, mod, kmem) shares. */
+struct dp_kcmd_opts {
+	bool json;		/* --json */
+	bool flag;		/* the command's own letter (-t, -S, -i) */
+	const char *vmlinux;	/* --vmlinux FILE, or NULL */
+	int first_path;		/* argv index of the first dump path */
+};
+
+/*
+ * Parse --json, --vmlinux FILE, --help and the single-letter flag (0 for
+ * none). Returns -1 to go on, else the exit code to return: 0 after
+ * printing usage for --help, DP_EXIT_USAGE after a bad option.
+ */
+int dp_kcmd_parse(int argc, char **argv, char flag, const char *usage,
+		  struct dp_kcmd_opts *ret);
+
 /* After dp_kernel_tasks(): warn on stderr when the list is incomplete. */
 void dp_session_task_warning(const char *cmd, struct dp_session *s);
 
