@@ -90,6 +90,7 @@ static void print_json(struct dp_dump *dump, const struct facts *f)
 		puts("  \"dump_level\": null,");
 	printf("  \"flattened\": %s,\n", i->flattened ? "true" : "false");
 	printf("  \"incomplete\": %s,\n", i->incomplete ? "true" : "false");
+	printf("  \"truncated\": %s,\n", i->truncated ? "true" : "false");
 	printf("  \"files\": %u,\n", i->nfiles);
 	printf("  \"header_version\": %" PRIu32 ",\n", i->header_version);
 	printf("  \"page_size\": %" PRIu32 ",\n", i->page_size);
@@ -135,6 +136,9 @@ static void print_text(struct dp_dump *dump, const struct facts *f)
 	if (i->nfiles > 1)
 		printf("%-15s %u (split set)\n", "files:", i->nfiles);
 	printf("%-15s %s\n", "incomplete:", i->incomplete ? "YES" : "no");
+	if (i->truncated)
+		printf("%-15s YES: the file ends before its last page; "
+		       "the pages past the end are lost\n", "truncated:");
 	printf("%-15s %" PRIu32 "\n", "page size:", i->page_size);
 	printf("%-15s 0x%" PRIx64 "\n", "max pfn:", i->max_pfn);
 	printf("%-15s %" PRIu64 " present (%" PRIu64 " zero), %" PRIu64

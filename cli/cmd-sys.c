@@ -134,7 +134,8 @@ static void print_text(struct dp_session *s, struct facts *f,
 	       "dump)%s\n", si->release[0] ? si->release : "(unknown)",
 	       si->tainted_mask ? "  [TAINTED]" : "");
 	printf("    DUMPFILE: %s%s\n", path,
-	       f->have_info && f->info.incomplete ? "  [INCOMPLETE]" :
+	       f->have_info && (f->info.incomplete || f->info.truncated) ?
+	       "  [INCOMPLETE]" :
 	       f->have_info && f->info.dump_level > 0 ? "  [PARTIAL DUMP]" : "");
 	printf("        CPUS: %u", si->nr_cpus);
 	if (si->online_cpus < si->nr_cpus)

@@ -11,9 +11,13 @@
 #define WRAP 76
 
 // Print a paragraph wrapped at WRAP columns, each line indented.
-static void wrap(FILE *f, const char *s, const char *indent)
+/* Word-wrap s at WRAP columns: first line after lead, the rest after
+ * indent (a hanging indent for list items). */
+static void wrap_hang(FILE *f, const char *s, const char *lead,
+		      const char *indent)
 {
 	size_t col = 0;
+	bool first = true;
 	while (*s) {
 		size_t w = strcspn(s, " ");
 		if (col && col + 1 + w > WRAP) {
@@ -21,8 +25,9 @@ static void wrap(FILE *f, const char *s, const char *indent)
 			col = 0;
 		}
 		if (!col) {
-			fputs(indent, f);
-			col = strlen(indent);
+			fputs(first ? lead : indent, f);
+			col = strlen(first ? lead : indent);
+			first = false;
 		} else {
 			fputc(' ', f);
 			col++;
@@ -35,6 +40,11 @@ static void wrap(FILE *f, const char *s, const char *indent)
 	}
 	if (col)
 		fputc('\n', f);
+}
+
+static void wrap(FILE *f, const char *s, const char *indent)
+{
+	wrap_hang(f, s, indent, indent);
 }
 
 static void text_who(FILE *f, const char *label, const struct dp_triage_who *w)
@@ -181,7 +191,7 @@ static void print_text(const struct report_out *o)
 	if (r->nnotes) {
 		fprintf(f, "\nNOTES\n");
 		for (size_t i = 0; i < r->nnotes; i++)
-			wrap(f, r->notes[i], "  - ");
+			wrap_hang(f, r->notes[i], "  - ", "    ");
 	}
 }
 

@@ -69,6 +69,7 @@ struct dp_dump_info {
 	enum dp_compression compression; /**< main page codec (kdump) */
 	int dump_level;		/**< -1 when unknown (e.g. plain ELF) */
 	bool incomplete;	/**< flagged incomplete by the writer */
+	bool truncated;		/**< cut short without that flag (kdump) */
 	bool flattened;		/**< read from a flattened stream */
 	unsigned int nfiles;	/**< > 1 for --split sets */
 	uint32_t page_size;

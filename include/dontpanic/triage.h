@@ -79,6 +79,7 @@ struct dp_triage_input {
 	const struct dp_triage_logrec *log;
 	size_t nlog;
 	const char *log_error;	/**< why there is no log, or NULL */
+	const char *dump_warning; /**< pages lost (incomplete/truncated dump) */
 
 	bool have_panic_cpu;
 	int32_t panic_cpu;	/**< the CPU that panicked (panic_cpu) */

@@ -170,8 +170,10 @@ static struct dp_error *missing_page(struct dp_dump *dump, uint64_t pfn,
 			"): excluded (filtered by the dump level)", pfn, pa);
 	case DP_PAGE_LOST:
 		return dp_error_addr(DP_ERR_PAGE_LOST, pa,
-			"page 0x%" PRIx64 " (paddr 0x%" PRIx64
-			"): lost (incomplete dump)", pfn, pa);
+			"page 0x%" PRIx64 " (paddr 0x%" PRIx64 "): lost (%s%s)",
+			pfn, pa, dump->truncated ? dump->files[0].path :
+			"incomplete dump", dump->truncated ? (dump->nfiles > 1 ?
+			" or another part is truncated" : " is truncated") : "");
 	default:
 		return dp_error_addr(DP_ERR_PAGE_HOLE, pa,
 			"page 0x%" PRIx64 " (paddr 0x%" PRIx64

@@ -208,7 +208,15 @@ static struct dp_error *add_load(struct dp_dump *dump, struct elf_priv *pv,
 			p->filesz, p->memsz);
 	uint64_t avail = p->filesz;
 	if (fend > f->size) {
-		if (!(h->e_flags & DUMP_ELF_INCOMPLETE))
+		/*
+		 * Not flagged incomplete: a copy cut short starts losing data
+		 * inside a segment and loses every later one; a segment that
+		 * starts past the end with nothing cut before it is corrupt.
+		 */
+		if (!(h->e_flags & DUMP_ELF_INCOMPLETE) &&
+		    (p->offset < f->size || dump->truncated))
+			dump->truncated = true;
+		else if (!(h->e_flags & DUMP_ELF_INCOMPLETE))
 			return dp_error_create(DP_ERR_BAD_DATA,
 				"%s: truncated: PT_LOAD %zu (paddr 0x%" PRIx64
 				") needs file bytes up to 0x%" PRIx64
@@ -519,6 +527,7 @@ static struct dp_error *elf_get_info(struct dp_dump *dump,
 	info->format = "elf";
 	info->producer = pv->producer;
 	info->incomplete = pv->incomplete;
+	info->truncated = dump->truncated;
 	return NULL;
 }
 

@@ -150,6 +150,7 @@ struct dp_dump {
 	 */
 	uint64_t max_pfn;
 	int dump_level;
+	bool truncated;		/* lost pages are past a cut (not flagged) */
 };
 
 /* The registered formats, probed in order (probe.c). */

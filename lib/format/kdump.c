@@ -75,6 +75,8 @@ struct kdump_part {
 	uint64_t data_off;		/* end of the descriptor array */
 	uint64_t zero_off[2];		/* zero-filled blocks where the shared
 					   zero page may be, or UINT64_MAX */
+	bool cut;			/* not flagged incomplete, but the file
+					   ends before its last page's data */
 	uint64_t dwin_first;		/* cached descriptors' first index */
 	size_t dwin_n;
 	struct kdump_page_desc dwin[KDUMP_DESC_WINDOW];
@@ -590,6 +592,23 @@ static bool desc_is_zero_page(const struct kdump_part *p,
 		(uint64_t)d->offset == p->zero_off[1]);
 }
 
+/*
+ * A page whose data should be there and is not: a zero offset in a dump
+ * the writer flagged incomplete (2.7), or data past the end of a file cut
+ * short without the flag (a copy stopped half way).
+ */
+static bool desc_is_lost(const struct kdump_part *p,
+			 const struct kdump_page_desc *d)
+{
+	uint64_t end;
+
+	if (d->offset == 0 && (p->h.status & KDUMP_STATUS_INCOMPLETE))
+		return true;
+	return p->cut && d->offset > 0 &&
+	       (dp_add_overflow((uint64_t)d->offset, d->size, &end) ||
+		end > p->file->size);
+}
+
 static struct dp_error *locate(struct kdump_priv *priv, uint64_t pfn,
 			       struct kdump_loc *loc)
 {
@@ -613,7 +632,7 @@ static struct dp_error *locate(struct kdump_priv *priv, uint64_t pfn,
 		err = desc_get(priv, p, loc->idx, &loc->desc);
 	if (err)
 		return err;
-	if (loc->desc.offset == 0 && (p->h.status & KDUMP_STATUS_INCOMPLETE))
+	if (desc_is_lost(p, &loc->desc))
 		loc->state = DP_PAGE_LOST;
 	else if (desc_is_zero_page(p, &loc->desc))
 		loc->state = DP_PAGE_ZERO;
@@ -790,6 +809,13 @@ static struct dp_error *kdump_read_page(struct dp_dump *dump, uint64_t pfn,
 				     PRIx64 ": excluded (dump level %d)", pfn,
 				     loc.part->h.dump_level);
 	case DP_PAGE_LOST:
+		if (loc.desc.offset > 0)
+			return dp_error_addr(DP_ERR_PAGE_LOST, addr, "pfn 0x%"
+				PRIx64 ": lost: data 0x%" PRIx64 "+0x%" PRIx32
+				" past end of file 0x%" PRIx64 " (%s is "
+				"truncated)", pfn, (uint64_t)loc.desc.offset,
+				loc.desc.size, loc.part->file->size,
+				loc.part->file->path);
 		return dp_error_addr(DP_ERR_PAGE_LOST, addr, "pfn 0x%" PRIx64
 				     ": lost (incomplete dump)", pfn);
 	case DP_PAGE_ZERO:
@@ -813,7 +839,7 @@ static struct dp_error *count_descs(struct kdump_priv *priv,
 		err = desc_get(priv, p, i, &d);
 		if (err)
 			return err;
-		if (d.offset == 0 && (p->h.status & KDUMP_STATUS_INCOMPLETE))
+		if (desc_is_lost(p, &d))
 			(*lost)++;
 		else if (desc_is_zero_page(p, &d))
 			(*zero)++;
@@ -877,6 +903,8 @@ static struct dp_error *kdump_get_info(struct dp_dump *dump,
 	info->compression = status_codec(h->status);
 	info->dump_level = h->dump_level;
 	info->incomplete = h->status & KDUMP_STATUS_INCOMPLETE;
+	for (size_t i = 0; i < priv->nparts; i++)
+		info->truncated |= priv->parts[i].cut;
 	info->nfiles = (unsigned int)priv->nparts;
 	info->page_size = h->block_size;
 	info->max_pfn = h->max_mapnr;
@@ -1144,6 +1172,42 @@ static struct dp_error *load_notes(struct dp_dump *dump, struct kdump_part *p,
 	return NULL;
 }
 
+#define CUT_SCAN 4096	/* descriptors examined from the end */
+
+/*
+ * Writers put page data in descriptor order, so a file cut short without
+ * the incomplete flag (an interrupted copy) shows in its last descriptor.
+ * Such a dump still opens: the pages past the end are lost, as in a
+ * flagged incomplete dump, and `info` says the file is truncated.
+ */
+static struct dp_error *check_cut(struct kdump_priv *priv,
+				  struct kdump_part *p)
+{
+	struct kdump_page_desc d = { 0 };
+	uint64_t end, i, stop;
+	struct dp_error *err;
+
+	if (p->ndesc == 0 || (p->h.status & KDUMP_STATUS_INCOMPLETE))
+		return NULL;
+	/* The last pages are often zero: they point back at the shared zero
+	 * page, so look at the last one with data of its own. */
+	stop = p->ndesc > CUT_SCAN ? p->ndesc - CUT_SCAN : 0;
+	for (i = p->ndesc; i-- > stop;) {
+		err = desc_get(priv, p, i, &d);
+		if (err)
+			return err;
+		if (!desc_is_zero_page(p, &d))
+			break;
+	}
+	if (i + 1 == stop)
+		return NULL;
+	p->cut = d.offset >= 0 && (uint64_t)d.offset >= p->data_off &&
+		 d.size <= p->h.block_size &&
+		 !dp_add_overflow((uint64_t)d.offset, d.size, &end) &&
+		 end > p->file->size;
+	return NULL;
+}
+
 static struct dp_error *open_parts(struct dp_dump *dump,
 				   struct kdump_priv *priv)
 {
@@ -1180,6 +1244,10 @@ static struct dp_error *open_parts(struct dp_dump *dump,
 	}
 	for (size_t i = 0; !err && i < priv->nparts; i++)
 		err = find_zero_page(&priv->parts[i], ndesc_all);
+	for (size_t i = 0; !err && i < priv->nparts; i++)
+		err = check_cut(priv, &priv->parts[i]);
+	for (size_t i = 0; !err && i < priv->nparts; i++)
+		dump->truncated |= priv->parts[i].cut;
 	return err;
 }
 

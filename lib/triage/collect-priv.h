@@ -12,6 +12,7 @@ struct dp_triage_collected {
 	size_t nrecs, cap;
 	char *log_error;
 	char *tasks_error;
+	char *dump_warning;
 	struct dp_triage_task *tasks;	/* comm and frames owned */
 	size_t ntasks;
 	struct dp_triage_module *modules; /* name and taints owned */

@@ -4,6 +4,7 @@
 // (tainted_mask), then tasks, stacks and modules from the kernel model
 // (collect-kernel.c). Each part that cannot be read is explained in the
 // input's *_error fields instead of failing the report.
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,30 @@ static void collect_panic_state(struct dp_triage_collected *c,
 	dp_error_destroy(err);
 }
 
+/* Say so when pages the analysis may need are lost. */
+static void check_dump(struct dp_triage_collected *c, struct dp_program *prog)
+{
+	struct dp_dump_info info = { 0 };
+	struct dp_error *err = dp_dump_get_info(dp_program_dump(prog), &info);
+	int n = 0;
+
+	if (err) {
+		dp_error_destroy(err);
+		return;
+	}
+	if (info.truncated)
+		n = asprintf(&c->dump_warning, "the dump file is truncated: "
+			     "%" PRIu64 " pages past its end are lost; facts "
+			     "read from them are missing", info.pages_lost);
+	else if (info.incomplete)
+		n = asprintf(&c->dump_warning, "the dump is incomplete (its "
+			     "writer stopped early): %" PRIu64 " pages are "
+			     "lost; facts read from them are missing",
+			     info.pages_lost);
+	if (n < 0)
+		c->dump_warning = NULL;
+}
+
 struct dp_error *dp_triage_collect(struct dp_program *prog,
 				   struct dp_triage_collected **ret)
 {
@@ -111,6 +136,7 @@ struct dp_error *dp_triage_collect(struct dp_program *prog,
 	if (soft_error(err, &c->log_error))
 		goto nomem;
 	collect_panic_state(c, prog);
+	check_dump(c, prog);
 	err = triage_collect_kernel(c, prog);
 	if (err) {
 		dp_error_destroy(err);
@@ -120,6 +146,7 @@ struct dp_error *dp_triage_collect(struct dp_program *prog,
 	c->in.nlog = c->nrecs;
 	c->in.log_error = c->log_error;
 	c->in.tasks_error = c->tasks_error;
+	c->in.dump_warning = c->dump_warning;
 	*ret = c;
 	return NULL;
 nomem:
@@ -143,5 +170,6 @@ void dp_triage_collected_destroy(struct dp_triage_collected *c)
 	triage_collect_kernel_free(c);
 	free(c->log_error);
 	free(c->tasks_error);
+	free(c->dump_warning);
 	free(c);
 }

@@ -169,6 +169,8 @@ struct dp_error *dp_triage_analyze(const struct dp_triage_input *in,
 		triage_note(&c, "no kernel log: %s", in->log_error);
 	else if (!in->nlog)
 		triage_note(&c, "the kernel log is empty");
+	if (in->dump_warning)
+		triage_note(&c, "%s", in->dump_warning);
 	if (in->tasks_error)
 		triage_note(&c, "no task stacks: %s", in->tasks_error);
 	triage_classify(&c);

@@ -168,10 +168,11 @@ static void check_pfn(struct dp_dump *dump, struct dp_dump *ref, uint64_t pfn,
 static void print_info(const struct dp_dump_info *i)
 {
 	printf("info: format %s compression %s dump_level %d nfiles %u "
-	       "header_version %" PRIu32 " incomplete %d crash_time %" PRId64
-	       " max_pfn 0x%" PRIx64 "\n", i->format,
+	       "header_version %" PRIu32 " incomplete %d truncated %d "
+	       "crash_time %" PRId64 " max_pfn 0x%" PRIx64 "\n", i->format,
 	       codec_names[i->compression], i->dump_level, i->nfiles,
-	       i->header_version, i->incomplete, i->crash_time, i->max_pfn);
+	       i->header_version, i->incomplete, i->truncated, i->crash_time,
+	       i->max_pfn);
 }
 
 /* dp_dump_get_info()'s counts must agree with page_state over all pfns. */

@@ -387,7 +387,19 @@ def case_elf(v, cl):
         t = v + ".cut"
         with open(v, "rb") as f, open(t, "wb") as g:
             g.write(f.read(n))
-        expect(f"elf-cut-{name}", ["info"], t, {0, 3}, r".")
+        if name == "first-load":
+            # Cut inside RAM without the incomplete flag: it opens, says
+            # it is truncated, and the pages past the cut are lost.
+            rc, out, err = run(["info"], t)
+            ok("elf-cut-first-load: info says truncated",
+               rc == 0 and re.search(r"^truncated: +YES", out, re.M) and
+               re.search(r" [1-9][0-9]* lost$", out, re.M), f"{rc}: {out}{err}")
+            off = ph[loads[0]][2]
+            lost = ph[loads[0]][4] + (n - off) // 4096 * 4096 + 4096
+            expect("elf-cut-first-load", ["rd", "-p", "%x" % lost], t, 1,
+                   r"lost \(%s is truncated\)" % re.escape(t))
+        else:
+            expect(f"elf-cut-{name}", ["info"], t, {0, 3}, r".")
         os.unlink(t)
 
 
@@ -423,15 +435,30 @@ def case_kdump(k):
                          r"kdump: %d page descriptors at 0x%x exceed file size"
                          % (ndesc, desc)),
             "data-start": (desc + 24 * ndesc, ["rd", "-p", "%x" % (pfn[z] * 4096)], 1,
-                           r"corrupt zlib page, pfn 0x%x, descriptor at 0x%x: "
-                           r"data 0x%x\+0x%x past end of file"
-                           % (pfn[z], desc + 24 * z, off, zs))}
+                           r"page 0x%x \(paddr 0x%x\): lost \(.*\.cut is "
+                           r"truncated\)" % (pfn[z], pfn[z] * 4096))}
     for name, (n, cmd, rc, regex) in cuts.items():
         t = k + ".cut"
         with open(k, "rb") as f, open(t, "wb") as g:
             g.write(f.read(n))
         expect(f"kdump-cut-{name}", cmd, t, rc, regex)
         os.unlink(t)
+    # A copy stopped 1 MB before the end (no incomplete flag): it opens as
+    # truncated, the log is whole (its pages come early), and the report
+    # says pages are lost.
+    t = k + ".cut"
+    with open(k, "rb") as f, open(t, "wb") as g:
+        g.write(f.read(os.path.getsize(k) - (1 << 20)))
+    rc, out, err = run(["info"], t)
+    ok("kdump-cut-late: info says truncated and lost pages",
+       rc == 0 and re.search(r"^truncated: +YES", out, re.M) and
+       re.search(r" [1-9][0-9]* lost$", out, re.M), f"{rc}: {out}{err}")
+    same("kdump-cut-late", ["log"], t, run(["log"], k)[1])
+    rc, out, err = run(["report", "--json"], t)
+    notes = json.loads(out).get("notes", []) if rc == 0 else []
+    ok("kdump-cut-late: report notes the truncation",
+       any("truncated" in n for n in notes), f"{rc}: {notes} {err}")
+    os.unlink(t)
 
 
 main()
