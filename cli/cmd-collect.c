@@ -55,7 +55,8 @@ struct cfg {
 	bool as_makedumpfile;
 	struct dp_collect_opts o;
 	int message_level;
-	bool force, split, rearrange, json, dmesg, have_level;
+	bool force, split, rearrange, json, dmesg, have_level, reassemble;
+	bool have_codec;
 	FILE *msg;			/* stdout, or stderr with -F */
 	struct timespec t0;
 	double last_progress;
@@ -68,9 +69,17 @@ static void usage(FILE *f, const char *cmd)
 "       %s -F [-c|-l|-p|-z] [-d LEVEL] VMCORE > STREAM\n"
 "       %s -R DUMPFILE < STREAM\n"
 "       %s --split [-c|-l|-p|-z] [-d LEVEL] VMCORE DUMPFILE1 DUMPFILE2...\n"
+"       %s --reassemble [-c|-l|-p|-z] [-d LEVEL] PART1 PART2... DUMPFILE\n"
 "\n"
 "Copy a crash dump (/proc/vmcore) into a smaller file, dropping the pages\n"
 "the dump level names, like makedumpfile.\n"
+"\n"
+"VMCORE may also be any dump dontpanic reads: an ELF vmcore (a copy of\n"
+"/proc/vmcore, makedumpfile -E, QEMU dump-guest-memory with VMCOREINFO),\n"
+"a kdump-compressed or a flattened file. Such a dump is converted and\n"
+"re-filtered: the level used is LEVEL plus the level the input records,\n"
+"and pages the input lacks stay out of the output (never written as\n"
+"zeros; in ELF output no PT_LOAD covers them).\n"
 "\n"
 "  -c, -l, -p, -z     compress pages with zlib, lzo, snappy or zstd\n"
 "  --zstd-level N     zstd level (default 2; makedumpfile uses 1)\n"
@@ -81,6 +90,8 @@ static void usage(FILE *f, const char *cmd)
 "  -F                 write a flattened stream to standard output\n"
 "  -R                 rebuild DUMPFILE from a flattened stream on stdin\n"
 "  --split            spread the pages over the DUMPFILEs\n"
+"  --reassemble       read a --split set (PART1...) into one DUMPFILE;\n"
+"                     the parts' codec unless -c/-l/-p/-z is given\n"
 "  -L SIZE            stop at SIZE bytes (K, M, G suffixes); the dump is\n"
 "                     then flagged incomplete\n"
 "  --num-threads N    compression threads (default: all online CPUs)\n"
@@ -97,7 +108,7 @@ static void usage(FILE *f, const char *cmd)
 "\n"
 "Exit status: 0 ok, 1 failed (bad options too when run as makedumpfile),\n"
 "2 usage error (as dontpanic collect), 3 input unreadable.\n",
-		cmd, cmd, cmd, cmd);
+		cmd, cmd, cmd, cmd, cmd);
 }
 
 static double now(const struct cfg *c)
@@ -189,6 +200,9 @@ static void print_report(struct cfg *c, const struct dp_collect_stats *s,
 	fprintf(f, "  Excluded pages   : 0x%016" PRIx64 "\n", s->excluded_total);
 	for (int i = 0; i < DP_CNT_NR; i++)
 		fprintf(f, "    %s: 0x%016" PRIx64 "\n", names[i], s->excluded[i]);
+	if (s->not_in_input)
+		fprintf(f, "    Not in the input        : 0x%016" PRIx64 "\n",
+			s->not_in_input);
 	fprintf(f, "  Remaining pages  : 0x%016" PRIx64 "\n", s->remaining);
 	if (s->present)
 		fprintf(f, "  (The number of pages is reduced to %" PRIu64 "%%.)\n",
@@ -221,7 +235,11 @@ static void print_json(const struct cfg *c, const struct dp_collect_stats *s,
 	       s->hole);
 	for (int i = 0; i < DP_CNT_NR; i++)
 		printf("%s\"%s\":%" PRIu64, i ? "," : "", keys[i], s->excluded[i]);
-	printf("},\"excluded_total\":%" PRIu64 ",\"remaining_pages\":%" PRIu64
+	printf("},\"not_in_input\":%" PRIu64 ",\"input_format\":\"%s\""
+	       ",\"input_dump_level\":%d,\"effective_dump_level\":%d",
+	       s->not_in_input, s->input_format ? s->input_format : "",
+	       s->input_level, s->dump_level);
+	printf(",\"excluded_total\":%" PRIu64 ",\"remaining_pages\":%" PRIu64
 	       ",\"kernel_image_guard_pages\":%" PRIu64
 	       ",\"pages_written\":%" PRIu64 ",\"pages_lost\":%" PRIu64
 	       ",\"bytes_written\":%" PRIu64 ",\"files\":%" PRIu64
@@ -313,10 +331,10 @@ static int parse(struct cfg *c, int argc, char **argv, int *code)
 	while ((opt = getopt_long(argc, argv, "cd:EfFhlL:pRvx:i:zDb:", long_opts,
 				  NULL)) != -1) {
 		switch (opt) {
-		case 'c': c->o.compression = DP_COMPRESS_ZLIB; break;
-		case 'l': c->o.compression = DP_COMPRESS_LZO; break;
-		case 'p': c->o.compression = DP_COMPRESS_SNAPPY; break;
-		case 'z': c->o.compression = DP_COMPRESS_ZSTD; break;
+		case 'c': c->o.compression = DP_COMPRESS_ZLIB; c->have_codec = true; break;
+		case 'l': c->o.compression = DP_COMPRESS_LZO; c->have_codec = true; break;
+		case 'p': c->o.compression = DP_COMPRESS_SNAPPY; c->have_codec = true; break;
+		case 'z': c->o.compression = DP_COMPRESS_ZSTD; c->have_codec = true; break;
 		case 'd':
 			// makedumpfile also takes a list ("11,31") for retries;
 			// we take the first level.
@@ -382,9 +400,7 @@ static int parse(struct cfg *c, int argc, char **argv, int *code)
 		case 'x': case 'i':
 			errmsg(c, "-%c is not needed and not supported: page classes come from the dump's VMCOREINFO", opt);
 			return *code = DP_EXIT_FAILURE, -1;
-		case OPT_REASSEMBLE:
-			errmsg(c, "--reassemble is not supported; crash and dontpanic read --split sets directly");
-			return *code = DP_EXIT_FAILURE, -1;
+		case OPT_REASSEMBLE: c->reassemble = true; break;
 		case OPT_NON_MMAP: case OPT_WORK_DIR: case 'D': case 'b':
 		case OPT_SPLITBLOCK:
 			break;	// accepted: we read with pread, memory is bounded
@@ -403,6 +419,23 @@ static int parse(struct cfg *c, int argc, char **argv, int *code)
 	return 0;
 }
 
+// --reassemble keeps the parts' codec unless one is given.
+static enum dp_compression input_codec(char **paths, size_t n)
+{
+	struct dp_dump *d;
+	struct dp_dump_info info;
+	enum dp_compression comp = DP_COMPRESS_NONE;
+	struct dp_error *err = dp_dump_open((const char *const *)paths, n, &d);
+	if (!err) {
+		err = dp_dump_get_info(d, &info);
+		if (!err)
+			comp = info.compression;
+		dp_dump_destroy(d);
+	}
+	dp_error_destroy(err);
+	return comp;
+}
+
 static int check_combination(struct cfg *c, int nargs)
 {
 	const char *bad = NULL;
@@ -410,9 +443,13 @@ static int check_combination(struct cfg *c, int nargs)
 		bad = "-E cannot be used with -c, -l, -p or -z (ELF is uncompressed)";
 	else if (c->split && (c->o.flattened || c->o.format == DP_COLLECT_ELF))
 		bad = "--split cannot be used with -F or -E";
+	else if (c->reassemble && (c->split || c->o.flattened || c->o.format == DP_COLLECT_ELF))
+		bad = "--reassemble writes one kdump-compressed file: no --split, -F or -E";
+	else if (c->reassemble && nargs < 3)
+		bad = "--reassemble needs the --split parts and one DUMPFILE";
 	else if (c->split && nargs < 3)
 		bad = "--split needs VMCORE and at least two DUMPFILEs";
-	else if (!c->split && !c->o.flattened && nargs != 2)
+	else if (!c->split && !c->reassemble && !c->o.flattened && nargs != 2)
 		bad = "expected VMCORE DUMPFILE";
 	else if (c->o.flattened && nargs != 1)
 		bad = "-F writes to standard output: give only VMCORE";
@@ -466,7 +503,11 @@ int cmd_collect(int argc, char **argv)
 		c.o.progress = progress;
 		c.o.progress_arg = &c;
 	}
-	unsigned int nout = c.o.flattened ? 1 : (unsigned int)(nargs - 1);
+	// --reassemble: every argument but the last is a part of the set.
+	size_t nin = c.reassemble ? (size_t)nargs - 1 : 1;
+	if (c.reassemble && !c.have_codec)
+		c.o.compression = input_codec(args, nin);
+	unsigned int nout = c.o.flattened ? 1 : (unsigned int)(nargs - (int)nin);
 	int *fds = calloc(nout, sizeof(int));
 	const char **names = calloc(nout, sizeof(char *));
 	if (!fds || !names) {
@@ -476,7 +517,7 @@ int cmd_collect(int argc, char **argv)
 	int rc = DP_EXIT_OK;
 	unsigned int opened = 0;
 	for (unsigned int i = 0; i < nout; i++, opened++) {
-		names[i] = c.o.flattened ? "<stdout>" : args[1 + i];
+		names[i] = c.o.flattened ? "<stdout>" : args[nin + i];
 		fds[i] = c.o.flattened ? 1 : open_out(&c, names[i]);
 		if (fds[i] < 0) {
 			rc = DP_EXIT_FAILURE;
@@ -488,7 +529,8 @@ int cmd_collect(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &c.t0);
 	struct dp_error *err = NULL;
 	if (rc == DP_EXIT_OK) {
-		err = dp_collect(args[0], fds, names, nout, &c.o, &st);
+		err = dp_collect((const char *const *)args, nin, fds, names, nout,
+				 &c.o, &st);
 		for (unsigned int i = 0; i < nout && !c.o.flattened; i++)
 			if (close(fds[i]) < 0 && !err)
 				err = dp_error_os(errno, "%s: close", names[i]);

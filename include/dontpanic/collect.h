@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file collect.h
- * The collector: filter and compress an ELF vmcore (/proc/vmcore) into a
- * kdump-compressed, ELF or flattened dump, like makedumpfile.
+ * The collector: filter and compress a dump (/proc/vmcore, or any dump the
+ * readers open) into a kdump-compressed, ELF or flattened dump, like
+ * makedumpfile.
  *
  * Pipeline: page classes from struct page (a bounded window of pfns at a
  * time) -> compression workers (one per CPU) -> one ordered writer, so the
@@ -62,7 +63,8 @@ struct dp_collect_stats {
 	uint64_t present;		/**< pfns backed by the input */
 	uint64_t hole;			/**< max_pfn - present */
 	uint64_t excluded[DP_CNT_NR];
-	uint64_t excluded_total;
+	uint64_t not_in_input;		/**< RAM the input lacked (excluded or lost there) that no class explains */
+	uint64_t excluded_total;	/**< excluded[] + not_in_input */
 	uint64_t remaining;		/**< present - excluded_total */
 	uint64_t rescued;		/**< kept: in the kernel image though struct page said drop */
 	uint64_t pages_written;		/**< page data records written */
@@ -71,15 +73,23 @@ struct dp_collect_stats {
 	bool incomplete;		/**< stopped early (disk full / -L) */
 	int full_errno;			/**< ENOSPC... or 0 for -L */
 	uint64_t pages_lost;		/**< dumpable pages not written */
+	int dump_level;			/**< effective: requested | the input's level */
+	int input_level;		/**< level the input dump records, or -1 */
+	const char *input_format;	/**< "elf" (read directly), or the reader's name */
 };
 
 /**
- * Collect the dump at in_path into the outputs (one, or several for
- * --split, in pfn order). The caller opens the outputs. An incomplete dump
+ * Collect the dump at in_paths (one file: an ELF vmcore such as
+ * /proc/vmcore, or any dump the readers open: kdump-compressed, flattened;
+ * several files: a --split set) into the outputs (one, or several for
+ * --split, in pfn order). A filtered input is re-filtered: the level used
+ * is opts->dump_level | the input's recorded level, and pages the input
+ * lacks stay out of the output (never written as zeros). The caller opens the outputs. An incomplete dump
  * (stats->incomplete) is returned as an error of code DP_ERR_OS with the
  * reason, after the dump was finished and flagged.
  */
-struct dp_error *dp_collect(const char *in_path, const int *out_fds,
+struct dp_error *dp_collect(const char *const *in_paths, size_t nin,
+			    const int *out_fds,
 			    const char *const *out_names, unsigned int nout,
 			    const struct dp_collect_opts *opts,
 			    struct dp_collect_stats *stats);

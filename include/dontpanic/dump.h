@@ -134,6 +134,13 @@ const char *dp_dump_vmcoreinfo_get(const struct dp_dump *dump,
 struct dp_error *dp_dump_vmcoreinfo_number(const struct dp_dump *dump,
 					   const char *key, int64_t *ret);
 
+/**
+ * The dump's ELF note areas as stored (PT_NOTE data, or the kdump note
+ * area; a bare VMCOREINFO of an old kdump header comes wrapped as one
+ * note), concatenated. NULL with *len = 0 when the dump has none.
+ */
+const void *dp_dump_notes(const struct dp_dump *dump, size_t *len);
+
 /** Number of CPU register notes in the dump. */
 size_t dp_dump_num_cpu_notes(const struct dp_dump *dump);
 

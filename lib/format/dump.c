@@ -25,6 +25,9 @@ static void reset_probe_state(struct dp_dump *dump)
 	free(dump->vmcoreinfo);
 	dp_vmci_destroy(dump->vmci);
 	free(dump->cpus);
+	free(dump->notes_raw);
+	dump->notes_raw = NULL;
+	dump->notes_raw_len = 0;
 	dump->vmcoreinfo = NULL;
 	dump->vmcoreinfo_len = 0;
 	dump->vmci = NULL;
@@ -186,6 +189,8 @@ static struct dp_error *cached_page(struct dp_dump *dump, uint64_t pfn,
 				    const uint8_t **ret)
 {
 	struct dp_page_cache *c = dump->cache;
+	if (dump->trace)
+		dump->trace(dump->trace_arg, pfn);
 	size_t slot = (size_t)(pfn % PAGE_CACHE_ENTRIES);
 	uint8_t *cdata = c->data + slot * dump->page_size;
 	if (c->tag[slot] == pfn + 1) {
@@ -302,6 +307,19 @@ struct dp_error *dp_dump_get_info(struct dp_dump *dump,
 	else
 		count_pages(dump, ret);
 	return NULL;
+}
+
+const void *dp_dump_notes(const struct dp_dump *dump, size_t *len)
+{
+	*len = dump->notes_raw_len;
+	return dump->notes_raw;
+}
+
+void dp_dump_set_trace(struct dp_dump *dump, void (*fn)(void *, uint64_t),
+		       void *arg)
+{
+	dump->trace = fn;
+	dump->trace_arg = arg;
 }
 
 size_t dp_dump_num_cpu_notes(const struct dp_dump *dump)

@@ -141,6 +141,18 @@ struct dp_dump {
 
 	struct dp_page_cache *cache;
 
+	/* The note areas as read, concatenated (dp_dump_notes()). */
+	uint8_t *notes_raw;
+	size_t notes_raw_len;
+
+	/*
+	 * Optional: called with every pfn a read touches, before the page
+	 * cache (dp_dump_set_trace()). The collector uses it to learn which
+	 * pages the log reader needs, so it can write them first.
+	 */
+	void (*trace)(void *arg, uint64_t pfn);
+	void *trace_arg;
+
 	/*
 	 * Set by the format's probe: one past the highest pfn covered (the
 	 * core scans 0..max_pfn when it counts pages), and the dump level
@@ -152,6 +164,10 @@ struct dp_dump {
 	int dump_level;
 	bool truncated;		/* lost pages are past a cut (not flagged) */
 };
+
+/* Set (fn != NULL) or clear the read trace of a dump. */
+void dp_dump_set_trace(struct dp_dump *dump, void (*fn)(void *, uint64_t),
+		       void *arg);
 
 /* The registered formats, probed in order (probe.c). */
 extern const struct dp_format_ops *const dp_formats[];

@@ -172,6 +172,15 @@ static struct dp_error *add_note(struct dp_dump *dump, const uint8_t *name,
 struct dp_error *dp_dump_add_notes(struct dp_dump *dump, const void *notes,
 				   size_t len, bool big_endian)
 {
+	// Keep the raw area too: the collector copies it into its output.
+	if (len) {
+		uint8_t *raw = realloc(dump->notes_raw, dump->notes_raw_len + len);
+		if (!raw)
+			return &dp_enomem;
+		memcpy(raw + dump->notes_raw_len, notes, len);
+		dump->notes_raw = raw;
+		dump->notes_raw_len += len;
+	}
 	struct dp_reader r;
 	dp_reader_init(&r, notes, len, big_endian);
 	while (dp_reader_left(&r) >= 12) {

@@ -11,11 +11,13 @@
 #include "source.h"
 
 #define DP_CLS_HOLE 0xff	/* pfn not backed by the input */
+#define DP_CLS_ABSENT 0xfe	/* RAM the input lacks, though this level keeps it */
 
 struct dp_collect {
 	const struct dp_collect_opts *opts;
 	struct dp_collect_stats *st;
 	struct dp_source *src;
+	int level;			/* effective: requested | the input's */
 	struct dp_pageclass *pc;	/* NULL when the level needs no struct page */
 	uint64_t max_pfn;
 	uint64_t window;		/* pfns per window, multiple of 8 * page_size */

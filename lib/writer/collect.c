@@ -8,7 +8,6 @@
 #include "collect-int.h"
 
 #define DEFAULT_WINDOW (1ull << 18)	// pfns: 1 GiB of 4 KiB pages
-#define START_KERNEL_MAP 0xffffffff80000000ull
 
 static struct dp_error *cb_read(void *arg, uint64_t paddr, void *buf,
 				size_t len)
@@ -39,14 +38,24 @@ struct dp_error *dp_collect_classify(struct dp_collect *c, uint64_t start,
 {
 	if (c->pc) {
 		struct dp_error *err = dp_pageclass_window(c->pc, start, n, c->cls);
+		if (err && !c->src->direct &&
+		    (err->code == DP_ERR_PAGE_EXCLUDED || err->code == DP_ERR_PAGE_HOLE ||
+		     err->code == DP_ERR_PAGE_LOST))
+			return dp_error_prefix(err,
+				"%s: dump level %d needs the kernel's struct page array (mem_map), but the input dump lacks some of its pages (it was filtered or cut short); use a level the input already has (%d) or the original vmcore",
+				c->src->path, c->level, c->src->input_level);
 		if (err)
 			return err;
 	} else {
 		memset(c->cls, DP_PC_KEEP, n);
 	}
-	for (uint64_t i = 0; i < n; i++)
-		if (!dp_source_pfn_present(c->src, start + i))
+	for (uint64_t i = 0; i < n; i++) {
+		enum dp_source_state st = dp_source_pfn_state(c->src, start + i);
+		if (st == DP_SRC_HOLE)
 			c->cls[i] = DP_CLS_HOLE;
+		else if (st == DP_SRC_ABSENT && c->cls[i] == DP_PC_KEEP)
+			c->cls[i] = DP_CLS_ABSENT;
+	}
 	return NULL;
 }
 
@@ -67,21 +76,16 @@ void dp_collect_progress(struct dp_collect *c, uint64_t pages)
 /*
  * The kernel image is always kept (makedumpfile issue #21 lost idt_table
  * to a misread struct page): the PT_LOAD whose p_vaddr is in the kernel
- * text mapping covers _text.._end (FORMATS.md §1.1).
+ * text mapping covers _text.._end (FORMATS.md §1.1); without one (QEMU
+ * ELF, kdump input) kallsyms from the dump gives _text and _end.
  */
 static struct dp_error *guard_kernel(struct dp_collect *c)
 {
 	uint32_t ps = c->src->page_size;
-	for (size_t i = 0; i < c->src->nsegs; i++) {
-		const struct dp_source_seg *s = &c->src->segs[i];
-		if (s->vaddr < START_KERNEL_MAP || s->memsz == 0)
-			continue;
-		struct dp_error *err = dp_pageclass_keep(
-			c->pc, s->paddr / ps, (s->paddr + s->memsz + ps - 1) / ps);
-		if (err)
-			return err;
-	}
-	return NULL;
+	if (!c->src->kimage_len)
+		return NULL;
+	return dp_pageclass_keep(c->pc, c->src->kimage_pa / ps,
+				 (c->src->kimage_pa + c->src->kimage_len + ps - 1) / ps);
 }
 
 void dp_collect_count(struct dp_collect *c, uint64_t n)
@@ -91,17 +95,35 @@ void dp_collect_count(struct dp_collect *c, uint64_t n)
 		if (k == DP_CLS_HOLE)
 			continue;
 		c->st->present++;
-		if (k != DP_PC_KEEP)
+		if (k == DP_CLS_ABSENT)
+			c->st->not_in_input++;
+		else if (k != DP_PC_KEEP)
 			c->st->excluded[counter_of(k)]++;
 	}
 }
 
-static struct dp_error *setup(struct dp_collect *c, const char *in_path)
+static struct dp_error *setup(struct dp_collect *c,
+			      const char *const *in_paths, size_t nin)
 {
 	const struct dp_collect_opts *o = c->opts;
-	struct dp_error *err = dp_source_open(in_path, &c->src);
+	struct dp_error *err = dp_source_open(in_paths, nin, &c->src);
 	if (err)
 		return err;
+	const char *in_path = in_paths[0];
+	// Re-filtering: what the input dropped stays dropped, and its level's
+	// classes explain those pages (makedumpfile does the same).
+	c->level = o->dump_level;
+	if (c->src->input_level > 0)
+		c->level |= c->src->input_level & 31;
+	c->st->dump_level = c->level;
+	c->st->input_level = c->src->input_level;
+	c->st->input_format = "elf";
+	if (!c->src->direct) {
+		struct dp_dump_info info;
+		struct dp_error *e = dp_dump_get_info(c->src->dump, &info);
+		c->st->input_format = e ? "dump" : info.format;
+		dp_error_destroy(e);
+	}
 	c->max_pfn = c->src->max_pfn;
 	c->st->page_size = c->src->page_size;
 	c->st->max_pfn = c->max_pfn;
@@ -116,14 +138,14 @@ static struct dp_error *setup(struct dp_collect *c, const char *in_path)
 		return &dp_enomem;
 	// Levels 0 and 1 need no struct page (zero pages are found on the
 	// data); like makedumpfile they then drop nothing else either.
-	if (o->dump_level & (DP_DL_CACHE | DP_DL_CACHE_PRI | DP_DL_USER | DP_DL_FREE)) {
+	if (c->level & (DP_DL_CACHE | DP_DL_CACHE_PRI | DP_DL_USER | DP_DL_FREE)) {
 		struct dp_pageclass_cb cb = {
 			.read_phys = cb_read, .vmcoreinfo = cb_vmci, .arg = c->src,
 		};
-		err = dp_pageclass_create(&cb, o->dump_level, c->max_pfn, &c->pc);
+		err = dp_pageclass_create(&cb, c->level, c->max_pfn, &c->pc);
 		if (err)
 			return dp_error_prefix(err, "%s: dump level %d",
-					       in_path, o->dump_level);
+					       in_path, c->level);
 		err = guard_kernel(c);
 	}
 	return err;
@@ -198,7 +220,8 @@ out:
 	return err;
 }
 
-struct dp_error *dp_collect(const char *in_path, const int *out_fds,
+struct dp_error *dp_collect(const char *const *in_paths, size_t nin,
+			    const int *out_fds,
 			    const char *const *out_names, unsigned int nout,
 			    const struct dp_collect_opts *opts,
 			    struct dp_collect_stats *stats)
@@ -222,7 +245,7 @@ struct dp_error *dp_collect(const char *in_path, const int *out_fds,
 		outs[k].limit = opts->size_limit;
 		outs[k].fail_after = opts->fail_after;
 	}
-	struct dp_error *err = setup(&c, in_path);
+	struct dp_error *err = setup(&c, in_paths, nin);
 	if (!err) {
 		if (opts->format == DP_COLLECT_ELF)
 			err = dp_elf_write(&c, &outs[0]);
@@ -234,6 +257,7 @@ struct dp_error *dp_collect(const char *in_path, const int *out_fds,
 		stats->bytes_written += opts->flattened ? outs[k].file_bytes :
 							  outs[k].end;
 	stats->hole = stats->max_pfn - stats->present;
+	stats->excluded_total = stats->not_in_input;
 	for (int i = 0; i < DP_CNT_NR; i++)
 		stats->excluded_total += stats->excluded[i];
 	stats->remaining = stats->present - stats->excluded_total;

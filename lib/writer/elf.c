@@ -47,7 +47,7 @@ static struct dp_error *build_keep(struct elfw *e)
 {
 	struct dp_collect *c = e->c;
 	uint32_t ps = c->src->page_size;
-	bool zero = c->opts->dump_level & DP_DL_ZERO;
+	bool zero = c->level & DP_DL_ZERO;
 	uint8_t *page = malloc(ps);
 	if (!page)
 		return &dp_enomem;
@@ -108,16 +108,36 @@ static struct dp_error *add(struct elfw *e, const struct dp_source_seg *s,
 	return NULL;
 }
 
-// Cut one input PT_LOAD at the long excluded runs.
+/*
+ * Cut one input PT_LOAD at the long excluded runs. Pages the input lacks
+ * (a filtered or incomplete dump being converted) have no contents to
+ * write, so they end the segment whatever the run length and no PT_LOAD
+ * covers them: readers report them missing instead of reading the zeros
+ * the ELF rule gives to p_memsz past p_filesz.
+ */
 static struct dp_error *cut_segment(struct elfw *e, const struct dp_source_seg *s)
 {
 	uint64_t ps = e->c->src->page_size;
 	uint64_t end = s->paddr + s->memsz;
 	uint64_t start = s->paddr, file_end = s->paddr, run = 0;
-	bool in_run = false;
+	bool in_run = false, open = false;
 	for (uint64_t a = s->paddr; a < end; a = (a / ps + 1) * ps) {
 		uint64_t pfn = a / ps;
-		if (!kept(e, pfn)) {
+		bool keep = kept(e, pfn);
+		if (!keep && dp_source_pfn_state(e->c->src, pfn) == DP_SRC_ABSENT) {
+			if (open) {
+				struct dp_error *err = add(e, s, start, file_end, a);
+				if (err)
+					return err;
+			}
+			open = in_run = false;
+			continue;
+		}
+		if (!open) {
+			open = true;
+			start = file_end = a;
+		}
+		if (!keep) {
 			if (!in_run) {
 				in_run = true;
 				run = a;
@@ -133,7 +153,7 @@ static struct dp_error *cut_segment(struct elfw *e, const struct dp_source_seg *
 		in_run = false;
 		file_end = (pfn + 1) * ps < end ? (pfn + 1) * ps : end;
 	}
-	return add(e, s, start, file_end, end);
+	return open ? add(e, s, start, file_end, end) : NULL;
 }
 
 static struct dp_error *write_headers(struct elfw *e, struct dp_out *o,

@@ -90,7 +90,7 @@ struct dp_error *dp_kdump_write_head(struct dp_collect *c, struct dp_out *o,
 	uint8_t *s = b + l.block;
 	uint64_t note_off = l.block + SUB_HEADER_SIZE;
 	put64(s + 0, (uint64_t)phys_base);
-	put32(s + 8, (uint32_t)c->opts->dump_level);
+	put32(s + 8, (uint32_t)c->level);
 	put32(s + 12, split);
 	put64(s + 16, spfn);
 	put64(s + 24, epfn);
@@ -284,7 +284,7 @@ struct dp_error *dp_kdump_write_part(struct dp_collect *c, struct dp_out *o,
 	struct dp_error *err = dp_out_reserve(o, l.desc, ndumpable * DESC_SIZE);
 	if (err)
 		return err;
-	bool zero = c->opts->dump_level & DP_DL_ZERO;
+	bool zero = c->level & DP_DL_ZERO;
 	if (zero) {
 		// The shared zero page comes first, so no descriptor of a
 		// written page has offset 0 (FORMATS.md §10.6).

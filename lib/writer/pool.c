@@ -17,7 +17,7 @@ struct worker {
 };
 
 struct dp_pool {
-	const struct dp_source *src;
+	struct dp_source *src;
 	const struct dp_codec_ops *codec;
 	bool detect_zero;
 	size_t page_size, slot_cap;
@@ -101,7 +101,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct dp_error *dp_pool_create(const struct dp_source *src,
+struct dp_error *dp_pool_create(struct dp_source *src,
 				const struct dp_codec_ops *codec, int level,
 				bool detect_zero, unsigned int nthreads,
 				struct dp_pool **ret)

@@ -38,7 +38,7 @@ struct dp_pool;
  * codec may be NULL (store raw). detect_zero: report all-zero pages as
  * size 0 instead of storing them.
  */
-struct dp_error *dp_pool_create(const struct dp_source *src,
+struct dp_error *dp_pool_create(struct dp_source *src,
 				const struct dp_codec_ops *codec, int level,
 				bool detect_zero, unsigned int nthreads,
 				struct dp_pool **ret);

@@ -2,6 +2,7 @@
 // The collector's input: ELF64 vmcore headers, notes and bulk physical
 // reads (FORMATS.md §1.1-1.5).
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #define PT_NOTE_ 4
 #define EM_X86_64_ 62
 #define MAX_PHDRS 65536
+#define START_KERNEL_MAP_ 0xffffffff80000000ull
 #define MAX_NOTES (64u << 20)
 
 static struct dp_error *pread_all(const struct dp_source *src, void *buf,
@@ -42,7 +44,7 @@ static struct dp_error *pread_all(const struct dp_source *src, void *buf,
 }
 
 // Walk the note area: count NT_PRSTATUS, find VMCOREINFO (§1.3, §1.5).
-static struct dp_error *scan_notes(struct dp_source *src)
+struct dp_error *dp_source_scan_notes(struct dp_source *src)
 {
 	struct dp_reader r;
 	dp_reader_init(&r, src->notes, src->notes_len, false);
@@ -90,33 +92,41 @@ static int cmp_seg(const void *a, const void *b)
 /*
  * Build disjoint pieces of physical memory. The kernel-image PT_LOAD
  * repeats memory that a RAM PT_LOAD also covers (§1.1); the first segment
- * (in paddr order) that covers a byte supplies it.
+ * (in paddr order) that covers a byte supplies it. With memsz set, the
+ * pieces cover p_memsz instead of p_filesz (for the pages a producer such
+ * as makedumpfile -E left out: RAM, but not in the file).
  */
-static struct dp_error *build_pieces(struct dp_source *src)
+static struct dp_error *build_pieces(struct dp_source *src, bool memsz,
+				     struct dp_source_piece **ret, size_t *nret)
 {
 	struct dp_source_seg *s = malloc(src->nsegs * sizeof(*s) + 1);
-	src->pieces = calloc(2 * src->nsegs + 1, sizeof(*src->pieces));
-	if (!s || !src->pieces) {
+	struct dp_source_piece *pieces = calloc(2 * src->nsegs + 1, sizeof(*pieces));
+	if (!s || !pieces) {
 		free(s);
+		free(pieces);
 		return &dp_enomem;
 	}
 	memcpy(s, src->segs, src->nsegs * sizeof(*s));
 	qsort(s, src->nsegs, sizeof(*s), cmp_seg);
 	uint64_t covered = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < src->nsegs; i++) {
-		uint64_t start = s[i].paddr, end = s[i].paddr + s[i].filesz;
-		if (end <= covered || s[i].filesz == 0)
+		uint64_t size = memsz ? s[i].memsz : s[i].filesz;
+		uint64_t start = s[i].paddr, end;
+		if (dp_add_overflow(start, size, &end) || size == 0 || end <= covered)
 			continue;
 		if (start < covered)
 			start = covered;
-		struct dp_source_piece *p = &src->pieces[src->npieces++];
+		struct dp_source_piece *p = &pieces[n++];
 		p->paddr = start;
 		p->size = end - start;
 		p->offset = s[i].offset + (start - s[i].paddr);
 		covered = end;
 	}
 	free(s);
-	if (src->npieces == 0)
+	*ret = pieces;
+	*nret = n;
+	if (!memsz && n == 0)
 		return dp_error_create(DP_ERR_BAD_DATA, "%s: no PT_LOAD with data",
 				       src->path);
 	return NULL;
@@ -192,68 +202,114 @@ static struct dp_error *parse_phdrs(struct dp_source *src, const uint8_t *eh)
 		return &dp_enomem;
 	src->notes_len = note_len;
 	err = pread_all(src, src->notes, note_len, note_off);
-	if (err)
-		return err;
-	return build_pieces(src);
+	if (!err)
+		err = build_pieces(src, false, &src->pieces, &src->npieces);
+	if (!err)
+		err = build_pieces(src, true, &src->mem, &src->nmem);
+	return err;
 }
 
-struct dp_error *dp_source_open(const char *path, struct dp_source **ret)
+static struct dp_error *check_page_size(struct dp_source *src)
 {
+	int64_t ps;
+	struct dp_error *err = dp_source_vmci_num(src, "PAGESIZE", &ps);
+	if (err)
+		return err;
+	if (ps < 4096 || ps > 65536 || (ps & (ps - 1)))
+		return dp_error_create(DP_ERR_BAD_DATA,
+				       "%s: VMCOREINFO PAGESIZE %" PRId64 " is not a page size",
+				       src->path, ps);
+	src->page_size = (uint32_t)ps;
+	return NULL;
+}
+
+// The ELF way in: headers, notes and PT_LOADs parsed here, data read
+// from the file. *not_elf tells the caller to try the readers instead.
+static struct dp_error *open_elf(struct dp_source *src, bool *not_elf)
+{
+	struct stat st;
+	uint8_t eh[64];
+	*not_elf = false;
+	src->fd = open(src->path, O_RDONLY | O_CLOEXEC);
+	if (src->fd < 0 || fstat(src->fd, &st) < 0)
+		return dp_error_os(errno, "%s", src->path);
+	// /proc/vmcore reports its logical size in st_size.
+	src->file_size = (uint64_t)st.st_size;
+	if (src->file_size < sizeof(eh) ||
+	    pread(src->fd, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh, "\177ELF", 4) != 0) {
+		*not_elf = true;
+		return NULL;
+	}
+	if (eh[4] != 2 || eh[5] != 1)
+		return dp_error_create(DP_ERR_UNSUPPORTED,
+				       "%s: not an ELF64 little-endian vmcore",
+				       src->path);
+	src->direct = true;
+	struct dp_error *err = parse_phdrs(src, eh);
+	if (!err)
+		err = dp_source_scan_notes(src);
+	if (!err)
+		err = check_page_size(src);
+	if (err)
+		return err;
+	// max_pfn: the highest PT_LOAD end, rounded up (FORMATS.md §2.2).
+	struct dp_source_piece *last = &src->pieces[src->npieces - 1];
+	src->max_pfn = (last->paddr + last->size + src->page_size - 1) /
+		       src->page_size;
+	// The readers' view as well, for the kernel's metadata (kallsyms,
+	// the log's pages). Optional: the collector works without it.
+	const char *p = src->path;
+	struct dp_error *e = dp_dump_open(&p, 1, &src->dump);
+	dp_error_destroy(e);
+	if (e)
+		src->dump = NULL;
+	// The kernel image: its PT_LOAD (/proc/vmcore), else kallsyms (a
+	// QEMU ELF has no kernel-map segment).
+	for (size_t i = 0; i < src->nsegs && !src->kimage_len; i++)
+		if (src->segs[i].vaddr >= START_KERNEL_MAP_ && src->segs[i].memsz) {
+			src->kimage_pa = src->segs[i].paddr;
+			src->kimage_len = src->segs[i].memsz;
+		}
+	struct dp_program *prog;
+	if (!src->kimage_len && src->dump &&
+	    !(e = dp_program_create(src->dump, NULL, &prog))) {
+		dp_source_find_kimage(src, prog, NULL);
+		dp_program_destroy(prog);
+	}
+	dp_error_destroy(e);
+	return NULL;
+}
+
+struct dp_error *dp_source_open(const char *const *paths, size_t npaths,
+				struct dp_source **ret)
+{
+	if (npaths < 1)
+		return dp_error_create(DP_ERR_INVALID, "no input dump");
 	struct dp_source *src = calloc(1, sizeof(*src));
 	if (!src)
 		return &dp_enomem;
 	src->fd = -1;
-	src->path = strdup(path);
+	src->input_level = -1;
+	src->path = strdup(paths[0]);
 	if (!src->path) {
 		free(src);
 		return &dp_enomem;
 	}
-	struct dp_error *err = NULL;
-	struct stat st;
-	uint8_t eh[64];
-	src->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (src->fd < 0 || fstat(src->fd, &st) < 0) {
-		err = dp_error_os(errno, "%s", path);
-		goto out;
+	if (pthread_mutex_init(&src->mu, NULL) == 0)
+		src->mu_init = true;
+	bool not_elf = npaths > 1;
+	struct dp_error *err = not_elf ? NULL : open_elf(src, &not_elf);
+	if (!err && not_elf) {
+		if (src->fd >= 0)
+			close(src->fd);
+		src->fd = -1;
+		err = dp_source_open_dump(src, paths, npaths);
+		if (!err)
+			err = check_page_size(src);
 	}
-	// /proc/vmcore reports its logical size in st_size.
-	src->file_size = (uint64_t)st.st_size;
-	if (src->file_size < sizeof(eh)) {
-		err = dp_error_create(DP_ERR_BAD_DATA,
-				      "%s: %" PRIu64 " bytes: too short for an ELF vmcore",
-				      path, src->file_size);
-		goto out;
-	}
-	err = pread_all(src, eh, sizeof(eh), 0);
-	if (err)
-		goto out;
-	if (memcmp(eh, "\177ELF", 4) != 0 || eh[4] != 2 || eh[5] != 1) {
-		err = dp_error_create(DP_ERR_UNSUPPORTED,
-				      "%s: not an ELF64 little-endian vmcore (collect reads /proc/vmcore or a copy of it)",
-				      path);
-		goto out;
-	}
-	err = parse_phdrs(src, eh);
-	if (err)
-		goto out;
-	err = scan_notes(src);
-	if (err)
-		goto out;
-	int64_t ps;
-	err = dp_source_vmci_num(src, "PAGESIZE", &ps);
-	if (err)
-		goto out;
-	if (ps < 4096 || ps > 65536 || (ps & (ps - 1))) {
-		err = dp_error_create(DP_ERR_BAD_DATA,
-				      "%s: VMCOREINFO PAGESIZE %" PRId64 " is not a page size",
-				      path, ps);
-		goto out;
-	}
-	src->page_size = (uint32_t)ps;
-	// max_pfn: the highest PT_LOAD end, rounded up (FORMATS.md §2.2).
-	struct dp_source_piece *last = &src->pieces[src->npieces - 1];
-	src->max_pfn = (last->paddr + last->size + ps - 1) / (uint64_t)ps;
-out:
+	if (!err && !src->mu_init)
+		err = dp_error_create(DP_ERR_OS, "cannot create a mutex");
 	if (err) {
 		dp_source_destroy(src);
 		return err;
@@ -268,6 +324,10 @@ void dp_source_destroy(struct dp_source *src)
 		return;
 	if (src->fd >= 0)
 		close(src->fd);
+	dp_dump_destroy(src->dump);
+	if (src->mu_init)
+		pthread_mutex_destroy(&src->mu);
+	free(src->mem);
 	free(src->path);
 	free(src->notes);
 	free(src->vmci);
@@ -326,25 +386,55 @@ static ssize_t find_piece(const struct dp_source *src, uint64_t paddr)
 	return (ssize_t)lo - 1;
 }
 
-/*
- * A pfn is present when one piece holds the whole page: a page only partly
- * inside a PT_LOAD (e.g. RAM ending at 0x9fc00) is a hole, as makedumpfile
- * counts it, so no reader sees made-up bytes past the end of RAM.
- */
-bool dp_source_pfn_present(const struct dp_source *src, uint64_t pfn)
+// Index of the last entry of p[0..n) starting at or below paddr, or -1.
+static ssize_t find_in(const struct dp_source_piece *p, size_t n, uint64_t paddr)
 {
-	uint64_t pa = pfn * src->page_size;
-	ssize_t i = find_piece(src, pa);
-	if (i < 0)
-		return false;
-	const struct dp_source_piece *p = &src->pieces[i];
-	return p->paddr + p->size >= pa + src->page_size;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p[mid].paddr <= paddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (ssize_t)lo - 1;
 }
 
-struct dp_error *dp_source_read_phys(const struct dp_source *src,
+/*
+ * ELF: a pfn is present when one piece holds the whole page: a page only
+ * partly inside a PT_LOAD (e.g. RAM ending at 0x9fc00) is a hole, as
+ * makedumpfile counts it, so no reader sees made-up bytes past the end of
+ * RAM. A whole page inside p_memsz but past p_filesz is absent.
+ */
+enum dp_source_state dp_source_pfn_state(struct dp_source *src, uint64_t pfn)
+{
+	uint64_t pa = pfn * src->page_size, pe = pa + src->page_size;
+	if (!src->direct) {
+		pthread_mutex_lock(&src->mu);
+		enum dp_page_state st = dp_dump_page_state(src->dump, pfn);
+		pthread_mutex_unlock(&src->mu);
+		if (st == DP_PAGE_PRESENT || st == DP_PAGE_ZERO)
+			return DP_SRC_PRESENT;
+		return st == DP_PAGE_HOLE ? DP_SRC_HOLE : DP_SRC_ABSENT;
+	}
+	ssize_t i = find_piece(src, pa);
+	const struct dp_source_piece *p = i >= 0 ? &src->pieces[i] : NULL;
+	if (p && p->paddr + p->size >= pe)
+		return DP_SRC_PRESENT;
+	bool touched = (p && p->paddr + p->size > pa) ||
+		       ((size_t)(i + 1) < src->npieces && src->pieces[i + 1].paddr < pe);
+	ssize_t m = find_in(src->mem, src->nmem, pa);
+	if (!touched && m >= 0 && src->mem[m].paddr + src->mem[m].size >= pe)
+		return DP_SRC_ABSENT;
+	return DP_SRC_HOLE;
+}
+
+struct dp_error *dp_source_read_phys(struct dp_source *src,
 				     uint64_t paddr, void *buf, size_t len,
 				     bool zero_fill)
 {
+	if (!src->direct)
+		return dp_source_dump_read(src, paddr, buf, len);
 	uint8_t *out = buf;
 	while (len) {
 		ssize_t i = find_piece(src, paddr);
