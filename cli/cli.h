@@ -22,6 +22,13 @@ enum {
 #include "commands.def"
 #undef DP_COMMAND
 
+/* Run the command argv[0] (the table in commands.def). */
+int dp_cli_run(int argc, char **argv);
+
+/* List the commands with their summaries, except those in skip (NULL-
+ * terminated, or NULL). */
+void dp_cli_list_commands(FILE *f, const char *const *skip);
+
 /* Print "dontpanic <cmd>: <message>" to stderr and free err. */
 void dp_cli_error(const char *cmd, struct dp_error *err);
 

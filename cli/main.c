@@ -25,9 +25,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: dontpanic <command> [options] [args]\n\n"
 		   "Linux kernel crash dumps, from capture to root cause.\n\n"
 		   "commands:\n");
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name,
-			commands[i].summary);
+	dp_cli_list_commands(f, NULL);
 	fprintf(f, "\nRun 'dontpanic <command> --help' for a command's options.\n"
 		   "Exit status: 0 ok, 1 command failed, 2 usage error, "
 		   "3 dump unreadable.\n");
@@ -45,6 +43,29 @@ static const struct command *find_command(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
+}
+
+int dp_cli_run(int argc, char **argv)
+{
+	const struct command *c = find_command(argv[0]);
+	if (!c) {
+		fprintf(stderr, "dontpanic: unknown command '%s'; 'help' lists "
+			"them\n", argv[0]);
+		return DP_EXIT_USAGE;
+	}
+	return c->fn(argc, argv);
+}
+
+void dp_cli_list_commands(FILE *f, const char *const *skip)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		bool skipped = false;
+		for (const char *const *s = skip; s && *s; s++)
+			skipped |= !strcmp(*s, commands[i].name);
+		if (!skipped)
+			fprintf(f, "  %-12s %s\n", commands[i].name,
+				commands[i].summary);
+	}
 }
 
 int main(int argc, char **argv)
