@@ -3,6 +3,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include <dontpanic/program.h>
+
 #include "cli.h"
 
 static const char usage_text[] =
@@ -11,19 +13,28 @@ static const char usage_text[] =
 	"Print the dump's VMCOREINFO note text as stored (KEY=VALUE lines).\n"
 	"Exits 1 when the dump has none (e.g. QEMU without -device vmcoreinfo).\n"
 	"\n"
-	"  -h, --help    show this help\n";
+	"  -d, --derived  when there is no note, print the VMCOREINFO that\n"
+	"                 dontpanic derives from memory instead (QEMU CPU notes,\n"
+	"                 page tables, kallsyms and BTF found by scanning)\n"
+	"  -h, --help     show this help\n";
 
 int cmd_vmcoreinfo(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "derived", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	bool derived = false;
+	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage_text, stdout);
 			return DP_EXIT_OK;
+		}
+		if (c == 'd') {
+			derived = true;
+			continue;
 		}
 		fputs(usage_text, stderr);
 		return DP_EXIT_USAGE;
@@ -40,6 +51,21 @@ int cmd_vmcoreinfo(int argc, char **argv)
 	size_t len;
 	const char *text = dp_dump_vmcoreinfo(dump, &len);
 	int rc = DP_EXIT_OK;
+	struct dp_program *prog = NULL;
+	if (!text && derived) {
+		// Creating a program derives it (lib/kernel/findkernel.c).
+		struct dp_error *err = dp_program_create(dump, NULL, &prog);
+		if (err) {
+			dp_cli_error(argv[0], err);
+			dp_error_destroy(err);
+		}
+		text = dp_dump_derived_vmcoreinfo(dump, &len);
+		if (!text) {
+			dp_program_destroy(prog);
+			dp_dump_destroy(dump);
+			return DP_EXIT_FAILURE;
+		}
+	}
 	if (!text) {
 		dp_cli_errorf(argv[0], "%s: the dump has no VMCOREINFO note",
 			      argv[optind]);
@@ -49,6 +75,7 @@ int cmd_vmcoreinfo(int argc, char **argv)
 		if (len && text[len - 1] != '\n')
 			putchar('\n');
 	}
+	dp_program_destroy(prog);
 	dp_dump_destroy(dump);
 	return rc;
 }

@@ -141,6 +141,20 @@ struct dp_error *dp_dump_vmcoreinfo_number(const struct dp_dump *dump,
  */
 const void *dp_dump_notes(const struct dp_dump *dump, size_t *len);
 
+/**
+ * Install VMCOREINFO-style text derived from kernel memory, for a dump
+ * without a VMCOREINFO note (lib/kernel/findkernel.c does this). Lookups
+ * (dp_dump_vmcoreinfo_get/_number) then answer from it; dp_dump_vmcoreinfo()
+ * still returns NULL, since the dump has no note. DP_ERR_INVALID when the
+ * dump has a note.
+ */
+struct dp_error *dp_dump_set_derived_vmcoreinfo(struct dp_dump *dump,
+						const char *text, size_t len);
+
+/** The derived VMCOREINFO text (NUL-terminated), or NULL if none. */
+const char *dp_dump_derived_vmcoreinfo(const struct dp_dump *dump,
+				       size_t *len);
+
 /** Number of CPU register notes in the dump. */
 size_t dp_dump_num_cpu_notes(const struct dp_dump *dump);
 

@@ -71,6 +71,23 @@ static struct dp_error *load_vmlinux_btf(struct dp_program *prog,
 							 &start);
 	if (!err)
 		err = dp_program_symbol_address(prog, "__stop_BTF", &stop);
+	if (err) {
+		// No symbols for it (or no kallsyms): scan the image for the
+		// BTF header (lib/kernel/findkernel.c).
+		uint64_t size;
+		struct dp_error *scan = dp_program_scan_btf(prog, &start, &size);
+		if (!scan) {
+			dp_error_destroy(err);
+			err = NULL;
+			stop = start + size;
+		} else {
+			struct dp_error *both = dp_error_create(err->code,
+				"%s; %s", err->message, scan->message);
+			dp_error_destroy(scan);
+			dp_error_destroy(err);
+			err = both;
+		}
+	}
 	if (err)
 		return dp_error_prefix(err, "cannot locate the kernel's BTF");
 	if (stop <= start)

@@ -131,7 +131,8 @@ static uint64_t addr_by(const struct dp_kallsyms_tables *t,
 	}
 }
 
-// Pick the encoding under which _stext decodes to VMCOREINFO's value.
+// Pick the encoding under which the anchor (_stext) decodes to the
+// expected address (VMCOREINFO's, or the page tables' _text).
 static struct dp_error *choose_encoding(const struct dp_kallsyms_tables *t,
 					const struct dp_kallsyms *ks,
 					enum dp_kallsyms_encoding *ret)
@@ -140,22 +141,23 @@ static struct dp_error *choose_encoding(const struct dp_kallsyms_tables *t,
 		DP_KALLSYMS_ABSOLUTE_PERCPU, DP_KALLSYMS_BASE_RELATIVE,
 		DP_KALLSYMS_PLACE_RELATIVE,
 	};
+	const char *anchor = t->anchor ? t->anchor : "_stext";
 	int64_t stext_i = -1;
 	for (size_t i = 0; i < ks->n; i++)
-		if (!strcmp(ks->pool + ks->syms[i].name, "_stext")) {
+		if (!strcmp(ks->pool + ks->syms[i].name, anchor)) {
 			stext_i = ks->syms[i].index;
 			break;
 		}
 	if (stext_i < 0)
 		return dp_error_create(DP_ERR_BAD_DATA,
-			"no _stext symbol to check the address "
-			"encoding against");
+			"no %s symbol to check the address encoding against",
+			anchor);
 	if (t->absolute) {
 		uint64_t a = addr_by(t, DP_KALLSYMS_ABSOLUTE, (uint32_t)stext_i);
 		if (a != t->stext)
 			return dp_error_create(DP_ERR_BAD_DATA,
-				"kallsyms_addresses: _stext is 0x%" PRIx64
-				", VMCOREINFO says 0x%" PRIx64, a, t->stext);
+				"kallsyms_addresses: %s is 0x%" PRIx64
+				", expected 0x%" PRIx64, anchor, a, t->stext);
 		*ret = DP_KALLSYMS_ABSOLUTE;
 		return NULL;
 	}
@@ -173,11 +175,12 @@ static struct dp_error *choose_encoding(const struct dp_kallsyms_tables *t,
 		}
 	}
 	return dp_error_create(DP_ERR_BAD_DATA,
-		"kallsyms_offsets: _stext decodes to 0x%" PRIx64
+		"kallsyms_offsets: %s decodes to 0x%" PRIx64
 		" (absolute-percpu), 0x%" PRIx64 " (base-relative), 0x%" PRIx64
-		" (place-relative); VMCOREINFO SYMBOL(_stext) is 0x%" PRIx64
-		": damaged tables or an unknown encoding",
-		got[0], got[1], got[2], t->stext);
+		" (place-relative); expected 0x%" PRIx64 " (%s)"
+		": damaged tables or an unknown encoding", anchor,
+		got[0], got[1], got[2], t->stext,
+		t->anchor ? "page tables" : "VMCOREINFO SYMBOL(_stext)");
 }
 
 // The kernel binary-searches the tables in index order (get_symbol_pos()

@@ -39,7 +39,32 @@ struct dp_kallsyms_tables {
 	bool have_relative_base;
 	uint64_t relative_base;		/* value of kallsyms_relative_base */
 	uint64_t stext;			/* VMCOREINFO SYMBOL(_stext) */
+	const char *anchor;		/* symbol stext names; NULL = "_stext" */
 };
+
+/* Where dp_kallsyms_scan() found each table (kernel virtual addresses). */
+struct dp_kallsyms_found {
+	uint64_t offsets, relative_base, num_syms, names, markers;
+	uint64_t token_table, token_index;
+};
+
+/*
+ * Find the 6.1-layout kallsyms tables in img, a copy of len bytes of the
+ * kernel image starting at virtual address vaddr (no VMCOREINFO).
+ * out points into img; the caller sets out->stext/anchor before
+ * dp_kallsyms_build(). DP_ERR_NOT_FOUND when there are none.
+ */
+struct dp_error *dp_kallsyms_scan(const uint8_t *img, size_t len,
+				  uint64_t vaddr,
+				  struct dp_kallsyms_tables *out,
+				  struct dp_kallsyms_found *found);
+
+/*
+ * Find the vmlinux BTF blob in img: the largest run that starts with a
+ * BTF header (magic 0xeB9F, version 1) whose sections are consistent.
+ */
+bool dp_btf_scan(const uint8_t *img, size_t len, size_t *off_ret,
+		 size_t *size_ret);
 
 struct dp_kallsyms;
 

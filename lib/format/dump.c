@@ -24,6 +24,8 @@ static void reset_probe_state(struct dp_dump *dump)
 {
 	free(dump->vmcoreinfo);
 	dp_vmci_destroy(dump->vmci);
+	free(dump->derived_vmci);
+	dp_vmci_destroy(dump->derived);
 	free(dump->cpus);
 	free(dump->notes_raw);
 	dump->notes_raw = NULL;
@@ -31,6 +33,9 @@ static void reset_probe_state(struct dp_dump *dump)
 	dump->vmcoreinfo = NULL;
 	dump->vmcoreinfo_len = 0;
 	dump->vmci = NULL;
+	dump->derived_vmci = NULL;
+	dump->derived_vmci_len = 0;
+	dump->derived = NULL;
 	dump->cpus = NULL;
 	dump->ncpus = dump->ncpus_cap = dump->nqemu_notes = 0;
 	dump->priv = NULL;

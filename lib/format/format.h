@@ -133,6 +133,10 @@ struct dp_dump {
 	char *vmcoreinfo;		/* raw text, NUL-terminated copy */
 	size_t vmcoreinfo_len;
 	struct dp_vmci_table *vmci;	/* parsed key=value lookup */
+	/* Derived from memory when there is no note (program layer). */
+	char *derived_vmci;
+	size_t derived_vmci_len;
+	struct dp_vmci_table *derived;
 
 	struct dp_cpu_note *cpus;
 	size_t ncpus;

@@ -182,13 +182,48 @@ const char *dp_dump_vmcoreinfo(const struct dp_dump *dump, size_t *len)
 const char *dp_dump_vmcoreinfo_get(const struct dp_dump *dump,
 				   const char *key)
 {
+	if (!dump->vmci && dump->derived)
+		return dp_vmci_get(dump->derived, key);
 	return dp_vmci_get(dump->vmci, key);
+}
+
+struct dp_error *dp_dump_set_derived_vmcoreinfo(struct dp_dump *dump,
+						const char *text, size_t len)
+{
+	if (dump->vmcoreinfo)
+		return dp_error_create(DP_ERR_INVALID,
+			"the dump has a VMCOREINFO note; not replacing it");
+	struct dp_vmci_table *t;
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return &dp_enomem;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	struct dp_error *err = dp_vmci_parse(copy, len, &t);
+	if (err) {
+		free(copy);
+		return dp_error_prefix(err, "derived VMCOREINFO");
+	}
+	free(dump->derived_vmci);
+	dp_vmci_destroy(dump->derived);
+	dump->derived_vmci = copy;
+	dump->derived_vmci_len = len;
+	dump->derived = t;
+	return NULL;
+}
+
+const char *dp_dump_derived_vmcoreinfo(const struct dp_dump *dump,
+				       size_t *len)
+{
+	if (len)
+		*len = dump->derived_vmci ? dump->derived_vmci_len : 0;
+	return dump->derived_vmci;
 }
 
 struct dp_error *dp_dump_vmcoreinfo_number(const struct dp_dump *dump,
 					   const char *key, int64_t *ret)
 {
-	const char *val = dp_vmci_get(dump->vmci, key);
+	const char *val = dp_dump_vmcoreinfo_get(dump, key);
 	if (!val)
 		return dp_error_create(DP_ERR_NOT_FOUND,
 				       "VMCOREINFO has no %s", key);

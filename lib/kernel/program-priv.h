@@ -53,7 +53,21 @@ struct dp_program {
 	struct dp_error *btf_err;
 	bool btf_tried;
 	void (*btf_destroy)(void *btf);
+
+	/* vmlinux BTF found by scanning the image (lib/kernel/findkernel.c). */
+	bool btf_scan_tried;
+	uint64_t btf_scan_vaddr, btf_scan_size;
 };
+
+/*
+ * No VMCOREINFO: find the kernel from the QEMU CPU notes and memory, load
+ * kallsyms, and install a derived VMCOREINFO (lib/kernel/findkernel.c).
+ */
+struct dp_error *dp_program_find_kernel(struct dp_program *prog);
+
+/* The vmlinux BTF by header scan, for kallsyms without __start_BTF. */
+struct dp_error *dp_program_scan_btf(struct dp_program *prog,
+				     uint64_t *start, uint64_t *size);
 
 /* Load kallsyms once; returns the (borrowed) remembered error or NULL. */
 struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,

@@ -82,10 +82,17 @@ static struct dp_error *setup_xlat(struct dp_program *prog)
 	int64_t l5 = 0, v;
 	struct dp_error *err;
 
-	if (!dp_dump_vmcoreinfo(dump, NULL))
-		return dp_error_create(DP_ERR_UNSUPPORTED,
-			"the dump has no VMCOREINFO (a QEMU dump taken without "
-			"-device vmcoreinfo?); only physical memory is readable");
+	// No note (QEMU without -device vmcoreinfo): derive one from memory.
+	// The xlat callbacks are needed by the finder before init below.
+	if (!dp_dump_vmcoreinfo(dump, NULL) &&
+	    !dp_dump_derived_vmcoreinfo(dump, NULL)) {
+		prog->xlat.read = xlat_read_phys;
+		prog->xlat.arg = dump;
+		if ((err = dp_program_find_kernel(prog)))
+			return dp_error_prefix(err, "only physical memory is "
+					       "readable");
+		prog->page_offset_tried = false;
+	}
 	if ((err = vmci_u64(dump, "SYMBOL(init_top_pgt)", &prog->init_top_pgt)))
 		return err;
 	if ((err = find_phys_base(dump, &p.phys_base)))
