@@ -296,6 +296,33 @@ static void add_lengths(struct dp_program *prog, struct text *t)
 	}
 }
 
+// NUMBER(PG_*): enum pageflags in BTF (VMCOREINFO_NUMBER(PG_lru) etc. in
+// kernel/crash_core.c are these enumerators; PG_head_mask = 1 << PG_head).
+static void add_pageflags(struct dp_program *prog, struct text *t)
+{
+	static const char *const flags[] = {
+		"PG_lru", "PG_private", "PG_swapcache", "PG_swapbacked",
+		"PG_slab",
+	};
+	struct dp_types *types;
+	int64_t v;
+	struct dp_error *err = dp_program_types(prog, &types);
+	if (err) {
+		dp_error_destroy(err);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if ((err = dp_types_enum_value(types, flags[i], &v)))
+			dp_error_destroy(err);
+		else
+			add(t, "NUMBER(%s)=%" PRId64 "\n", flags[i], v);
+	}
+	if ((err = dp_types_enum_value(types, "PG_head", &v)))
+		dp_error_destroy(err);
+	else if (v >= 0 && v < 63)
+		add(t, "NUMBER(PG_head_mask)=%llu\n", 1ULL << v);
+}
+
 // OSRELEASE: init_uts_ns.name.release (struct new_utsname: char[65]
 // fields sysname, nodename, release, ...; include/uapi/linux/utsname.h).
 static void add_release(struct dp_program *prog, struct text *t)
@@ -433,6 +460,7 @@ static struct dp_error *describe(struct dp_program *prog,
 	add_node_data(prog, &t);
 	add_offsets(prog, &t);
 	add_lengths(prog, &t);
+	add_pageflags(prog, &t);
 	add(&t, "NUMBER(phys_base)=%" PRId64 "\n", im->phys_base);
 	add(&t, "NUMBER(pgtable_l5_enabled)=%d\n", l5 ? 1 : 0);
 	add(&t, "KERNELOFFSET=%" PRIx64 "\n", im->text - START_KERNEL);

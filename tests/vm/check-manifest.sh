@@ -4,7 +4,7 @@
 # not empty and starts with the magic of its format; every scenario is
 # listed; the expected panic message and the crashing task's
 # "CPU: n PID: p Comm: c" line appear in each kdump scenario's dmesg.txt
-# (serial.log for qemu-panic).  Skips when no cache was made; fails when
+# (serial.log for qemu-panic and qemu-novmci).  Skips when no cache was made; fails when
 # the harness ran and failed.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -49,14 +49,14 @@ while IFS=$'\t' read -r scen kind file format panic comm pid cpu; do
 	fi
 	check_format "$f" "$format" || nok "$file: not $format (starts $(magic "$f"))"
 	[ "$format" = text ] || continue
-	[ "$kind" = dmesg ] || [ "$scen" = qemu-panic ] || continue
+	[ "$kind" = dmesg ] || [ "$scen" = qemu-panic ] || [ "$scen" = qemu-novmci ] || continue
 	grep -qF -- "$panic" "$f" || nok "$file: no '$panic'"
 	grep -qE "CPU: $cpu PID: $pid Comm: $comm( |\$)" "$f" ||
 		nok "$file: no 'CPU: $cpu PID: $pid Comm: $comm'"
 done < <(tail -n +2 "$dir/MANIFEST")
 echo "checked $rows files in $dir/MANIFEST"
 
-for scen in sysrq null bug softlockup hung panic oom qemu-panic qemu-idle; do
+for scen in sysrq null bug softlockup hung panic oom qemu-panic qemu-idle qemu-novmci; do
 	cut -f1 "$dir/MANIFEST" | grep -qx "$scen" || nok "scenario $scen not in MANIFEST"
 done
 [ "$bad" = 0 ] || dp_fail "$bad problems in $dir"
