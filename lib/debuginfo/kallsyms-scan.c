@@ -51,27 +51,27 @@ static size_t token_table_at(const uint8_t *img, size_t idx)
 		if (i ? ti[i] <= ti[i - 1] : ti[i] != 0)
 			return 0;
 	}
-	// The last token ends with a NUL within TOKEN_MAX bytes.
-	for (size_t pad = 2; pad < TOKEN_MAX + 8; pad++) {
-		if (ti[255] + pad > idx)
-			return 0;
-		size_t t = idx - ti[255] - pad;
-		if (t & 7)
-			continue;
+	// The table starts 8-aligned; its last token ends with a NUL within
+	// TOKEN_MAX bytes, and the index follows at the next 8-byte boundary.
+	if ((size_t)ti[255] + 2 > idx)
+		return 0;
+	for (size_t t = (idx - ti[255] - 2) & ~(size_t)7;
+	     idx - t - ti[255] <= TOKEN_MAX + 8; t -= 8) {
 		const uint8_t *tab = img + t;
-		size_t last_end = ti[255] + pad - 1;	// NUL of the last token?
-		if (tab[last_end] != 0 || ALIGN8(t + last_end + 1) != idx)
-			continue;
-		if (memchr(tab + ti[255], 0, last_end - ti[255]))
-			continue;
-		bool ok = true;
-		for (int i = 0; ok && i < 255; i++) {
-			size_t end = (size_t)ti[i + 1] - 1;
-			ok = tab[end] == 0 &&
-			     !memchr(tab + ti[i], 0, end - ti[i]);
+		const uint8_t *nul = memchr(tab + ti[255], 0,
+					    idx - t - ti[255]);
+		if (nul && ALIGN8((size_t)(nul - img) + 1) == idx) {
+			bool ok = true;
+			for (int i = 0; ok && i < 255; i++) {
+				size_t end = (size_t)ti[i + 1] - 1;
+				ok = tab[end] == 0 &&
+				     !memchr(tab + ti[i], 0, end - ti[i]);
+			}
+			if (ok)
+				return t;
 		}
-		if (ok)
-			return t;
+		if (t < 8)
+			break;
 	}
 	return 0;
 }
@@ -95,6 +95,9 @@ static size_t walk_names(const uint8_t *img, size_t pos, size_t limit,
 			len = (len & 0x7f) | ((size_t)img[pos + 1] << 7);
 			pos++;
 		}
+		// Every name has at least its type letter.
+		if (len == 0)
+			return 0;
 		pos += 1 + len;
 	}
 	return pos <= limit ? pos : 0;

@@ -66,8 +66,9 @@ static struct dp_error *find_text(struct dp_program *prog, struct image *im,
 	const struct dp_cpu_note *n = sregs_note(prog->dump);
 	if (!n)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
-			"the dump has no VMCOREINFO and no QEMU CPU note with "
-			"CR3 to find the kernel's page tables from");
+			"no QEMU CPU note with CR3 to find the kernel's page "
+			"tables from (a QEMU dump taken without -device "
+			"vmcoreinfo has one)");
 	struct dp_xlat_params p = {
 		.pgd_paddr = n->cr[3] & DP_X86_64_PTE_ADDR_MASK,
 		.l5 = (n->cr[4] & CR4_LA57) != 0,
@@ -489,7 +490,8 @@ struct dp_error *dp_program_find_kernel(struct dp_program *prog)
 		err = find_kallsyms(prog, &im, &ks, &found);
 	if (err) {
 		free(im.buf);
-		return dp_error_prefix(err, "no VMCOREINFO");
+		return dp_error_prefix(err, "no VMCOREINFO note, and the "
+				       "kernel was not found in memory");
 	}
 	size_t off, size;
 	if (dp_btf_scan(im.buf, (size_t)(im.end - im.text), &off, &size)) {
@@ -508,7 +510,8 @@ struct dp_error *dp_program_find_kernel(struct dp_program *prog)
 		prog->kallsyms = NULL;
 		prog->kallsyms_tried = false;
 	}
-	return err ? dp_error_prefix(err, "no VMCOREINFO") : NULL;
+	return err ? dp_error_prefix(err, "no VMCOREINFO note, and the "
+				     "kernel could not be described") : NULL;
 }
 
 struct dp_error *dp_program_scan_btf(struct dp_program *prog,

@@ -89,8 +89,7 @@ static struct dp_error *setup_xlat(struct dp_program *prog)
 		prog->xlat.read = xlat_read_phys;
 		prog->xlat.arg = dump;
 		if ((err = dp_program_find_kernel(prog)))
-			return dp_error_prefix(err, "only physical memory is "
-					       "readable");
+			return err;
 		prog->page_offset_tried = false;
 	}
 	if ((err = vmci_u64(dump, "SYMBOL(init_top_pgt)", &prog->init_top_pgt)))

@@ -252,4 +252,138 @@ TEST(damaged)
 	expect_bad(&s.t, "length 0");
 }
 
-TEST_MAIN(T(absolute_percpu), T(other_encodings), T(long_names), T(damaged))
+static bool err_is(struct dp_error *err, enum dp_error_code code)
+{
+	bool ok = err && err->code == code;
+	if (err && !ok)
+		printf("#   unexpected error: %s\n", err->message);
+	dp_error_destroy(err);
+	return ok;
+}
+
+// Lay the synthetic tables out as a 6.1 kernel image does (every table
+// 8-aligned: offsets, relative_base, num_syms, names, markers, optional
+// seqs_of_names, token_table, token_index). Returns the image length.
+static size_t lay_out(uint8_t *img, const struct synth *s, bool seqs,
+		      size_t *offs, size_t *tab)
+{
+#define AL(x) (((x) + 7) & ~(size_t)7)
+	uint32_t n = s->t.num_syms;
+	size_t pos = 64;
+	memset(img, 0x5a, pos);
+	*offs = pos;
+	memcpy(img + pos, s->addrs, 4 * n);
+	pos = AL(pos + 4 * n);
+	for (int k = 0; k < 8; k++)
+		img[pos + k] = (uint8_t)(BASE >> (8 * k));
+	pos += 8;
+	for (int k = 0; k < 4; k++)
+		img[pos + k] = (uint8_t)(n >> (8 * k));
+	pos = AL(pos + 4);
+	memcpy(img + pos, s->names, s->nlen);
+	pos = AL(pos + s->nlen);
+	memset(img + pos, 0, 4);	// markers[0] = 0 (one marker)
+	pos = AL(pos + 4);
+	if (seqs) {
+		memset(img + pos, 0xaa, 3 * n);
+		pos = AL(pos + 3 * n);
+	}
+	*tab = pos;
+	memcpy(img + pos, s->tokens, s->t.token_table_len);
+	pos = AL(pos + s->t.token_table_len);
+	for (int i = 0; i < 256; i++) {
+		img[pos + 2 * i] = (uint8_t)s->t.token_index[i];
+		img[pos + 2 * i + 1] = (uint8_t)(s->t.token_index[i] >> 8);
+	}
+	pos += 512;
+	memset(img + pos, 0x5a, 512);
+	return pos + 512;
+#undef AL
+}
+
+TEST(scan)
+{
+	static struct synth s;
+	static uint8_t img[16384];
+	const uint64_t va = 0xffffffff82000000ULL;
+	synth_init(&s);
+	add_standard(&s);
+	for (int seqs = 0; seqs < 2; seqs++) {
+		size_t offs, tab, len = lay_out(img, &s, seqs, &offs, &tab);
+		struct dp_kallsyms_tables t;
+		struct dp_kallsyms_found f;
+		struct dp_kallsyms *ks = NULL;
+		CHECK_OK(dp_kallsyms_scan(img, len, va, &t, &f));
+		CHECK_EQ_U64(f.offsets, va + offs);
+		CHECK_EQ_U64(f.token_table, va + tab);
+		CHECK_EQ_U64(t.num_syms, 7);
+		t.stext = BASE;
+		t.anchor = "_text";
+		CHECK_OK(dp_kallsyms_build(&t, &ks));
+		size_t c = 0;
+		struct dp_symbol sym;
+		CHECK(ks && dp_kallsyms_find_name(ks, "bar", &c, &sym) &&
+		      sym.address == BASE + 0x1000);
+		dp_kallsyms_destroy(ks);
+		// A wrong anchor address is refused by the decoder.
+		t.stext = BASE + 0x200000;
+		ks = NULL;
+		CHECK(err_is(dp_kallsyms_build(&t, &ks), DP_ERR_BAD_DATA));
+		CHECK(!ks);
+	}
+	// Damage: tokens out of order, then a wrong num_syms: nothing found.
+	size_t offs, tab, len = lay_out(img, &s, true, &offs, &tab);
+	struct dp_kallsyms_tables t;
+	struct dp_kallsyms_found f;
+	size_t idx = len - 1024;
+	img[idx + 10] = 0xff;
+	CHECK(err_is(dp_kallsyms_scan(img, len, va, &t, &f), DP_ERR_NOT_FOUND));
+	len = lay_out(img, &s, true, &offs, &tab);
+	img[offs + 4 * 7 + 4 + 8] = 8;	// num_syms 7 -> 8
+	CHECK(err_is(dp_kallsyms_scan(img, len, va, &t, &f), DP_ERR_NOT_FOUND));
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int k = 0; k < 4; k++)
+		p[k] = (uint8_t)(v >> (8 * k));
+}
+
+// A BTF header at p: 24-byte header, tlen bytes of types, strings.
+static size_t btf_at(uint8_t *p, uint32_t tlen, uint32_t slen)
+{
+	p[0] = 0x9f, p[1] = 0xeb, p[2] = 1, p[3] = 0;
+	put32(p + 4, 24);
+	put32(p + 8, 0);
+	put32(p + 12, tlen);
+	put32(p + 16, tlen);
+	put32(p + 20, slen);
+	memset(p + 24, 0x11, tlen);
+	memset(p + 24 + tlen, 'a', slen);
+	p[24 + tlen] = 0;
+	p[24 + tlen + slen - 1] = 0;
+	return 24 + tlen + slen;
+}
+
+TEST(btf_scan)
+{
+	static uint8_t img[4096];
+	size_t off, size;
+	memset(img, 0x33, sizeof(img));
+	CHECK(!dp_btf_scan(img, sizeof(img), &off, &size));
+	size_t small = btf_at(img + 100, 16, 8);
+	size_t big = btf_at(img + 1000, 400, 200);
+	CHECK(dp_btf_scan(img, sizeof(img), &off, &size));
+	CHECK_EQ_U64(off, 1000);
+	CHECK_EQ_U64(size, big);
+	// Strings not NUL-terminated, or running off the end: not BTF.
+	img[1000 + big - 1] = 'x';
+	CHECK(dp_btf_scan(img, sizeof(img), &off, &size));
+	CHECK_EQ_U64(off, 100);
+	CHECK_EQ_U64(size, small);
+	put32(img + 100 + 20, 5000);
+	CHECK(!dp_btf_scan(img, sizeof(img), &off, &size));
+}
+
+TEST_MAIN(T(absolute_percpu), T(other_encodings), T(long_names), T(damaged),
+	  T(scan), T(btf_scan))

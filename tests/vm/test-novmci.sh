@@ -14,6 +14,8 @@
 #    console's offset (kallsyms-nm.py);
 #  - `log` = crash's `log` (crash 8.0.2 with the -dbg vmlinux, oracle) line
 #    for line, and every kernel line of the serial console is in it;
+#  - crash's bt frame addresses (its own KASLR), `p jiffies`, `kmem -i`
+#    TOTAL MEM and FREE pages;
 #  - `sys` and `bt -a` name the panic and the task of the MANIFEST.
 # usage: test-novmci.sh DONTPANIC SCAN-CHECK
 set -u
@@ -103,6 +105,22 @@ for k in qemu-elf qemu-elf-paging qemu-kdump-zlib.flat; do
 		[ -s "$tmp/crashlog" ] || fail "$k: no log in $o"
 		cmp -s "$tmp/crashlog" "$tmp/log" ||
 			fail "$k: log differs from crash's: $(diff "$tmp/crashlog" "$tmp/log" | head -n 3)"
+		# crash's own KASLR (IDTR + vmlinux): the same frame addresses.
+		for fn in sysrq_handle_crash write_sysrq_trigger; do
+			want=$(grep -m1 " $fn at " "$o" | sed 's/.* at //')
+			got=$("$DP" bt -a "$d" | grep -m1 " $fn at " | sed 's/.* at //')
+			[ -n "$want" ] && [ "$got" = "$want" ] ||
+				fail "$k: bt $fn at '$got', crash says '$want'"
+		done
+		want=$(grep -A1 '^### crash> p jiffies$' "$o" | tail -n 1)
+		got=$("$DP" p jiffies "$d")
+		[ "$got" = "$want" ] || fail "$k: p jiffies '$got', crash '$want'"
+		for row in "TOTAL MEM" FREE; do
+			want=$(grep -m1 "^ *$row " "$o" | sed "s/^ *$row *//" | cut -d' ' -f1)
+			got=$("$DP" kmem -i "$d" | grep -m1 "^ *$row " | sed "s/^ *$row *//" | cut -d' ' -f1)
+			[ -n "$want" ] && [ "$got" = "$want" ] ||
+				fail "$k: kmem -i $row '$got' pages, crash '$want'"
+		done
 	fi
 	if [ -n "$serial" ]; then
 		# Continuation lines of a record get the record's timestamp.
