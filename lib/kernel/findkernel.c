@@ -185,8 +185,18 @@ struct text {
 };
 
 static void add(struct text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
+	if (!t->s && !t->nomem) {
+		t->cap = 8192;
+		if (!(t->s = malloc(t->cap)))
+			t->nomem = true;
+	}
+	if (t->nomem)
+		return;
 	for (;;) {
 		va_start(ap, fmt);
 		int n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
@@ -464,7 +474,7 @@ static struct dp_error *describe(struct dp_program *prog,
 	add_pageflags(prog, &t);
 	add(&t, "NUMBER(phys_base)=%" PRId64 "\n", im->phys_base);
 	add(&t, "NUMBER(pgtable_l5_enabled)=%d\n", l5 ? 1 : 0);
-	add(&t, "KERNELOFFSET=%" PRIx64 "\n", im->text - START_KERNEL);
+	add(&t, "KERNELOFFSET=%" PRIx64 "\n", (uint64_t)(im->text - START_KERNEL));
 	if (t.nomem) {
 		free(t.s);
 		return &dp_enomem;
