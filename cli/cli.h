@@ -59,4 +59,24 @@ void dp_cli_close_program(struct dp_dump *dump, struct dp_program *prog);
 /* Parse a hex number (0x optional). */
 bool dp_cli_parse_hex(const char *s, uint64_t *ret);
 
+/*
+ * The kdump service commands (cmd-config.c). The root of /proc, /sys and
+ * /etc: opt if given, else $DP_SYSROOT, else "" (this machine).
+ */
+struct dp_config;
+const char *dp_cli_sysroot(const char *opt);
+
+/*
+ * Load FILE, or the first of ROOT/etc/kdump.conf, ROOT/etc/default/
+ * kdump-tools. Prints why on failure and returns an exit code.
+ */
+int dp_cli_load_config(const char *cmd, const char *root, const char *file,
+		       int format, struct dp_config **ret);
+
+/* "ssh user@host", "ext4 UUID=...", "local (...)". */
+void dp_cli_print_target(FILE *f, const struct dp_config *c);
+
+/* Every diagnostic of c, one per line, to stderr. */
+void dp_cli_print_diags(const struct dp_config *c);
+
 #endif /* DP_CLI_H */

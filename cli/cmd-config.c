@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+// dontpanic config: read a kdump.conf or kdump-tools file, check it the way
+// kdumpctl does, and print the normalized configuration (or the errors).
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dontpanic/config.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"usage: dontpanic config [--json] [--format=FMT] [--root=DIR] [FILE]\n"
+	"\n"
+	"Read a kdump configuration, check it and print it normalized: dump\n"
+	"target, path, core_collector, failure and final actions, hooks, extras.\n"
+	"FILE is a Fedora/RHEL kdump.conf (kdumpctl) or a Debian kdump-tools file\n"
+	"(/etc/default/kdump-tools); the dialect is detected from the content.\n"
+	"Without FILE: /etc/kdump.conf, else /etc/default/kdump-tools.\n"
+	"Problems are reported as FILE:LINE: error|warning: what is wrong.\n"
+	"Exit status: 0 valid (warnings allowed), 1 errors or no file, 2 usage.\n"
+	"\n"
+	"  -j, --json         print JSON: {file, format, valid, errors,\n"
+	"                     warnings, config}\n"
+	"  -f, --format=FMT   kdump.conf or kdump-tools (default: detect)\n"
+	"  -r, --root=DIR     look for the default files under DIR (default:\n"
+	"                     $DP_SYSROOT, else /)\n"
+	"  -h, --help         show this help\n";
+
+const char *dp_cli_sysroot(const char *opt)
+{
+	if (opt)
+		return opt;
+	const char *env = getenv("DP_SYSROOT");
+	return env && *env ? env : "";
+}
+
+int dp_cli_load_config(const char *cmd, const char *root, const char *file,
+		       int fmt, struct dp_config **ret)
+{
+	static const char *const defaults[] = {
+		"/etc/kdump.conf", "/etc/default/kdump-tools",
+	};
+	char path[4096];
+	if (!file) {
+		for (size_t i = 0; i < 2 && !file; i++) {
+			snprintf(path, sizeof(path), "%s%s", root, defaults[i]);
+			if (access(path, F_OK) == 0)
+				file = path;
+		}
+		if (!file) {
+			dp_cli_errorf(cmd,
+				      "no kdump configuration: neither %s/etc/kdump.conf nor %s/etc/default/kdump-tools exists",
+				      root, root);
+			return DP_EXIT_FAILURE;
+		}
+	}
+	struct dp_error *err = dp_config_load(file,
+					       (enum dp_config_format)fmt, ret);
+	if (err) {
+		dp_cli_error(cmd, err);
+		return DP_EXIT_FAILURE;
+	}
+	return DP_EXIT_OK;
+}
+
+static void print_words(FILE *f, const struct dp_config_words *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		fprintf(f, "%s%s", i ? " " : "", w->v[i]);
+}
+
+static void line_str(FILE *f, const char *key, const char *v, bool dflt)
+{
+	if (v)
+		fprintf(f, "%-16s %s%s\n", key, v, dflt ? "  (default)" : "");
+}
+
+static void line_words(FILE *f, const char *key,
+		       const struct dp_config_words *w, bool dflt)
+{
+	if (!w->n)
+		return;
+	fprintf(f, "%-16s ", key);
+	print_words(f, w);
+	fprintf(f, "%s\n", dflt ? "  (default)" : "");
+}
+
+static void line_int(FILE *f, const char *key, int v)
+{
+	if (v >= 0)
+		fprintf(f, "%-16s %d\n", key, v);
+}
+
+void dp_cli_print_target(FILE *f, const struct dp_config *c)
+{
+	if (c->target == DP_TARGET_LOCAL)
+		fprintf(f, "local (the root file system)");
+	else if (c->target == DP_TARGET_FS)
+		fprintf(f, "%s %s", c->fstype ? c->fstype : "fs",
+			c->target_spec ? c->target_spec : "");
+	else
+		fprintf(f, "%s %s", dp_target_kind_name(c->target),
+			c->target_spec ? c->target_spec : "");
+}
+
+static void print_text(const struct dp_config *c)
+{
+	printf("%-16s %s (%s)\n", "file", c->name,
+	       dp_config_format_name(c->format));
+	printf("%-16s ", "target");
+	dp_cli_print_target(stdout, c);
+	if (c->target_line)
+		printf("  (line %u)", c->target_line);
+	putchar('\n');
+	line_str(stdout, "path", c->path, c->path_default);
+	line_str(stdout, "sshkey", c->sshkey, false);
+	line_words(stdout, "core_collector", &c->collector,
+		   c->collector_default);
+	printf("%-16s %s%s%s%s\n", "failure_action",
+	       dp_action_name(c->failure_action),
+	       c->failure_command ? ": " : "",
+	       c->failure_command ? c->failure_command : "",
+	       c->failure_action_default ? "  (default)" : "");
+	printf("%-16s %s%s\n", "final_action", dp_action_name(c->final_action),
+	       c->final_action_default ? "  (default)" : "");
+	line_str(stdout, "kdump_pre", c->kdump_pre, false);
+	line_str(stdout, "kdump_post", c->kdump_post, false);
+	line_str(stdout, "kdump_emergency", c->kdump_emergency, false);
+	line_words(stdout, "extra_bins", &c->extra_bins, false);
+	line_words(stdout, "extra_modules", &c->extra_modules, false);
+	line_str(stdout, "dracut_args", c->dracut_args, false);
+	line_words(stdout, "fence_nodes", &c->fence_kdump_nodes, false);
+	line_str(stdout, "fence_args", c->fence_kdump_args, false);
+	line_int(stdout, "force_rebuild", c->force_rebuild);
+	line_int(stdout, "force_no_rebuild", c->force_no_rebuild);
+	if (c->auto_reset_crashkernel >= 0)
+		line_str(stdout, "auto_reset_ck",
+			 c->auto_reset_crashkernel ? "yes" : "no", false);
+	line_int(stdout, "use_kdump", c->use_kdump);
+	line_str(stdout, "kernel", c->kernel, false);
+	line_str(stdout, "initrd", c->initrd, false);
+	line_int(stdout, "num_dumps", c->num_dumps);
+	line_int(stdout, "dump_dmesg", c->dump_dmesg);
+	line_int(stdout, "nfs_timeo", c->nfs_timeo);
+	line_int(stdout, "nfs_retrans", c->nfs_retrans);
+	line_str(stdout, "kexec_args", c->kexec_args, false);
+	line_str(stdout, "cmdline", c->cmdline, false);
+	line_str(stdout, "cmdline_append", c->cmdline_append, false);
+	line_str(stdout, "hosttag", c->hosttag, false);
+	line_str(stdout, "compression", c->compression, false);
+}
+
+static void json_str(const char *key, const char *v, bool *first)
+{
+	printf("%s\n    \"%s\": ", *first ? "" : ",", key);
+	*first = false;
+	if (v)
+		dp_json_string(stdout, v);
+	else
+		fputs("null", stdout);
+}
+
+static void json_int(const char *key, int v, bool *first)
+{
+	printf("%s\n    \"%s\": ", *first ? "" : ",", key);
+	*first = false;
+	if (v >= 0)
+		printf("%d", v);
+	else
+		fputs("null", stdout);
+}
+
+static void json_words(const char *key, const struct dp_config_words *w,
+		       bool *first)
+{
+	printf("%s\n    \"%s\": [", *first ? "" : ",", key);
+	*first = false;
+	for (size_t i = 0; i < w->n; i++) {
+		fputs(i ? ", " : "", stdout);
+		dp_json_string(stdout, w->v[i]);
+	}
+	putchar(']');
+}
+
+static void json_config(const struct dp_config *c)
+{
+	bool f = true;
+	putchar('{');
+	json_str("target", dp_target_kind_name(c->target), &f);
+	json_str("fstype", c->fstype, &f);
+	json_str("target_spec", c->target_spec, &f);
+	json_int("target_line", c->target_line ? (int)c->target_line : -1, &f);
+	json_str("path", c->path, &f);
+	json_str("sshkey", c->sshkey, &f);
+	json_words("core_collector", &c->collector, &f);
+	json_str("failure_action", dp_action_name(c->failure_action), &f);
+	json_str("failure_command", c->failure_command, &f);
+	json_str("final_action", dp_action_name(c->final_action), &f);
+	json_str("kdump_pre", c->kdump_pre, &f);
+	json_str("kdump_post", c->kdump_post, &f);
+	json_str("kdump_emergency", c->kdump_emergency, &f);
+	json_words("extra_bins", &c->extra_bins, &f);
+	json_words("extra_modules", &c->extra_modules, &f);
+	json_str("dracut_args", c->dracut_args, &f);
+	json_words("fence_kdump_nodes", &c->fence_kdump_nodes, &f);
+	json_str("fence_kdump_args", c->fence_kdump_args, &f);
+	json_int("force_rebuild", c->force_rebuild, &f);
+	json_int("force_no_rebuild", c->force_no_rebuild, &f);
+	json_int("auto_reset_crashkernel", c->auto_reset_crashkernel, &f);
+	json_int("use_kdump", c->use_kdump, &f);
+	json_str("kernel", c->kernel, &f);
+	json_str("initrd", c->initrd, &f);
+	json_int("num_dumps", c->num_dumps, &f);
+	json_int("dump_dmesg", c->dump_dmesg, &f);
+	json_int("nfs_timeo", c->nfs_timeo, &f);
+	json_int("nfs_retrans", c->nfs_retrans, &f);
+	json_str("kexec_args", c->kexec_args, &f);
+	json_str("cmdline", c->cmdline, &f);
+	json_str("cmdline_append", c->cmdline_append, &f);
+	json_str("hosttag", c->hosttag, &f);
+	json_str("compression", c->compression, &f);
+	printf("\n  }");
+}
+
+static void json_diags(const struct dp_config *c, bool errors)
+{
+	bool first = true;
+	putchar('[');
+	for (size_t i = 0; i < c->ndiags; i++) {
+		if (c->diags[i].error != errors)
+			continue;
+		printf("%s\n    {\"line\": %u, \"message\": ", first ? "" : ",",
+		       c->diags[i].line);
+		dp_json_string(stdout, c->diags[i].message);
+		putchar('}');
+		first = false;
+	}
+	fputs(first ? "]" : "\n  ]", stdout);
+}
+
+static void print_json(const struct dp_config *c)
+{
+	printf("{\n  \"file\": ");
+	dp_json_string(stdout, c->name);
+	printf(",\n  \"format\": ");
+	dp_json_string(stdout, dp_config_format_name(c->format));
+	printf(",\n  \"valid\": %s,\n  \"errors\": ",
+	       c->nerrors ? "false" : "true");
+	json_diags(c, true);
+	printf(",\n  \"warnings\": ");
+	json_diags(c, false);
+	printf(",\n  \"config\": ");
+	if (c->nerrors)
+		fputs("null", stdout);
+	else
+		json_config(c);
+	printf("\n}\n");
+}
+
+void dp_cli_print_diags(const struct dp_config *c)
+{
+	for (size_t i = 0; i < c->ndiags; i++)
+		fprintf(stderr, "%s\n", c->diags[i].message);
+	if (c->diags_truncated)
+		fprintf(stderr, "%s: more problems not shown\n", c->name);
+}
+
+static bool parse_format(const char *s, enum dp_config_format *ret)
+{
+	if (!strcmp(s, "kdump.conf"))
+		*ret = DP_CONFIG_KDUMP_CONF;
+	else if (!strcmp(s, "kdump-tools"))
+		*ret = DP_CONFIG_KDUMP_TOOLS;
+	else
+		return false;
+	return true;
+}
+
+int cmd_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	const char *root = NULL;
+	enum dp_config_format fmt = DP_CONFIG_AUTO;
+	int c;
+	while ((c = getopt_long(argc, argv, "jf:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'r': root = optarg; break;
+		case 'f':
+			if (parse_format(optarg, &fmt))
+				break;
+			dp_cli_errorf(argv[0], "--format: '%s' is not kdump.conf or kdump-tools",
+				      optarg);
+			return DP_EXIT_USAGE;
+		case 'h':
+			fputs(usage_text, stdout);
+			return DP_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(usage_text, stderr);
+		return DP_EXIT_USAGE;
+	}
+	struct dp_config *cfg;
+	int rc = dp_cli_load_config(argv[0], dp_cli_sysroot(root),
+				    optind < argc ? argv[optind] : NULL, fmt,
+				    &cfg);
+	if (rc)
+		return rc;
+	if (json) {
+		print_json(cfg);
+	} else {
+		dp_cli_print_diags(cfg);
+		if (!cfg->nerrors)
+			print_text(cfg);
+		else
+			fprintf(stderr, "%s: %zu error%s, %zu warning%s\n",
+				cfg->name, cfg->nerrors,
+				cfg->nerrors == 1 ? "" : "s", cfg->nwarnings,
+				cfg->nwarnings == 1 ? "" : "s");
+	}
+	rc = cfg->nerrors ? DP_EXIT_FAILURE : DP_EXIT_OK;
+	dp_config_destroy(cfg);
+	return rc;
+}

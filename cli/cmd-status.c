@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// dontpanic status: is this machine ready to take a kernel crash dump?
+// Read-only: crashkernel=, the reservation, the capture kernel, the panic
+// sysctls and the kdump configuration's target.
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dontpanic/config.h>
+#include <dontpanic/status.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"usage: dontpanic status [--json] [--root=DIR] [--config=FILE]\n"
+	"\n"
+	"Report, without changing anything, whether this machine can take a\n"
+	"kernel crash dump: crashkernel= on the command line, the memory\n"
+	"reserved (/sys/kernel/kexec_crash_size), whether a capture kernel is\n"
+	"loaded (/sys/kernel/kexec_crash_loaded), the panic sysctls with the\n"
+	"value a crash-ready machine wants, and the kdump configuration's dump\n"
+	"target. Each line that is not ok says what is wrong and how to fix it.\n"
+	"Exit status: 0 ready (warnings allowed), 1 a dump would not be taken\n"
+	"or the configuration has errors, 2 usage.\n"
+	"\n"
+	"  -j, --json          print JSON: {root, ready, checks, config}\n"
+	"  -r, --root=DIR      read DIR/proc, DIR/sys and DIR/etc instead of\n"
+	"                      the machine's (default: $DP_SYSROOT, else /)\n"
+	"  -c, --config=FILE   the kdump configuration (default:\n"
+	"                      /etc/kdump.conf, else /etc/default/kdump-tools)\n"
+	"  -h, --help          show this help\n";
+
+static void print_text(const char *root, const struct dp_status *st,
+		       const struct dp_config *cfg, bool cfg_missing)
+{
+	printf("kdump readiness of %s\n", *root ? root : "this machine");
+	for (size_t i = 0; i < st->n; i++) {
+		const struct dp_check *c = &st->checks[i];
+		printf("  %-5s %-32s %s", dp_check_state_name(c->state),
+		       c->name, c->value ? c->value : "?");
+		if (c->state != DP_CHECK_OK)
+			printf("  (want %s)", c->want);
+		putchar('\n');
+		if (c->advice)
+			printf("        -> %s\n", c->advice);
+	}
+	if (cfg) {
+		printf("  %-5s %-32s ", cfg->nerrors ? "FAIL" : "ok",
+		       "config target");
+		dp_cli_print_target(stdout, cfg);
+		printf(", path %s  (%s)\n", cfg->path ? cfg->path : "?",
+		       cfg->name);
+		if (cfg->nerrors)
+			printf("        -> %zu error%s in the configuration: run 'dontpanic config %s'\n",
+			       cfg->nerrors, cfg->nerrors == 1 ? "" : "s",
+			       cfg->name);
+	} else if (cfg_missing) {
+		printf("  %-5s %-32s none\n", "info", "config target");
+		printf("        -> no /etc/kdump.conf or /etc/default/kdump-tools: install kdump-tools (Debian) or kdump-utils (Fedora/RHEL)\n");
+	}
+	bool ready = st->worst < DP_CHECK_FAIL && !(cfg && cfg->nerrors);
+	printf("%s\n", ready ? "ready: a panic now would take a dump" :
+	       "NOT ready: a panic now would not take a dump");
+}
+
+static void print_json(const char *root, const struct dp_status *st,
+		       const struct dp_config *cfg)
+{
+	bool ready = st->worst < DP_CHECK_FAIL && !(cfg && cfg->nerrors);
+	printf("{\n  \"root\": ");
+	dp_json_string(stdout, *root ? root : "/");
+	printf(",\n  \"ready\": %s,\n  \"checks\": [", ready ? "true" : "false");
+	for (size_t i = 0; i < st->n; i++) {
+		const struct dp_check *c = &st->checks[i];
+		printf("%s\n    {\"name\": ", i ? "," : "");
+		dp_json_string(stdout, c->name);
+		printf(", \"state\": ");
+		dp_json_string(stdout, dp_check_state_name(c->state));
+		printf(", \"value\": ");
+		dp_json_string(stdout, c->value ? c->value : "");
+		printf(", \"want\": ");
+		dp_json_string(stdout, c->want);
+		printf(", \"advice\": ");
+		if (c->advice)
+			dp_json_string(stdout, c->advice);
+		else
+			fputs("null", stdout);
+		putchar('}');
+	}
+	printf("\n  ],\n  \"config\": ");
+	if (!cfg) {
+		fputs("null", stdout);
+	} else {
+		printf("{\"file\": ");
+		dp_json_string(stdout, cfg->name);
+		printf(", \"errors\": %zu, \"warnings\": %zu, \"target\": ",
+		       cfg->nerrors, cfg->nwarnings);
+		dp_json_string(stdout, dp_target_kind_name(cfg->target));
+		printf(", \"target_spec\": ");
+		if (cfg->target_spec)
+			dp_json_string(stdout, cfg->target_spec);
+		else
+			fputs("null", stdout);
+		printf(", \"path\": ");
+		dp_json_string(stdout, cfg->path ? cfg->path : "");
+		putchar('}');
+	}
+	printf("\n}\n");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	const char *root = NULL, *file = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "jr:c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'r': root = optarg; break;
+		case 'c': file = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return DP_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return DP_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fputs(usage_text, stderr);
+		return DP_EXIT_USAGE;
+	}
+	root = dp_cli_sysroot(root);
+	struct dp_status *st;
+	struct dp_error *err = dp_status_probe(root, &st);
+	if (err) {
+		dp_cli_error(argv[0], err);
+		return DP_EXIT_FAILURE;
+	}
+	// The config is part of readiness, but its absence is not fatal:
+	// a distro tool may be configured another way.
+	char p1[4096], p2[4096];
+	snprintf(p1, sizeof(p1), "%s/etc/kdump.conf", root);
+	snprintf(p2, sizeof(p2), "%s/etc/default/kdump-tools", root);
+	bool missing = !file && access(p1, F_OK) && access(p2, F_OK);
+	struct dp_config *cfg = NULL;
+	int rc = DP_EXIT_OK;
+	if (!missing &&
+	    dp_cli_load_config(argv[0], root, file, DP_CONFIG_AUTO, &cfg))
+		rc = DP_EXIT_FAILURE;
+	if (json)
+		print_json(root, st, cfg);
+	else
+		print_text(root, st, cfg, missing);
+	if (st->worst == DP_CHECK_FAIL || (cfg && cfg->nerrors))
+		rc = DP_EXIT_FAILURE;
+	dp_config_destroy(cfg);
+	dp_status_destroy(st);
+	return rc;
+}

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: MIT
+// The kdump configuration parser (lib/setup/config*.c): both dialects,
+// defaults, every rule with its line number, hostile input.
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <dontpanic/config.h>
+
+#include "test.h"
+
+static struct dp_config *parse(const char *text, size_t len,
+			       enum dp_config_format fmt)
+{
+	struct dp_config *c = NULL;
+	CHECK_OK(dp_config_parse(text, len, "t.conf", fmt, &c));
+	return c;
+}
+
+static struct dp_config *conf(const char *text)
+{
+	return parse(text, strlen(text), DP_CONFIG_AUTO);
+}
+
+// The diagnostic for line, or NULL.
+static const char *diag_at(const struct dp_config *c, unsigned line)
+{
+	for (size_t i = 0; i < c->ndiags; i++)
+		if (c->diags[i].line == line)
+			return c->diags[i].message;
+	return NULL;
+}
+
+static bool has(const char *s, const char *sub)
+{
+	if (!s || !strstr(s, sub)) {
+		printf("#   '%s' does not contain '%s'\n", s ? s : "(null)", sub);
+		return false;
+	}
+	return true;
+}
+
+// Does some diagnostic of line contain sub?
+static bool line_has(const struct dp_config *c, unsigned line,
+		     const char *sub)
+{
+	for (size_t i = 0; i < c->ndiags; i++)
+		if (c->diags[i].line == line && strstr(c->diags[i].message, sub))
+			return true;
+	return has(diag_at(c, line), sub);
+}
+
+static char *join(const struct dp_config_words *w)
+{
+	static char buf[1024];
+	buf[0] = '\0';
+	for (size_t i = 0; i < w->n; i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, w->v[i]);
+	}
+	return buf;
+}
+
+TEST(ssh_target_is_normalized)
+{
+	struct dp_config *c = conf(
+		"# dump over ssh\n"
+		"ssh kdump@dumps.example.com\n"
+		"sshkey /root/.ssh/id_kdump\n"
+		"path /srv/crash   # on the server\n"
+		"core_collector makedumpfile -F -l --message-level 7 -d 31\n"
+		"failure_action shell\n"
+		"final_action poweroff\n"
+		"extra_modules megaraid_sas sd_mod\n"
+		"kdump_post /usr/local/bin/post.sh\n");
+	CHECK(c->format == DP_CONFIG_KDUMP_CONF);
+	CHECK_EQ_U64(c->ndiags, 0);
+	CHECK(c->target == DP_TARGET_SSH);
+	CHECK_STR(c->target_spec, "kdump@dumps.example.com");
+	CHECK_EQ_U64(c->target_line, 2);
+	CHECK_STR(c->sshkey, "/root/.ssh/id_kdump");
+	CHECK_STR(c->path, "/srv/crash");
+	CHECK(!c->path_default);
+	CHECK_STR(join(&c->collector),
+		  "makedumpfile -F -l --message-level 7 -d 31");
+	CHECK(c->failure_action == DP_ACTION_SHELL);
+	CHECK(c->final_action == DP_ACTION_POWEROFF);
+	CHECK_EQ_U64(c->extra_modules.n, 2);
+	CHECK_STR(c->extra_modules.v[1], "sd_mod");
+	CHECK_STR(c->kdump_post, "/usr/local/bin/post.sh");
+	dp_config_destroy(c);
+}
+
+TEST(empty_file_gets_kdumpctl_defaults)
+{
+	struct dp_config *c = conf("# nothing\n\n   \n");
+	CHECK_EQ_U64(c->ndiags, 0);
+	CHECK(c->target == DP_TARGET_LOCAL);
+	CHECK_STR(c->path, "/var/crash");
+	CHECK(c->path_default);
+	CHECK_STR(join(&c->collector), "makedumpfile -l --message-level 7 -d 31");
+	CHECK(c->collector_default);
+	CHECK(c->failure_action == DP_ACTION_REBOOT);
+	CHECK(c->final_action == DP_ACTION_REBOOT);
+	CHECK(c->sshkey == NULL);
+	dp_config_destroy(c);
+	// Stream targets get -F in the default collector, ssh a default key.
+	c = conf("raw /dev/sdb2\n");
+	CHECK_STR(join(&c->collector),
+		  "makedumpfile -l --message-level 7 -d 31 -F");
+	dp_config_destroy(c);
+	c = conf("ssh a@b\n");
+	CHECK_STR(c->sshkey, "/root/.ssh/kdump_id_rsa");
+	dp_config_destroy(c);
+}
+
+TEST(fs_targets_and_device_forms)
+{
+	struct dp_config *c = conf("xfs UUID=03138356-5e61-4ab3-b58e-27507ac41937\n");
+	CHECK(c->target == DP_TARGET_FS);
+	CHECK_STR(c->fstype, "xfs");
+	CHECK_EQ_U64(c->nerrors, 0);
+	CHECK_EQ_U64(c->nwarnings, 0);
+	dp_config_destroy(c);
+	c = conf("ext4 sdb1\n");
+	CHECK_EQ_U64(c->nerrors, 0);
+	CHECK(line_has(c, 1, "warning: 'ext4 sdb1': a device is /dev/"));
+	dp_config_destroy(c);
+	c = conf("vfat /dev/sdc1\n");
+	CHECK(line_has(c, 1, "t.conf:1: error: 'vfat' is not a dump target"));
+	CHECK(c->target == DP_TARGET_LOCAL);
+	dp_config_destroy(c);
+}
+
+TEST(errors_carry_their_line)
+{
+	struct dp_config *c = conf(
+		"ext4 /dev/sdb1\n"		// 1
+		"nfs host:/export\n"		// 2 second target
+		"failure_action explode\n"	// 3
+		"final_action shell\n"		// 4 shell is failure-only
+		"path\n"			// 5 no value
+		"path /a\n"			// 6
+		"path /b\n"			// 7 duplicate
+		"blacklist e1000\n"		// 8 removed
+		"frobnicate 1\n"		// 9 unknown
+		"force_rebuild yes\n"		// 10 not 0/1
+		"auto_reset_crashkernel 1\n"	// 11 not yes/no
+		"kdump_pre pre.sh\n");		// 12 not absolute
+	CHECK_EQ_U64(c->nerrors, 10);
+	CHECK(line_has(c, 2, "t.conf:2: error: more than one dump target: 'nfs' here and line 1"));
+	CHECK(line_has(c, 3, "failure_action 'explode': must be reboot, halt, poweroff, shell or dump_to_rootfs"));
+	CHECK(line_has(c, 4, "final_action 'shell': must be reboot, halt or poweroff"));
+	CHECK(line_has(c, 5, "'path' needs a value"));
+	CHECK(line_has(c, 7, "'path' given twice (first on line 6)"));
+	CHECK(line_has(c, 8, "'blacklist' was removed"));
+	CHECK(line_has(c, 9, "unknown directive 'frobnicate'"));
+	CHECK(line_has(c, 10, "force_rebuild 'yes': must be 0 or 1"));
+	CHECK(line_has(c, 11, "must be yes or no"));
+	CHECK(line_has(c, 12, "kdump_pre 'pre.sh': needs the absolute path"));
+	CHECK(diag_at(c, 1) == NULL && diag_at(c, 6) == NULL);
+	// The first target stays; the path is the first one given.
+	CHECK_STR(c->target_spec, "/dev/sdb1");
+	CHECK_STR(c->path, "/a");
+	for (size_t i = 1; i < c->ndiags; i++)
+		CHECK(c->diags[i - 1].line <= c->diags[i].line);
+	dp_config_destroy(c);
+}
+
+TEST(collector_rules_follow_kdumpctl)
+{
+	// raw and ssh need makedumpfile -F: error on the collector's line.
+	struct dp_config *c = conf("path /x\nraw /dev/sdb2\ncore_collector makedumpfile -l -d 31\n");
+	CHECK_EQ_U64(c->nerrors, 1);
+	CHECK(line_has(c, 3, "error: the raw target needs makedumpfile -F"));
+	dp_config_destroy(c);
+	// -F in a cluster counts; "-d F" would be -d's argument.
+	c = conf("ssh u@h\ncore_collector makedumpfile -lF -d 31\n");
+	CHECK_EQ_U64(c->nerrors, 0);
+	dp_config_destroy(c);
+	c = conf("ssh u@h\ncore_collector makedumpfile -l -dF\n");
+	CHECK_EQ_U64(c->nerrors, 1);
+	dp_config_destroy(c);
+	// Our collector is makedumpfile-compatible.
+	c = conf("ssh u@h\ncore_collector /usr/bin/dontpanic collect -d 31\n");
+	CHECK(line_has(c, 2, "needs makedumpfile -F"));
+	dp_config_destroy(c);
+	// A non-makedumpfile collector on raw: a warning, not an error.
+	c = conf("raw /dev/sdb2\ncore_collector dd bs=1M\n");
+	CHECK_EQ_U64(c->nerrors, 0);
+	CHECK(line_has(c, 2, "warning: core_collector 'dd' is not makedumpfile"));
+	dp_config_destroy(c);
+	// -F into a file on a file system works but needs -R later.
+	c = conf("core_collector makedumpfile -F -d 31\n");
+	CHECK_EQ_U64(c->nerrors, 0);
+	CHECK(line_has(c, 1, "flattened"));
+	dp_config_destroy(c);
+	// scp and cp are fine collectors for ssh and fs targets.
+	c = conf("ssh u@h\ncore_collector scp\n");
+	CHECK_EQ_U64(c->ndiags, 0);
+	dp_config_destroy(c);
+}
+
+TEST(deprecated_default_and_other_rules)
+{
+	struct dp_config *c = conf("default shell\n");
+	CHECK(c->failure_action == DP_ACTION_SHELL);
+	CHECK_EQ_U64(c->nerrors, 0);
+	CHECK(line_has(c, 1, "warning: 'default' is the old name of 'failure_action'"));
+	dp_config_destroy(c);
+	c = conf("failure_action halt\ndefault shell\n");
+	CHECK(line_has(c, 2, "given twice (first on line 1)"));
+	dp_config_destroy(c);
+	c = conf("force_rebuild 1\nforce_no_rebuild 1\n");
+	CHECK(line_has(c, 2, "contradict"));
+	dp_config_destroy(c);
+	c = conf("ssh dumps.example.com\n");
+	CHECK(line_has(c, 1, "error: ssh target 'dumps.example.com' is not <user>@<host>"));
+	dp_config_destroy(c);
+	c = conf("nfs server\n");
+	CHECK(line_has(c, 1, "is not <host>:/<export>"));
+	dp_config_destroy(c);
+	c = conf("nfs4 server:/x\n");
+	CHECK(line_has(c, 1, "write 'nfs'"));
+	dp_config_destroy(c);
+	c = conf("sshkey /k\n");
+	CHECK(line_has(c, 1, "warning: sshkey is only used with an ssh target"));
+	dp_config_destroy(c);
+	// dracut_args --mount is a target, so it conflicts with another.
+	c = conf("dracut_args --mount \"srv:/x /mnt nfs defaults\"\nraw /dev/sdb\n");
+	CHECK(c->target == DP_TARGET_DRACUT);
+	CHECK(line_has(c, 2, "more than one dump target: 'raw' here and line 1"));
+	dp_config_destroy(c);
+	c = conf("dracut_args --mount a --mount b\n");
+	CHECK(line_has(c, 1, "more than one --mount"));
+	dp_config_destroy(c);
+}
+
+TEST(crlf_tabs_and_comments)
+{
+	struct dp_config *c = conf("\tnfs\t srv:/export # the filer\r\n"
+				   "path /crash#x\r\n"
+				   "#core_collector cat\r\n");
+	CHECK_EQ_U64(c->ndiags, 0);
+	CHECK_STR(c->target_spec, "srv:/export");
+	CHECK_STR(c->path, "/crash");
+	CHECK(c->collector_default);
+	dp_config_destroy(c);
+}
+
+TEST(hostile_input)
+{
+	// A NUL in line 2 and an overlong line 3 are reported and skipped;
+	// line 4 is still read.
+	static char text[3 * DP_CONFIG_MAX_LINE];
+	size_t n = 0;
+	n += (size_t)sprintf(text + n, "path /a\n");
+	memcpy(text + n, "ssh u\0@h\n", 9);
+	n += 9;
+	memset(text + n, 'x', DP_CONFIG_MAX_LINE + 10);
+	n += DP_CONFIG_MAX_LINE + 10;
+	n += (size_t)sprintf(text + n, "\nfinal_action halt");	// no final \n
+	struct dp_config *c = parse(text, n, DP_CONFIG_KDUMP_CONF);
+	CHECK_EQ_U64(c->nerrors, 2);
+	CHECK(line_has(c, 2, "t.conf:2: error: NUL byte"));
+	CHECK(line_has(c, 3, "t.conf:3: error: line longer than 4096"));
+	CHECK(c->final_action == DP_ACTION_HALT);
+	CHECK(c->target == DP_TARGET_LOCAL);
+	dp_config_destroy(c);
+	// Diagnostics are capped; the counts stay exact.
+	static char many[600 * 4];
+	for (int i = 0; i < 600; i++)
+		memcpy(many + 4 * i, "zz\n\n", 4);
+	c = parse(many, sizeof(many), DP_CONFIG_KDUMP_CONF);
+	CHECK_EQ_U64(c->nerrors, 600);
+	CHECK_EQ_U64(c->ndiags, DP_CONFIG_MAX_DIAGS);
+	CHECK(c->diags_truncated);
+	dp_config_destroy(c);
+	// Too many words in one list.
+	static char words[DP_CONFIG_MAX_LINE];
+	strcpy(words, "extra_bins");
+	for (int i = 0; i < 300; i++)
+		strcat(words, " b");
+	c = conf(words);
+	CHECK_EQ_U64(c->extra_bins.n, DP_CONFIG_MAX_WORDS);
+	CHECK(line_has(c, 1, "more than 256 words"));
+	dp_config_destroy(c);
+	// Over the size limit: one error, nothing parsed.
+	c = parse("path /x\n", DP_CONFIG_MAX_SIZE + 1ul, DP_CONFIG_KDUMP_CONF);
+	CHECK_EQ_U64(c->nerrors, 1);
+	CHECK(line_has(c, 0, "larger than"));
+	dp_config_destroy(c);
+}
+
+TEST(kdump_tools_file)
+{
+	struct dp_config *c = conf(
+		"# kdump-tools configuration\n"
+		"USE_KDUMP=1\n"
+		"KDUMP_COREDIR=\"/var/crash\"\n"
+		"export MAKEDUMP_ARGS='-c -d 31'\n"
+		"KDUMP_NUM_DUMPS=5   # keep five\n"
+		"KDUMP_FAIL_CMD=\"reboot -f\"\n"
+		"SSH=\"kdump@dumps.example.com\"\n"
+		"NFS=\"\"\n"
+		"NFS_TIMEO=600\n"
+		"KDUMP_CMDLINE_APPEND=\"nr_cpus=1 \\\"q\\\" x\"\n");
+	CHECK(c->format == DP_CONFIG_KDUMP_TOOLS);
+	CHECK_EQ_U64(c->ndiags, 0);
+	CHECK(c->use_kdump == 1);
+	CHECK_STR(c->path, "/var/crash");
+	CHECK_STR(join(&c->collector), "makedumpfile -c -d 31");
+	CHECK(!c->collector_default);
+	CHECK(c->num_dumps == 5);
+	CHECK(c->failure_action == DP_ACTION_COMMAND);
+	CHECK_STR(c->failure_command, "reboot -f");
+	CHECK(c->target == DP_TARGET_SSH);	// NFS="" is unset
+	CHECK_STR(c->target_spec, "kdump@dumps.example.com");
+	CHECK_EQ_U64(c->target_line, 7);
+	CHECK_STR(c->sshkey, "/root/.ssh/kdump_id_rsa");
+	CHECK(c->nfs_timeo == 600);
+	CHECK_STR(c->cmdline_append, "nr_cpus=1 \"q\" x");
+	dp_config_destroy(c);
+	// Defaults: kdump-tools' own.
+	c = parse("USE_KDUMP=1\n", 12, DP_CONFIG_KDUMP_TOOLS);
+	CHECK_STR(join(&c->collector), "makedumpfile -c -d 31");
+	CHECK(c->collector_default);
+	CHECK(c->failure_action == DP_ACTION_REBOOT);
+	CHECK(c->target == DP_TARGET_LOCAL);
+	dp_config_destroy(c);
+}
+
+TEST(kdump_tools_errors)
+{
+	struct dp_config *c = conf(
+		"USE_KDUMP=yes\n"			// 1
+		"NFS=nfs1:/export\n"			// 2
+		"NFS_TIMEO=600s\n"			// 3
+		"SSH=kdump@host\n"			// 4 second target
+		"MAKEDUMP_ARGS=\"-d $LEVEL\"\n"		// 5 warning
+		"KDUMP_COREDIR=\"/var/crash\n"		// 6 unterminated
+		"if true; then :; fi\n"			// 7 warning
+		"NFS_RETRANS=3 3\n"			// 8 warning
+		"HOSTTAG=fqdn\n"			// 9
+		"USE_KDUMP=1\n");			// 10 again: wins
+	CHECK_EQ_U64(c->nerrors, 4);
+	CHECK(c->use_kdump == 1);
+	CHECK(line_has(c, 3, "t.conf:3: error: NFS_TIMEO '600s'"));
+	CHECK(line_has(c, 4, "error: more than one dump target: SSH here and NFS on line 2"));
+	CHECK(line_has(c, 5, "warning: MAKEDUMP_ARGS: shell expansion"));
+	CHECK(line_has(c, 6, "error: KDUMP_COREDIR: unterminated quote"));
+	CHECK(line_has(c, 7, "warning: not a variable assignment"));
+	CHECK(line_has(c, 8, "text after the value"));
+	CHECK(line_has(c, 9, "HOSTTAG 'fqdn'"));
+	CHECK(line_has(c, 10, "warning: USE_KDUMP set again (first on line 1)"));
+	CHECK(c->target == DP_TARGET_NFS);
+	dp_config_destroy(c);
+	c = parse("USE_KDUMP=0\nSSH=host\n", 21, DP_CONFIG_KDUMP_TOOLS);
+	CHECK(line_has(c, 1, "warning: USE_KDUMP is not 1"));
+	CHECK(line_has(c, 2, "error: SSH 'host' is not <user>@<host>"));
+	dp_config_destroy(c);
+}
+
+TEST(detect_and_load)
+{
+	const char *a = "# USE_KDUMP=1 in a comment\npath /x\n";
+	const char *b = "# comment\n\nUSE_KDUMP=1\n";
+	CHECK(dp_config_detect(a, strlen(a)) == DP_CONFIG_KDUMP_CONF);
+	CHECK(dp_config_detect(b, strlen(b)) == DP_CONFIG_KDUMP_TOOLS);
+	struct dp_config *c;
+	struct dp_error *err = dp_config_load("/nonexistent/kdump.conf",
+					      DP_CONFIG_AUTO, &c);
+	CHECK(err && err->code == DP_ERR_OS && err->errnum == ENOENT);
+	CHECK(err && has(err->message, "/nonexistent/kdump.conf"));
+	dp_error_destroy(err);
+	err = dp_config_load("/", DP_CONFIG_AUTO, &c);
+	CHECK(err && err->code == DP_ERR_INVALID);
+	dp_error_destroy(err);
+	CHECK_STR(dp_action_name(DP_ACTION_DUMP_TO_ROOTFS), "dump_to_rootfs");
+	CHECK_STR(dp_target_kind_name(DP_TARGET_NFS), "nfs");
+}
+
+TEST_MAIN(T(ssh_target_is_normalized),
+	  T(empty_file_gets_kdumpctl_defaults),
+	  T(fs_targets_and_device_forms), T(errors_carry_their_line),
+	  T(collector_rules_follow_kdumpctl),
+	  T(deprecated_default_and_other_rules), T(crlf_tabs_and_comments),
+	  T(hostile_input), T(kdump_tools_file), T(kdump_tools_errors),
+	  T(detect_and_load))
