@@ -57,12 +57,6 @@ void dp_status_destroy(struct dp_status *st);
 /** "ok", "info", "warn", "FAIL". */
 const char *dp_check_state_name(enum dp_check_state s);
 
-/**
- * The sysctls a crash-ready machine sets, with their wanted values, as
- * "name=value" strings (for `setup --sysctl`); NULL-terminated.
- */
-const char *const *dp_status_wanted_sysctls(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -332,12 +332,3 @@ const char *dp_check_state_name(enum dp_check_state s)
 	}
 	return "?";
 }
-
-const char *const *dp_status_wanted_sysctls(void)
-{
-	static const char *const wanted[] = {
-		"kernel.panic_on_oops=1", "kernel.panic=10", "kernel.sysrq=1",
-		NULL,
-	};
-	return wanted;
-}

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# dontpanic config and status on the committed config seeds and on fake
+# dontpanic config, status and setup --sysctl on the committed config seeds and on fake
 # /proc, /sys, /etc trees (--root and $DP_SYSROOT). Usage:
 # test-config-status.py DONTPANIC
 import json
@@ -181,8 +181,37 @@ finally:
     shutil.rmtree(ready)
     shutil.rmtree(notready)
 
+# --- setup --sysctl on a fake tree ---------------------------------------
+tmp = tree("root=/dev/vda1", "0", "0", "0")
+try:
+    put(tmp, "/proc/sys/kernel/sysrq", "438\n")
+    put(tmp, "/proc/sys/kernel/panic", "5\n")
+    rc, out, err = run("setup", "--sysctl", "--dry-run", "--root", tmp)
+    check(rc == 0 and "kernel.panic_on_oops             0 -> 1 (dry run: not written)"
+          in out, f"setup --dry-run: {rc} {out!r}")
+    check(open(os.path.join(tmp, "proc/sys/kernel/panic_on_oops")).read()
+          == "0\n", "setup --dry-run wrote")
+    rc, out, err = run("setup", "--sysctl", env={"DP_SYSROOT": tmp})
+    check(rc == 0, f"setup --sysctl: rc {rc} {err!r}")
+    check("kernel.sysrq                     438 -> 446" in out
+          and "kernel.panic                     5 (kept)" in out,
+          f"setup --sysctl output {out!r}")
+    check("kernel.sysrq = 446" in out, "setup: sysctl.d lines")
+    # status now has no warning left for what setup set.
+    rc, out, err = run("status", "--json", "--root", tmp)
+    st = {c["name"]: c for c in json.loads(out)["checks"]}
+    check(all(st[n]["state"] == "ok" for n in
+              ["kernel.panic_on_oops", "kernel.sysrq", "kernel.nmi_watchdog",
+               "kernel.panic"]), "status after setup --sysctl")
+    check(st["kernel.softlockup_panic"]["state"] == "info",
+          "setup without --all left the optional ones")
+    rc, out, err = run("setup", "--root", tmp)
+    check(rc == 2 and "only --sysctl" in err, "setup without --sysctl: usage")
+finally:
+    shutil.rmtree(tmp)
+
 for f in fails:
     print("FAIL:", f)
 if not fails:
-    print("ok: config and status on seeds and fake trees")
+    print("ok: config, status and setup --sysctl on seeds and fake trees")
 sys.exit(1 if fails else 0)

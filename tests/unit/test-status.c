@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <dontpanic/status.h>
+#include <dontpanic/sysctl.h>
 
 #include "test.h"
 
@@ -157,5 +158,72 @@ TEST(reservation_failed_and_missing_files)
 	remove_root();
 }
 
+static char *slurp(const char *rel)
+{
+	static char buf[64];
+	char path[512];
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	FILE *f = fopen(path, "r");
+	buf[0] = '\0';
+	if (f) {
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+static const struct dp_sysctl_change *change(const struct dp_sysctl_plan *p,
+					     const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->v[i].name, name))
+			return &p->v[i];
+	return NULL;
+}
+
+TEST(sysctl_plan_and_apply)
+{
+	make_root();
+	put("/proc/sys/kernel/panic_on_oops", "0\n");
+	put("/proc/sys/kernel/panic", "30\n");		// kept
+	put("/proc/sys/kernel/sysrq", "438\n");	// mask: add 8
+	put("/proc/sys/kernel/softlockup_panic", "0\n");
+	// nmi_watchdog absent; hung_task_panic is /dev/full: writes fail
+	char full[512];
+	snprintf(full, sizeof(full), "%s/proc/sys/kernel/hung_task_panic", root);
+	CHECK(symlink("/dev/full", full) == 0);
+	struct dp_sysctl_plan *p;
+	CHECK_OK(dp_sysctl_plan(root, false, &p));
+	CHECK_EQ_U64(p->n, 4);
+	const struct dp_sysctl_change *c = change(p, "kernel.panic");
+	CHECK(c && !c->new && !strcmp(c->old, "30"));
+	c = change(p, "kernel.sysrq");
+	CHECK(c && c->new && !strcmp(c->new, "446"));
+	c = change(p, "kernel.nmi_watchdog");
+	CHECK(c && c->absent);
+	CHECK(change(p, "kernel.softlockup_panic") == NULL);
+	size_t failed = 9;
+	CHECK_OK(dp_sysctl_apply(root, p, &failed));
+	CHECK_EQ_U64(failed, 0);
+	CHECK_STR(slurp("/proc/sys/kernel/panic_on_oops"), "1\n");
+	CHECK_STR(slurp("/proc/sys/kernel/sysrq"), "446\n");
+	CHECK_STR(slurp("/proc/sys/kernel/panic"), "30\n");
+	dp_sysctl_plan_destroy(p);
+	// --all: the optional ones; /dev/full cannot be written.
+	CHECK_OK(dp_sysctl_plan(root, true, &p));
+	CHECK_EQ_U64(p->n, 8);
+	c = change(p, "kernel.panic_on_oops");
+	CHECK(c && !c->new);	// now 1: kept
+	CHECK_OK(dp_sysctl_apply(root, p, &failed));
+	CHECK_EQ_U64(failed, 1);
+	c = change(p, "kernel.hung_task_panic");
+	CHECK(c && !c->written && c->error &&
+	      strstr(c->error, "No space left on device"));
+	CHECK_STR(slurp("/proc/sys/kernel/softlockup_panic"), "1\n");
+	dp_sysctl_plan_destroy(p);
+	remove_root();
+}
+
 TEST_MAIN(T(ready_machine), T(unprepared_machine),
-	  T(reservation_failed_and_missing_files))
+	  T(reservation_failed_and_missing_files), T(sysctl_plan_and_apply))

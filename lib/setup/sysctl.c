@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// Set the panic sysctls (sysctl.h). The wanted values and the reasons are
+// the ones `status` checks (status.c); here only what to write.
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dontpanic/sysctl.h>
+
+enum rule_kind {
+	SET_ONE,	/* write 1 */
+	SET_IF_ZERO,	/* kernel.panic: keep a chosen timeout */
+	SYSRQ_CRASH,	/* add bit 8 (sysrq-c) to the mask; 1 stays 1 */
+};
+
+static const struct rule {
+	const char *name;
+	enum rule_kind kind;
+	const char *value;	/* SET_IF_ZERO: what to write */
+	bool optional;		/* only with `all` */
+} rules[] = {
+	{ "kernel.panic_on_oops", SET_ONE, "1", false },
+	{ "kernel.panic", SET_IF_ZERO, "10", false },
+	{ "kernel.sysrq", SYSRQ_CRASH, NULL, false },
+	{ "kernel.nmi_watchdog", SET_ONE, "1", false },
+	{ "kernel.softlockup_panic", SET_ONE, "1", true },
+	{ "kernel.hung_task_panic", SET_ONE, "1", true },
+	{ "kernel.unknown_nmi_panic", SET_ONE, "1", true },
+	{ "kernel.panic_on_unrecovered_nmi", SET_ONE, "1", true },
+};
+
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+// "<root>/proc/sys/kernel/panic" for "kernel.panic".
+static bool sysctl_path(const char *root, const char *name, char *buf,
+			size_t size)
+{
+	int n = snprintf(buf, size, "%s/proc/sys/%s", root ? root : "", name);
+	if (n < 0 || (size_t)n >= size)
+		return false;
+	for (char *q = buf + n - strlen(name); *q; q++)
+		if (*q == '.')
+			*q = '/';
+	return true;
+}
+
+// Read a sysctl into a malloc'ed, trimmed string; NULL if unreadable.
+static char *read_value(const char *path)
+{
+	char buf[128];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return strdup(buf);
+}
+
+// The value to write, or NULL to keep the current one.
+static char *plan_value(const struct rule *r, const char *old)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(old, &end, 10);
+	bool num = !errno && end != old && !*end;
+	char buf[32];
+	switch (r->kind) {
+	case SET_ONE:
+		return num && v == 1 ? NULL : strdup("1");
+	case SET_IF_ZERO:
+		return num && v != 0 ? NULL : strdup(r->value);
+	case SYSRQ_CRASH:
+		if (num && (v == 1 || (v > 1 && (v & 8))))
+			return NULL;
+		snprintf(buf, sizeof(buf), "%ld", num && v > 1 ? v | 8 : 1);
+		return strdup(buf);
+	}
+	return NULL;
+}
+
+void dp_sysctl_plan_destroy(struct dp_sysctl_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->n; i++) {
+		free(plan->v[i].old);
+		free(plan->v[i].new);
+		free(plan->v[i].error);
+	}
+	free(plan->v);
+	free(plan);
+}
+
+struct dp_error *dp_sysctl_plan(const char *root, bool all,
+				struct dp_sysctl_plan **ret)
+{
+	struct dp_sysctl_plan *plan = calloc(1, sizeof(*plan));
+	if (!plan)
+		return &dp_enomem;
+	plan->v = calloc(NRULES, sizeof(*plan->v));
+	if (!plan->v) {
+		free(plan);
+		return &dp_enomem;
+	}
+	char path[4096];
+	for (size_t i = 0; i < NRULES; i++) {
+		const struct rule *r = &rules[i];
+		if (r->optional && !all)
+			continue;
+		struct dp_sysctl_change *c = &plan->v[plan->n++];
+		c->name = r->name;
+		if (!sysctl_path(root, r->name, path, sizeof(path)) ||
+		    !(c->old = read_value(path))) {
+			c->absent = true;
+			continue;
+		}
+		c->new = plan_value(r, c->old);
+	}
+	*ret = plan;
+	return NULL;
+}
+
+static void write_one(const char *root, struct dp_sysctl_change *c)
+{
+	char path[4096], line[64];
+	if (!sysctl_path(root, c->name, path, sizeof(path))) {
+		c->error = strdup("path too long");
+		return;
+	}
+	// O_TRUNC matters for a fake tree's regular file; procfs ignores it.
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int n = snprintf(line, sizeof(line), "%s\n", c->new);
+	if (fd < 0 || write(fd, line, (size_t)n) != n) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (asprintf(&c->error, "cannot write %s: %s", path,
+			     strerror(e)) < 0)
+			c->error = NULL;
+		return;
+	}
+	if (close(fd) < 0) {
+		if (asprintf(&c->error, "cannot write %s: %s", path,
+			     strerror(errno)) < 0)
+			c->error = NULL;
+		return;
+	}
+	// Some writes "succeed" but are not taken (a watchdog the hardware
+	// cannot run): say so.
+	char *now = read_value(path);
+	if (now && !strcmp(now, c->new)) {
+		c->written = true;
+	} else if (asprintf(&c->error, "wrote %s, but %s reads back %s",
+			    c->new, c->name, now ? now : "nothing") < 0) {
+		c->error = NULL;
+	}
+	free(now);
+}
+
+struct dp_error *dp_sysctl_apply(const char *root, struct dp_sysctl_plan *plan,
+				 size_t *failed_ret)
+{
+	size_t failed = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		struct dp_sysctl_change *c = &plan->v[i];
+		if (c->absent || !c->new)
+			continue;
+		write_one(root, c);
+		if (!c->written) {
+			failed++;
+			if (!c->error)
+				return &dp_enomem;
+		}
+	}
+	*failed_ret = failed;
+	return NULL;
+}
