@@ -22,7 +22,7 @@ enum {
 	OPT_SPLIT = 256, OPT_NUM_THREADS, OPT_MESSAGE_LEVEL, OPT_DUMP_DMESG,
 	OPT_CYCLIC, OPT_JSON, OPT_FAIL_AFTER, OPT_NON_MMAP, OPT_WORK_DIR,
 	OPT_SHOW_STATS, OPT_REASSEMBLE, OPT_PARTIAL_DMESG, OPT_SPLITBLOCK,
-	OPT_ZSTD_LEVEL,
+	OPT_ZSTD_LEVEL, OPT_NO_LOG_FIRST,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +40,7 @@ static const struct option long_opts[] = {
 	{ "reassemble", no_argument, NULL, OPT_REASSEMBLE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "zstd-level", required_argument, NULL, OPT_ZSTD_LEVEL },
+	{ "no-log-first", no_argument, NULL, OPT_NO_LOG_FIRST },
 	// Testing only: behave as if the disk filled up after N bytes.
 	{ "fail-after", required_argument, NULL, OPT_FAIL_AFTER },
 	{ NULL, 0, NULL, 0 },
@@ -92,6 +93,10 @@ static void usage(FILE *f, const char *cmd)
 "  --split            spread the pages over the DUMPFILEs\n"
 "  --reassemble       read a --split set (PART1...) into one DUMPFILE;\n"
 "                     the parts' codec unless -c/-l/-p/-z is given\n"
+"  --no-log-first     kdump output: write page data in pfn order, as\n"
+"                     makedumpfile does (byte-identical files); by default\n"
+"                     the pages the kernel log needs go first, so a dump\n"
+"                     cut short still has the whole log\n"
 "  -L SIZE            stop at SIZE bytes (K, M, G suffixes); the dump is\n"
 "                     then flagged incomplete\n"
 "  --num-threads N    compression threads (default: all online CPUs)\n"
@@ -103,7 +108,9 @@ static void usage(FILE *f, const char *cmd)
 "  --cyclic-buffer KB bitmap window in KiB (memory stays bounded anyway)\n"
 "  --dump-dmesg       write the kernel log to DUMPFILE (makedumpfile's\n"
 "                     layout, read with VMCOREINFO only)\n"
-"  -x, -i, --non-mmap, --work-dir DIR, -b, -D\n"
+"  --non-mmap         read an ELF input with read() only (default: mmap\n"
+"                     in 4 MiB windows, read() where mmap fails)\n"
+"  -x, -i, --work-dir DIR, -b, -D\n"
 "                     accepted for compatibility (-x/-i: not needed, refused)\n"
 "\n"
 "Exit status: 0 ok, 1 failed (bad options too when run as makedumpfile),\n"
@@ -241,10 +248,12 @@ static void print_json(const struct cfg *c, const struct dp_collect_stats *s,
 	       s->input_level, s->dump_level);
 	printf(",\"excluded_total\":%" PRIu64 ",\"remaining_pages\":%" PRIu64
 	       ",\"kernel_image_guard_pages\":%" PRIu64
+	       ",\"log_first_pages\":%" PRIu64
 	       ",\"pages_written\":%" PRIu64 ",\"pages_lost\":%" PRIu64
 	       ",\"bytes_written\":%" PRIu64 ",\"files\":%" PRIu64
 	       ",\"incomplete\":%s,\"seconds\":%.3f}\n",
-	       s->excluded_total, s->remaining, s->rescued, s->pages_written,
+	       s->excluded_total, s->remaining, s->rescued, s->log_pages,
+	       s->pages_written,
 	       s->pages_lost, s->bytes_written, s->nfiles,
 	       s->incomplete ? "true" : "false", secs);
 }
@@ -380,6 +389,7 @@ static int parse(struct cfg *c, int argc, char **argv, int *code)
 			c->o.cyclic_pfns = (uint64_t)v * 1024 * 8;
 			break;
 		case OPT_JSON: c->json = true; break;
+		case OPT_NO_LOG_FIRST: c->o.no_log_first = true; break;
 		case OPT_ZSTD_LEVEL:
 			if (!parse_int(optarg, 1, 19, &v)) {
 				errmsg(c, "invalid --zstd-level '%s' (1-19)", optarg);
@@ -401,9 +411,9 @@ static int parse(struct cfg *c, int argc, char **argv, int *code)
 			errmsg(c, "-%c is not needed and not supported: page classes come from the dump's VMCOREINFO", opt);
 			return *code = DP_EXIT_FAILURE, -1;
 		case OPT_REASSEMBLE: c->reassemble = true; break;
-		case OPT_NON_MMAP: case OPT_WORK_DIR: case 'D': case 'b':
-		case OPT_SPLITBLOCK:
-			break;	// accepted: we read with pread, memory is bounded
+		case OPT_NON_MMAP: c->o.no_mmap = true; break;
+		case OPT_WORK_DIR: case 'D': case 'b': case OPT_SPLITBLOCK:
+			break;	// accepted: memory is bounded without them
 		case 'v':
 			printf("%s: dontpanic %s (makedumpfile-compatible collector)\n",
 			       c->cmd, DP_VERSION);
@@ -546,8 +556,8 @@ int cmd_collect(int argc, char **argv)
 		rc = unreadable ? fail_code(&c, DP_EXIT_BAD_DUMP) : DP_EXIT_FAILURE;
 		// Leave no half-made file behind when nothing was written,
 		// but keep an incomplete dump: it serves what landed.
-		for (unsigned int i = 0; unreadable && i < nout && !c.o.flattened &&
-		     fds[i] >= 0; i++)
+		for (unsigned int i = 0; (unreadable || !st.bytes_written) &&
+		     i < nout && !c.o.flattened && fds[i] >= 0; i++)
 			unlink(names[i]);
 	}
 	if (st.max_pfn && (c.message_level & ML_REPORT))

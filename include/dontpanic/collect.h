@@ -52,6 +52,8 @@ struct dp_collect_opts {
 	uint64_t size_limit;		/**< -L: bytes per output, 0 = none */
 	uint64_t cyclic_pfns;		/**< pfns per window, 0 = default */
 	uint64_t fail_after;		/**< testing: fake ENOSPC after N bytes */
+	bool no_mmap;			/**< read an ELF input with pread only (--non-mmap) */
+	bool no_log_first;		/**< kdump: page data in pfn order only (makedumpfile's layout) */
 	/** Progress: called from the calling thread, at most per window. */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
@@ -73,6 +75,7 @@ struct dp_collect_stats {
 	bool incomplete;		/**< stopped early (disk full / -L) */
 	int full_errno;			/**< ENOSPC... or 0 for -L */
 	uint64_t pages_lost;		/**< dumpable pages not written */
+	uint64_t log_pages;		/**< pages written first so the log survives a cut */
 	int dump_level;			/**< effective: requested | the input's level */
 	int input_level;		/**< level the input dump records, or -1 */
 	const char *input_format;	/**< "elf" (read directly), or the reader's name */

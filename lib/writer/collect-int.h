@@ -26,7 +26,15 @@ struct dp_collect {
 	uint64_t nsec;
 	uint64_t dumpable;		/* total dumpable pfns */
 	uint64_t progress_done, progress_total;
+	struct dp_source_win win;	/* the calling thread's mmap window */
+	/* Pages written first (the log's), sorted, and their descriptor
+	 * index in the output (UINT64_MAX: not dumpable). */
+	uint64_t *early, *early_rank;
+	size_t nearly;
 };
+
+/* Find the pages the log reader needs (kdump output, one file). */
+void dp_collect_find_log_pages(struct dp_collect *c);
 
 #define DP_GROUP_SHIFT 15
 

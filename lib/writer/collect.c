@@ -5,19 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dontpanic/printk.h>
+
 #include "collect-int.h"
+#include "format/format.h"
 
 #define DEFAULT_WINDOW (1ull << 18)	// pfns: 1 GiB of 4 KiB pages
 
 static struct dp_error *cb_read(void *arg, uint64_t paddr, void *buf,
 				size_t len)
 {
-	return dp_source_read_phys(arg, paddr, buf, len, false);
+	struct dp_collect *c = arg;
+	return dp_source_read_win(c->src, &c->win, paddr, buf, len, false);
 }
 
 static const char *cb_vmci(void *arg, const char *key)
 {
-	return dp_source_vmci(arg, key);
+	struct dp_collect *c = arg;
+	return dp_source_vmci(c->src, key);
 }
 
 static uint8_t counter_of(uint8_t cls)
@@ -33,19 +38,30 @@ static uint8_t counter_of(uint8_t cls)
 	}
 }
 
+static bool missing_page(const struct dp_collect *c, const struct dp_error *err)
+{
+	return !c->src->direct && (err->code == DP_ERR_PAGE_EXCLUDED ||
+				   err->code == DP_ERR_PAGE_HOLE ||
+				   err->code == DP_ERR_PAGE_LOST);
+}
+
+// A filtered or cut input may lack the pages struct page data needs.
+static struct dp_error *lacks_mem_map(struct dp_collect *c, struct dp_error *err)
+{
+	if (!missing_page(c, err))
+		return err;
+	return dp_error_prefix(err,
+		"%s: dump level %d needs the kernel's struct page array (mem_map) and the page tables that map it, but the input dump lacks some of those pages (it was filtered or cut short); use a level the input already has (%d) or the original vmcore",
+		c->src->path, c->level, c->src->input_level);
+}
+
 struct dp_error *dp_collect_classify(struct dp_collect *c, uint64_t start,
 				     uint64_t n)
 {
 	if (c->pc) {
 		struct dp_error *err = dp_pageclass_window(c->pc, start, n, c->cls);
-		if (err && !c->src->direct &&
-		    (err->code == DP_ERR_PAGE_EXCLUDED || err->code == DP_ERR_PAGE_HOLE ||
-		     err->code == DP_ERR_PAGE_LOST))
-			return dp_error_prefix(err,
-				"%s: dump level %d needs the kernel's struct page array (mem_map), but the input dump lacks some of its pages (it was filtered or cut short); use a level the input already has (%d) or the original vmcore",
-				c->src->path, c->level, c->src->input_level);
 		if (err)
-			return err;
+			return lacks_mem_map(c, err);
 	} else {
 		memset(c->cls, DP_PC_KEEP, n);
 	}
@@ -109,6 +125,7 @@ static struct dp_error *setup(struct dp_collect *c,
 	struct dp_error *err = dp_source_open(in_paths, nin, &c->src);
 	if (err)
 		return err;
+	c->src->no_mmap = o->no_mmap;
 	const char *in_path = in_paths[0];
 	// Re-filtering: what the input dropped stays dropped, and its level's
 	// classes explain those pages (makedumpfile does the same).
@@ -140,15 +157,96 @@ static struct dp_error *setup(struct dp_collect *c,
 	// data); like makedumpfile they then drop nothing else either.
 	if (c->level & (DP_DL_CACHE | DP_DL_CACHE_PRI | DP_DL_USER | DP_DL_FREE)) {
 		struct dp_pageclass_cb cb = {
-			.read_phys = cb_read, .vmcoreinfo = cb_vmci, .arg = c->src,
+			.read_phys = cb_read, .vmcoreinfo = cb_vmci, .arg = c,
 		};
 		err = dp_pageclass_create(&cb, c->level, c->max_pfn, &c->pc);
+		if (err && missing_page(c, err))
+			return lacks_mem_map(c, err);
 		if (err)
 			return dp_error_prefix(err, "%s: dump level %d",
 					       in_path, c->level);
 		err = guard_kernel(c);
 	}
 	return err;
+}
+
+#define MAX_LOG_PAGES (1u << 16)	// 256 MiB of 4 KiB pages: the ring is far smaller
+
+struct trace {
+	uint64_t *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void trace_pfn(void *arg, uint64_t pfn)
+{
+	struct trace *t = arg;
+	if (t->failed || (t->n && t->v[t->n - 1] == pfn))
+		return;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 256;
+		uint64_t *v = cap <= MAX_LOG_PAGES ? realloc(t->v, cap * sizeof(*v)) : NULL;
+		if (!v) {
+			t->failed = true;
+			return;
+		}
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n++] = pfn;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static struct dp_error *no_record(const struct dp_printk_record *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+	return NULL;
+}
+
+/*
+ * The pages `dontpanic log` reads: run the log reader once over the input
+ * with a trace on every physical page it touches (the prb structures, the
+ * descriptor, info and text rings, and the page tables that translate
+ * them). Writing exactly these first means a dump cut short serves the
+ * whole log. Best effort: without them the dump is written in pfn order.
+ */
+void dp_collect_find_log_pages(struct dp_collect *c)
+{
+	struct dp_dump *dump = c->src->dump;
+	struct trace t = { 0 };
+	struct dp_program *prog;
+	if (!dump)
+		return;
+	dp_dump_set_trace(dump, trace_pfn, &t);
+	struct dp_error *err = dp_program_create(dump, NULL, &prog);
+	if (!err) {
+		err = dp_printk_for_each(prog, no_record, NULL);
+		dp_program_destroy(prog);
+	}
+	dp_dump_set_trace(dump, NULL, NULL);
+	uint64_t *rank = t.n ? malloc(t.n * sizeof(*rank)) : NULL;
+	if (err || t.failed || !rank) {
+		dp_error_destroy(err);
+		free(t.v);
+		free(rank);
+		return;
+	}
+	qsort(t.v, t.n, sizeof(*t.v), cmp_u64);
+	size_t n = 0;
+	for (size_t i = 0; i < t.n; i++)
+		if (!n || t.v[n - 1] != t.v[i])
+			t.v[n++] = t.v[i];
+	for (size_t i = 0; i < n; i++)
+		rank[i] = UINT64_MAX;
+	c->early = t.v;
+	c->early_rank = rank;
+	c->nearly = n;
 }
 
 // Split points: parts with about the same number of dumpable pages, cut at
@@ -179,6 +277,10 @@ static struct dp_error *collect_kdump(struct dp_collect *c, struct dp_out *outs,
 	uint64_t *bounds = calloc(nout + 1, sizeof(uint64_t));
 	if (!bounds)
 		return &dp_enomem;
+	// The log's pages go first (one file only: a split part has its own
+	// descriptor numbering and would need its own log copy).
+	if (nout == 1 && !c->opts->no_log_first)
+		dp_collect_find_log_pages(c);
 	// Headers and notes (VMCOREINFO) first, marked incomplete.
 	for (unsigned int k = 0; k < nout && !err; k++) {
 		err = dp_out_begin(&outs[k]);
@@ -273,9 +375,12 @@ struct dp_error *dp_collect(const char *const *in_paths, size_t nin,
 					out_names[0], opts->size_limit,
 					stats->pages_lost);
 	dp_pageclass_destroy(c.pc);
+	dp_source_win_release(&c.win);
 	dp_source_destroy(c.src);
 	free(c.cls);
 	free(c.sec_dumpable);
+	free(c.early);
+	free(c.early_rank);
 	free(outs);
 	return err;
 }

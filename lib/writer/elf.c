@@ -62,7 +62,7 @@ static struct dp_error *build_keep(struct elfw *e)
 				continue;
 			uint64_t pfn = start + i;
 			if (zero) {
-				err = dp_source_read_phys(c->src, pfn * ps, page, ps, false);
+				err = dp_source_read_win(c->src, &c->win, pfn * ps, page, ps, false);
 				if (err)
 					break;
 				if (all_zero(page, ps)) {
@@ -211,9 +211,16 @@ static struct dp_error *copy_data(struct elfw *e, struct dp_out *o)
 			size_t n = p->filesz - done < COPY_CHUNK ?
 					   (size_t)(p->filesz - done) : COPY_CHUNK;
 			size_t w = 0;
-			err = dp_source_read_phys(c->src, p->paddr + done, buf, n, true);
+			const uint8_t *m;
+			// Written from the mmap window when it can, else copied.
+			dp_source_map_phys(c->src, &c->win, p->paddr + done, n, &m);
+			if (!m) {
+				err = dp_source_read_win(c->src, &c->win, p->paddr + done,
+							 buf, n, true);
+				m = buf;
+			}
 			if (!err)
-				err = dp_out_write(o, p->offset + done, buf, n, &w);
+				err = dp_out_write(o, p->offset + done, m, n, &w);
 			if (err)
 				break;
 			c->st->pages_written += w / ps;

@@ -123,6 +123,7 @@ struct dp_error *dp_kdump_write_bitmaps(struct dp_collect *c,
 	size_t slice = c->window / 8;
 	uint8_t *b1 = malloc(slice), *b2 = malloc(slice);
 	struct dp_error *err = NULL;
+	size_t e = 0;
 	if (!b1 || !b2) {
 		err = &dp_enomem;
 		goto out;
@@ -141,6 +142,11 @@ struct dp_error *dp_kdump_write_bitmaps(struct dp_collect *c,
 				continue;
 			b1[i / 8] |= (uint8_t)(1u << (i % 8));
 			if (k == DP_PC_KEEP) {
+				uint64_t pfn = start + i;
+				while (e < c->nearly && c->early[e] < pfn)
+					e++;
+				if (e < c->nearly && c->early[e] == pfn)
+					c->early_rank[e] = c->dumpable;
 				b2[i / 8] |= (uint8_t)(1u << (i % 8));
 				c->sec_dumpable[(start + i) >> DP_GROUP_SHIFT]++;
 				c->dumpable++;
@@ -167,7 +173,8 @@ struct writer {
 	struct dp_collect *c;
 	struct dp_out *o;
 	struct dp_pool *pool;
-	uint64_t desc_off;	// next descriptor's file offset
+	uint64_t desc_base;	// descriptor table's file offset
+	uint64_t submitted;	// pages handed to the workers
 	uint64_t data_off;	// next page data offset
 	uint64_t zero_off;	// the shared zero page
 	uint8_t *descs;		// one batch of descriptors
@@ -212,16 +219,24 @@ static struct dp_error *drain(struct writer *w)
 	}
 	w->data_off += done;
 	dp_collect_progress(w->c, b->n);
-	err = dp_out_write_meta(w->o, w->desc_off, w->descs,
-				(size_t)b->n * DESC_SIZE);
-	w->desc_off += (uint64_t)b->n * DESC_SIZE;
+	// Descriptors sit at their page's index: one write per run of
+	// consecutive indexes (the whole batch, unless log pages went first).
+	for (unsigned int i = 0; i < b->n && !err;) {
+		unsigned int j = i + 1;
+		while (j < b->n && b->rank[j] == b->rank[j - 1] + 1)
+			j++;
+		err = dp_out_write_meta(w->o, w->desc_base + b->rank[i] * DESC_SIZE,
+					w->descs + (size_t)i * DESC_SIZE,
+					(size_t)(j - i) * DESC_SIZE);
+		i = j;
+	}
 out:
 	dp_pool_release(w->pool);
 	return err;
 }
 
 static struct dp_error *submit_pfn(struct writer *w, struct dp_batch **cur,
-				   uint64_t pfn)
+				   uint64_t pfn, uint64_t rank)
 {
 	struct dp_error *err;
 	while (!*cur) {
@@ -229,7 +244,9 @@ static struct dp_error *submit_pfn(struct writer *w, struct dp_batch **cur,
 		if (!*cur && (err = drain(w)))
 			return err;
 	}
-	(*cur)->pfn[(*cur)->n++] = pfn;
+	(*cur)->pfn[(*cur)->n] = pfn;
+	(*cur)->rank[(*cur)->n++] = rank;
+	w->submitted++;
 	if ((*cur)->n == DP_BATCH_PAGES) {
 		dp_pool_submit(w->pool);
 		*cur = NULL;
@@ -243,6 +260,14 @@ static struct dp_error *write_pages(struct writer *w, uint64_t spfn,
 	struct dp_collect *c = w->c;
 	struct dp_batch *cur = NULL;
 	struct dp_error *err = NULL;
+	// The log's pages first, so a dump cut short still has the log.
+	for (size_t k = 0; k < c->nearly && !err && !w->o->full; k++)
+		if (c->early_rank[k] != UINT64_MAX) {
+			err = submit_pfn(w, &cur, c->early[k], c->early_rank[k]);
+			c->st->log_pages++;
+		}
+	uint64_t rank = 0;
+	size_t ei = 0;
 	dp_collect_rewind(c);
 	for (uint64_t start = 0; start < epfn && !w->o->full; start += c->window) {
 		uint64_t n = c->max_pfn - start < c->window ? c->max_pfn - start :
@@ -256,7 +281,12 @@ static struct dp_error *write_pages(struct writer *w, uint64_t spfn,
 			uint64_t pfn = start + i;
 			if (pfn < spfn || pfn >= epfn || c->cls[i] != DP_PC_KEEP)
 				continue;
-			err = submit_pfn(w, &cur, pfn);
+			uint64_t r = rank++;
+			while (ei < c->nearly && c->early[ei] < pfn)
+				ei++;
+			if (ei < c->nearly && c->early[ei] == pfn)
+				continue;	// went first
+			err = submit_pfn(w, &cur, pfn, r);
 		}
 	}
 	if (cur && cur->n && !err)
@@ -278,7 +308,7 @@ struct dp_error *dp_kdump_write_part(struct dp_collect *c, struct dp_out *o,
 	struct layout l;
 	layout(c, &l);
 	struct writer w = { .c = c, .o = o };
-	w.desc_off = l.desc;
+	w.desc_base = l.desc;
 	w.zero_off = l.desc + ndumpable * DESC_SIZE;
 	w.data_off = w.zero_off;
 	struct dp_error *err = dp_out_reserve(o, l.desc, ndumpable * DESC_SIZE);
@@ -312,8 +342,7 @@ struct dp_error *dp_kdump_write_part(struct dp_collect *c, struct dp_out *o,
 	free(w.descs);
 	if (!err && o->full) {
 		// Pages never submitted are lost too.
-		uint64_t seen = (w.desc_off - l.desc) / DESC_SIZE;
-		c->st->pages_lost += ndumpable - seen;
+		c->st->pages_lost += ndumpable - w.submitted;
 	}
 	return err;
 }

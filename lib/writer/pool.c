@@ -14,6 +14,7 @@ struct worker {
 	bool started;
 	void *codec_state;
 	uint8_t *in;		// DP_BATCH_PAGES pages read from the input
+	struct dp_source_win win;	// this worker's mmap window
 };
 
 struct dp_pool {
@@ -45,37 +46,50 @@ static bool all_zero(const uint8_t *p, size_t len)
 	return true;
 }
 
+static void store(struct worker *w, struct dp_batch *b, unsigned int i,
+		  const uint8_t *page)
+{
+	struct dp_pool *pool = w->pool;
+	size_t ps = pool->page_size;
+	if (pool->detect_zero && all_zero(page, ps)) {
+		b->size[i] = 0;
+		b->flags[i] = 0;
+		return;
+	}
+	size_t n = dp_codec_page(pool->codec, w->codec_state, page, ps,
+				 b->data + b->data_len,
+				 pool->slot_cap - b->data_len, &b->flags[i]);
+	b->size[i] = (uint32_t)n;
+	b->data_len += n;
+}
+
 static void process(struct worker *w, struct dp_batch *b)
 {
 	struct dp_pool *pool = w->pool;
 	size_t ps = pool->page_size;
 	b->data_len = 0;
 	b->err = NULL;
-	// Read runs of consecutive pfns with one read each.
+	// Runs of consecutive pfns: used in place from the mmap window
+	// when possible, else read with one read each. Each run is finished
+	// before the next one may move the window.
 	for (unsigned int i = 0; i < b->n;) {
 		unsigned int j = i + 1;
 		while (j < b->n && b->pfn[j] == b->pfn[j - 1] + 1)
 			j++;
-		b->err = dp_source_read_phys(pool->src, b->pfn[i] * ps,
-					     w->in + (size_t)i * ps,
-					     (size_t)(j - i) * ps, true);
-		if (b->err)
-			return;
-		i = j;
-	}
-	for (unsigned int i = 0; i < b->n; i++) {
-		const uint8_t *page = w->in + (size_t)i * ps;
-		if (pool->detect_zero && all_zero(page, ps)) {
-			b->size[i] = 0;
-			b->flags[i] = 0;
-			continue;
+		const uint8_t *m;
+		size_t len = (size_t)(j - i) * ps;
+		dp_source_map_phys(pool->src, &w->win, b->pfn[i] * ps, len, &m);
+		if (!m) {
+			b->err = dp_source_read_win(pool->src, &w->win,
+						    b->pfn[i] * ps, w->in, len,
+						    true);
+			if (b->err)
+				return;
+			m = w->in;
 		}
-		size_t n = dp_codec_page(pool->codec, w->codec_state, page, ps,
-					 b->data + b->data_len,
-					 pool->slot_cap - b->data_len,
-					 &b->flags[i]);
-		b->size[i] = (uint32_t)n;
-		b->data_len += n;
+		for (unsigned int k = i; k < j; k++)
+			store(w, b, k, m + (size_t)(k - i) * ps);
+		i = j;
 	}
 }
 
@@ -175,6 +189,7 @@ void dp_pool_destroy(struct dp_pool *pool)
 		if (pool->codec && w->codec_state)
 			pool->codec->destroy(w->codec_state);
 		free(w->in);
+		dp_source_win_release(&w->win);
 	}
 	for (unsigned int i = 0; pool->slots && i < pool->nslots; i++) {
 		free(pool->slots[i].data);

@@ -22,6 +22,7 @@
 
 struct dp_batch {
 	uint64_t pfn[DP_BATCH_PAGES];
+	uint64_t rank[DP_BATCH_PAGES];	/* the writer's: descriptor index */
 	unsigned int n;
 	/* results */
 	uint32_t size[DP_BATCH_PAGES];	/* stored bytes; 0 = zero page */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -429,9 +430,73 @@ enum dp_source_state dp_source_pfn_state(struct dp_source *src, uint64_t pfn)
 	return DP_SRC_HOLE;
 }
 
+void dp_source_win_release(struct dp_source_win *w)
+{
+	if (w && w->base)
+		munmap(w->base, w->len);
+	if (w)
+		w->base = NULL;
+}
+
+// Make [off, off + len) of the file visible in w; false: use pread.
+static bool win_cover(struct dp_source *src, struct dp_source_win *w,
+		      uint64_t off, size_t len)
+{
+	if (!w || w->failed || src->no_mmap)
+		return false;
+	if (w->base && off >= w->off && off + len <= w->off + w->len)
+		return true;
+	dp_source_win_release(w);
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t start = off / pg * pg;
+	uint64_t end = start + DP_SOURCE_WIN;
+	if (end < off + len)
+		end = (off + len + pg - 1) / pg * pg;
+	// Never map past the end of the file: touching it is SIGBUS.
+	if (end > src->file_size)
+		end = src->file_size;
+	if (end < off + len)
+		return false;
+	void *p = mmap(NULL, end - start, PROT_READ, MAP_SHARED, src->fd,
+		       (off_t)start);
+	if (p == MAP_FAILED) {
+		w->failed = true;
+		return false;
+	}
+	w->base = p;
+	w->off = start;
+	w->len = end - start;
+	w->maps++;
+	return true;
+}
+
+void dp_source_map_phys(struct dp_source *src, struct dp_source_win *w,
+			uint64_t paddr, size_t len, const uint8_t **ret)
+{
+	*ret = NULL;
+	if (!src->direct)
+		return;
+	ssize_t i = find_piece(src, paddr);
+	if (i < 0)
+		return;
+	const struct dp_source_piece *p = &src->pieces[i];
+	if (paddr + len > p->paddr + p->size)
+		return;
+	uint64_t off = p->offset + (paddr - p->paddr);
+	if (win_cover(src, w, off, len))
+		*ret = w->base + (off - w->off);
+}
+
 struct dp_error *dp_source_read_phys(struct dp_source *src,
 				     uint64_t paddr, void *buf, size_t len,
 				     bool zero_fill)
+{
+	return dp_source_read_win(src, NULL, paddr, buf, len, zero_fill);
+}
+
+struct dp_error *dp_source_read_win(struct dp_source *src,
+				    struct dp_source_win *w, uint64_t paddr,
+				    void *buf, size_t len, bool zero_fill)
 {
 	if (!src->direct)
 		return dp_source_dump_read(src, paddr, buf, len);
@@ -443,10 +508,14 @@ struct dp_error *dp_source_read_phys(struct dp_source *src,
 		if (p && paddr < p->paddr + p->size) {
 			n = p->paddr + p->size - paddr < len ?
 				    p->paddr + p->size - paddr : len;
-			struct dp_error *err = pread_all(
-				src, out, n, p->offset + (paddr - p->paddr));
-			if (err)
-				return err;
+			uint64_t off = p->offset + (paddr - p->paddr);
+			if (win_cover(src, w, off, n)) {
+				memcpy(out, w->base + (off - w->off), n);
+			} else {
+				struct dp_error *err = pread_all(src, out, n, off);
+				if (err)
+					return err;
+			}
 		} else {
 			if (!zero_fill)
 				return dp_error_addr(DP_ERR_PAGE_HOLE, paddr,

@@ -66,6 +66,7 @@ struct dp_source {
 	uint64_t kimage_pa, kimage_len;	/* kernel image _text.._end, 0 = unknown */
 
 	bool direct;			/* ELF read from the file itself */
+	bool no_mmap;			/* --non-mmap: pread only */
 	struct dp_dump *dump;		/* readers' view (NULL if it fails, ELF) */
 	int input_level;		/* dump level the input records, or -1 */
 	pthread_mutex_t mu;		/* serialises use of dump */
@@ -92,6 +93,36 @@ const char *dp_source_vmci(const struct dp_source *src, const char *key);
 /* Numeric value (SYMBOL/KERNELOFFSET hex, others decimal). */
 struct dp_error *dp_source_vmci_num(const struct dp_source *src,
 				    const char *key, int64_t *ret);
+
+/*
+ * A caller's mmap window on a directly read ELF input (one per thread;
+ * zero-initialise). Large windows (DP_SOURCE_WIN bytes) make one mmap per
+ * 4 MiB of input, as makedumpfile does on /proc/vmcore; when mmap fails
+ * (a file system or an old /proc/vmcore without mmap) the window falls
+ * back to pread for good.
+ */
+#define DP_SOURCE_WIN (4u << 20)
+struct dp_source_win {
+	uint8_t *base;
+	uint64_t off;		/* file offset of base */
+	size_t len;
+	bool failed;
+	uint64_t maps;		/* mmap calls, for statistics */
+};
+void dp_source_win_release(struct dp_source_win *w);
+
+/*
+ * Point *ret at len bytes of physical memory inside w's mapping, without
+ * a copy, when the range lies in one piece of a directly read ELF input
+ * and can be mapped; otherwise *ret = NULL (read with dp_source_read_win).
+ */
+void dp_source_map_phys(struct dp_source *src, struct dp_source_win *w,
+			uint64_t paddr, size_t len, const uint8_t **ret);
+
+/* dp_source_read_phys() through w's mapping (w may be NULL: pread). */
+struct dp_error *dp_source_read_win(struct dp_source *src,
+				    struct dp_source_win *w, uint64_t paddr,
+				    void *buf, size_t len, bool zero_fill);
 
 /* What the input holds for pfn. */
 enum dp_source_state dp_source_pfn_state(struct dp_source *src, uint64_t pfn);

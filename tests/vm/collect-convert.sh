@@ -34,7 +34,7 @@ verified() { # name verify-line
 #    makedumpfile's own re-filter of that kdump file; counts equal.
 makedumpfile --message-level 31 -c -d 31 "$full" "$tmp/m-full" >"$tmp/m-full.txt" 2>&1 || fail "makedumpfile on the full ELF failed"
 makedumpfile --message-level 31 -c -d 31 "$d1" "$tmp/m-d1" >"$tmp/m-d1.txt" 2>&1 || fail "makedumpfile re-filter of kdump-nocomp-d1 failed"
-"$DP" collect --message-level 31 -c -d 31 "$d1" "$tmp/o" >"$tmp/o.txt" 2>&1 || fail "collect -d 31 -c of kdump-nocomp-d1 failed: $(tail -3 "$tmp/o.txt")"
+"$DP" collect --message-level 31 --no-log-first -c -d 31 "$d1" "$tmp/o" >"$tmp/o.txt" 2>&1 || fail "collect -d 31 -c of kdump-nocomp-d1 failed: $(tail -3 "$tmp/o.txt")"
 for label in "Original pages" "Pages filled with zero" "Non-private cache pages" \
 	     "User process data pages" "Free pages" "Excluded pages" "Remaining pages" "Total pages"; do
 	a=$(mdf_count "$tmp/m-d1.txt" "$label") || fail "makedumpfile has no '$label'"
@@ -51,7 +51,7 @@ rm -f "$tmp/o" "$tmp"/m-*
 # 2. A lower level on a filtered input keeps what the input dropped out:
 #    the input's level is added (makedumpfile does the same).
 makedumpfile -l -d 1 "$d31" "$tmp/m" >/dev/null 2>&1 || fail "makedumpfile -d 1 of kdump-nocomp-d31 failed"
-json=$("$DP" collect --json --message-level 4 -l -d 1 "$d31" "$tmp/o") || fail "collect -d 1 of a -d 31 input failed"
+json=$("$DP" collect --json --message-level 4 --no-log-first -l -d 1 "$d31" "$tmp/o") || fail "collect -d 1 of a -d 31 input failed"
 [ "$(json_num "$json" effective_dump_level)" = 31 ] || fail "-d 1 on a -d 31 input: effective level is not 31: $json"
 cmp "$tmp/m" "$tmp/o" >/dev/null || fail "-d 1 on a -d 31 input differs from makedumpfile's"
 [ "$(served "$tmp/o")" = "$(served "$d31")" ] || fail "-d 1 on a -d 31 input serves another page count"
@@ -103,6 +103,20 @@ rm -f "$tmp/e"
 cmp "$tmp/r" "$tmp/o" >/dev/null || fail "--reassemble of a --split set differs from the one-file dump"
 echo "ok --split set -> --reassemble: identical to the one-file -d 31 -c dump"
 rm -f "$tmp"/s1 "$tmp"/s2 "$tmp"/r "$tmp"/o
+
+# 7. An input that lacks the struct page data: a -d 1 -z dump cut at 6M
+#    lost page tables and mem_map pages; -d 31 on it must say so and leave
+#    no file, -d 1 (what the input has) still works.
+"$DP" collect --message-level 0 -L 6M -d 1 -z "$full" "$tmp/cut" && fail "-L 6M did not cut the dump"
+"$DP" collect --message-level 4 -d 31 -z "$tmp/cut" "$tmp/o" 2>"$tmp/err" && fail "-d 31 on a cut -d 1 input succeeded"
+grep -q "struct page array (mem_map)" "$tmp/err" || fail "-d 31 on a cut input: unclear error: $(cat "$tmp/err")"
+[ ! -e "$tmp/o" ] || fail "-d 31 on a cut input left a file behind"
+json=$("$DP" collect --json --message-level 4 -d 1 -z "$tmp/cut" "$tmp/o") || fail "-d 1 on a cut -d 1 input failed"
+v=$("$VERIFY" "$tmp/cut" "$tmp/o") || fail "cut -> kdump: $v"
+[ "$(vfield "$v" mismatches)" = 0 ] || fail "cut -> kdump: $v"
+[ "$(json_num "$json" not_in_input)" -gt 0 ] || fail "cut -> kdump: lost pages not reported as not_in_input: $json"
+[ "$(json_num "$json" pages_written)" -gt 1000 ] || fail "cut -> kdump: too few pages: $json"
+echo "ok a cut -d 1 input: -d 31 refused ($(sed 's/.*: dump level/dump level/' "$tmp/err" | cut -c1-60)...), -d 1 keeps its $(json_num "$json" pages_written) pages, $(json_num "$json" not_in_input) lost ones stay out"
 
 # 6. QEMU dump-guest-memory ELF (physical, with VMCOREINFO) -> kdump -d 31,
 #    and QEMU's own kdump (flattened, -d 1) re-filtered: the same pages.

@@ -8,6 +8,8 @@
 #     stream, which cannot seek back: the flag must already be there.
 # Each: exit status 1, a message naming the cause, our reader and
 # libkdumpfile serve the written pages unchanged and report the rest lost.
+# The log's pages are written first: `dontpanic log` on a dump cut at 2M
+# (real tmpfs) and at -L 1M prints the whole log.
 set -u
 . "$(dirname "$0")/collect-lib.sh"
 vmcore=$(dp_vmcore sysrq elf-full) || skip "no sysrq elf-full vmcore"
@@ -45,6 +47,26 @@ if [ "$(id -u)" = 0 ] && mkdir "$tmp/mnt" && mount -t tmpfs -o size=12m tmpfs "$
 	echo "ok ELF on a full 12M tmpfs: e_flags=0x1, $v"
 	umount "$mnt"
 	mnt=
+	# The log's pages go first: a 2 MiB file system (an eighth of the
+	# dump) still gets the whole log; in makedumpfile's pfn order
+	# (--no-log-first) the same cut loses it, so the check can fail.
+	mount -t tmpfs -o size=2m tmpfs "$tmp/mnt" || fail "cannot mount a 2M tmpfs"
+	mnt=$tmp/mnt
+	"$DP" log "$vmcore" >"$tmp/log.want" || fail "log of the input failed"
+	"$DP" collect -d 31 -c "$vmcore" "$mnt/o" >/dev/null 2>"$tmp/err"
+	[ $? = 1 ] || fail "2M tmpfs: want exit 1"
+	incomplete_ok "kdump on a full 2M tmpfs" "$mnt/o" "$tmp/err" --kdumpfile
+	"$DP" log "$mnt/o" >"$tmp/log.got" 2>&1 || fail "log of the cut dump failed: $(tail -1 "$tmp/log.got")"
+	cmp -s "$tmp/log.want" "$tmp/log.got" || fail "log of the cut dump differs from the input's"
+	n=$(wc -l <"$tmp/log.got")
+	rm -f "$mnt/o"
+	"$DP" collect --no-log-first -d 31 -c "$vmcore" "$mnt/o" >/dev/null 2>&1
+	if "$DP" log "$mnt/o" >"$tmp/log.pfn" 2>&1 && cmp -s "$tmp/log.want" "$tmp/log.pfn"; then
+		fail "--no-log-first on 2M also kept the whole log: the log-first check proves nothing"
+	fi
+	echo "ok log first: a dump cut at 2M has the whole log ($n lines); in pfn order it does not"
+	umount "$mnt"
+	mnt=
 else
 	echo "# no root or no tmpfs mount: real full-disk case not run"
 fi
@@ -55,6 +77,13 @@ size=$(stat -c %s "$tmp/l")
 [ "$size" -le $((8 << 20)) ] || fail "-L 8M: file is $size bytes"
 grep -q "size limit" "$tmp/err" || fail "-L: message: $(cat "$tmp/err")"
 incomplete_ok "-L 8M (file $size bytes)" "$tmp/l" "$tmp/err" --kdumpfile
+
+"$DP" collect -L 1M -d 31 -z "$vmcore" "$tmp/l1" >/dev/null 2>"$tmp/err"
+[ $? = 1 ] || fail "-L 1M: want exit 1"
+"$DP" log "$vmcore" >"$tmp/log.want" || fail "log of the input failed"
+"$DP" log "$tmp/l1" >"$tmp/log.got" 2>&1 || fail "log of the -L 1M dump failed: $(tail -1 "$tmp/log.got")"
+cmp -s "$tmp/log.want" "$tmp/log.got" || fail "log of the -L 1M dump differs from the input's"
+echo "ok -L 1M: the whole log ($(wc -l <"$tmp/log.got") lines) is in the cut dump"
 
 # SIMULATED ENOSPC (testing option --fail-after) on a flattened stream.
 "$DP" collect -F --fail-after 6M -d 31 -c "$vmcore" >"$tmp/f" 2>"$tmp/err"
