@@ -71,7 +71,7 @@ static struct dp_error *load_vmlinux_btf(struct dp_program *prog,
 							 &start);
 	if (!err)
 		err = dp_program_symbol_address(prog, "__stop_BTF", &stop);
-	if (err) {
+	if (err && !prog->xlat_err) {
 		// No symbols for it (or no kallsyms): scan the image for the
 		// BTF header (lib/kernel/findkernel.c).
 		uint64_t size;

@@ -26,6 +26,10 @@ struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,
 		if (prog->no_kallsyms)
 			prog->kallsyms_err = dp_error_create(DP_ERR_NOT_FOUND,
 				"kallsyms disabled by option");
+		else if (prog->xlat_err)	// e.g. no VMCOREINFO: say why
+			prog->kallsyms_err = dp_program_provider_error(
+				prog->xlat_err,
+				"kernel virtual memory is not available");
 		else
 			prog->kallsyms_err =
 				dp_kallsyms_load(prog, &prog->kallsyms);

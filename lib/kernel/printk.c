@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <dontpanic/printk.h>
+#include <dontpanic/types.h>
 
 #include "core/reader.h"
 #include "kernel/printk-priv.h"
@@ -260,7 +261,24 @@ struct dp_error *dp_printk_for_each(struct dp_program *prog, dp_printk_fn fn,
 				    void *arg)
 {
 	struct dp_prb r = { 0 };
+	// The ring is in kernel virtual memory; without it (no VMCOREINFO and
+	// the kernel not found), say why rather than which key is missing.
+	if (prog->xlat_err)
+		return dp_program_provider_error(prog->xlat_err,
+			"printk ring buffer: kernel virtual memory is not "
+			"available");
 	struct dp_error *err = get_layout(prog->dump, &r.l);
+	// A derived VMCOREINFO (no note) has the layout only if BTF loaded.
+	if (err && !dp_dump_vmcoreinfo(prog->dump, NULL)) {
+		struct dp_types *types;
+		struct dp_error *terr = dp_program_types(prog, &types);
+		if (terr) {
+			dp_error_destroy(err);
+			return dp_error_prefix(terr, "printk ring buffer: no "
+					       "VMCOREINFO note, and its layout "
+					       "comes from BTF");
+		}
+	}
 	if (!err)
 		err = dp_prb_check_layout(&r.l);
 	if (!err)

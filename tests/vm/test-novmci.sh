@@ -16,7 +16,8 @@
 #    for line, and every kernel line of the serial console is in it;
 #  - crash's bt frame addresses (its own KASLR), `p jiffies`, `kmem -i`
 #    TOTAL MEM and FREE pages;
-#  - `sys` and `bt -a` name the panic and the task of the MANIFEST.
+#  - `sys` and `bt -a` name the panic and the task of the MANIFEST;
+#  - damaged copies give clear errors where the damage matters.
 # usage: test-novmci.sh DONTPANIC SCAN-CHECK
 set -u
 DP=$1 SCAN=$2
@@ -142,6 +143,40 @@ for k in qemu-elf qemu-elf-paging qemu-kdump-zlib.flat; do
 	grep -q "^PID: $pid .*COMMAND: \"$comm\"" "$tmp/bt" || fail "$k: bt -a has no $pid $comm"
 	grep -q ' sysrq_handle_crash at ' "$tmp/bt" || fail "$k: bt -a: no sysrq_handle_crash frame"
 done
+# 8. Damaged copies: a clear error for what needs the damaged part, the
+# rest keeps working. (a) the kallsyms token index zeroed: no kernel
+# description, physical reads still work; (b) the BTF header zeroed:
+# symbols work, types and the log (its layout comes from BTF) say why not.
+poke() {	# poke COPY VADDR_HEX BYTES: through the text mapping
+	pa=$(/usr/bin/python3 -c 'import sys; print("%x" % (int(sys.argv[1], 16) - 0xffffffff80000000 + int(sys.argv[2])))' \
+		"$2" "$(key "$tmp/der0" 'NUMBER(phys_base)')")
+	/usr/bin/python3 "$here/elf-poke.py" "$1" "$pa" "$3"
+}
+if d=$(dp_vmcore qemu-novmci qemu-elf); then
+	"$DP" vmcoreinfo -d "$d" > "$tmp/der0"
+	crashfn=$("$DP" sym sysrq_handle_crash "$d")
+	v=$tmp/damaged
+	cp --sparse=always "$d" "$v" && chmod u+w "$v" &&
+		poke "$v" "$(key "$tmp/der0" 'SYMBOL(kallsyms_token_index)')" zero:512 ||
+		fail "damaged copy (a)"
+	"$DP" sym _text "$v" > /dev/null 2> "$tmp/err" && fail "(a) sym worked"
+	grep -q 'kernel was not found in memory: no kallsyms tables' "$tmp/err" ||
+		fail "(a) sym: $(cat "$tmp/err")"
+	"$DP" log "$v" > /dev/null 2> "$tmp/err" && fail "(a) log worked"
+	grep -q 'no kallsyms tables' "$tmp/err" || fail "(a) log: $(cat "$tmp/err")"
+	[ "$("$DP" rd -p 1000 "$v")" = "$("$DP" rd -p 1000 "$d")" ] || fail "(a) rd -p"
+	cp --sparse=always "$d" "$v" && chmod u+w "$v" &&
+		poke "$v" "$("$DP" sym __start_BTF "$d" | cut -d' ' -f1)" 00000000 ||
+		fail "damaged copy (b)"
+	[ "$("$DP" sym sysrq_handle_crash "$v")" = "$crashfn" ] || fail "(b) sym"
+	"$DP" struct printk_info "$v" > /dev/null 2> "$tmp/err" && fail "(b) struct worked"
+	grep -q 'bad BTF magic' "$tmp/err" || fail "(b) struct: $(cat "$tmp/err")"
+	"$DP" log "$v" > /dev/null 2> "$tmp/err" && fail "(b) log worked"
+	grep -q 'layout comes from BTF: .*bad BTF magic' "$tmp/err" ||
+		fail "(b) log: $(cat "$tmp/err")"
+	rm -f "$v"
+fi
+
 [ "$checked" -gt 0 ] || dp_skip "no qemu-novmci or qemu-panic dumps"
 echo "# $checked dumps checked, $fails failures"
 [ "$fails" = 0 ]
