@@ -2,7 +2,8 @@
 # dontpanic collect reads any dump the readers open and converts or
 # re-filters it (issue 6 point 1). Oracles: makedumpfile 1.7.2 (it can
 # re-filter a kdump file itself), libkdumpfile (reads our outputs back),
-# crash (opens a kdump -> ELF conversion). For every conversion every page
+# crash (opens a kdump -> ELF conversion), drgn (opens flattened -> kdump
+# and kdump -> ELF conversions). For every conversion every page
 # the output serves equals the input's page and exists in the input
 # (collect-verify reads each served pfn from both), and the page set is
 # what the level asks for.
@@ -17,6 +18,27 @@ command -v makedumpfile >/dev/null || skip "makedumpfile (the oracle) is not ins
 [ -n "${VERIFY:-}" ] || skip "collect-verify was not built (no libkdumpfile)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+vmlinux=$(ls /usr/lib/debug/boot/vmlinux-* 2>/dev/null | head -1)
+have_drgn=
+[ -n "$vmlinux" ] && /usr/bin/python3 -c 'import drgn' 2>/dev/null && have_drgn=1
+# drgn 0.0.22 (Debian's python3-drgn, with the -dbg vmlinux) reads the
+# conversions: the release, the log's last record and the panic frame.
+# MALLOC_PERTURB_ (set by meson) makes drgn+libkdumpfile segfault at exit
+# on any kdump file, makedumpfile's own included: run without it.
+drgn_check() { # name file
+	env -u MALLOC_PERTURB_ /usr/bin/python3 - "$2" "$vmlinux" >"$tmp/drgn" 2>&1 <<'PY' || fail "$1: drgn cannot read it: $(tail -3 "$tmp/drgn")"
+import sys, drgn
+from drgn.helpers.linux.printk import get_printk_records
+p = drgn.Program()
+p.set_core_dump(sys.argv[1])
+p.load_debug_info([sys.argv[2]])
+recs = get_printk_records(p)
+assert any(b"Kernel panic - not syncing: sysrq triggered crash" in r.text for r in recs), "no panic record"
+frames = [f.name for f in p.crashed_thread().stack_trace()]
+assert "panic" in frames, frames
+print("drgn:", p["init_uts_ns"].name.release.string_().decode(), len(recs), "records,", " < ".join(frames[:4]))
+PY
+}
 
 # Pages the dump serves (present incl. zero), from dontpanic info.
 served() {
@@ -65,6 +87,10 @@ verified "flat -> kdump" "$v"
 [ "$(served "$tmp/o")" = "$(served "$flat")" ] || fail "flat -> kdump serves $(served "$tmp/o") pages, input $(served "$flat")"
 [ "$(json_num "$json" not_in_input)" = 0 ] || fail "flat -> kdump: pages not explained by the level: $json"
 echo "ok flattened -d 31 -> kdump -z: same $(served "$tmp/o") pages; $v"
+if [ -n "$have_drgn" ]; then
+	drgn_check "flat -> kdump" "$tmp/o"
+	echo "ok flattened -> kdump, $(cat "$tmp/drgn")"
+fi
 rm -f "$tmp/o"
 
 # 4. kdump -> ELF (-E; makedumpfile refuses it). Pages the input lacks are
@@ -79,9 +105,12 @@ p=$(vfield "$v" present); x=$(vfield "$v" excluded)
 readelf -lW "$tmp/e" | awk '$1=="LOAD" && $3 ~ /^0xffffffff/' | grep -q . ||
 	fail "kdump -> ELF: no kernel-image PT_LOAD"
 echo "ok kdump -d 31 -> ELF: $v"
+if [ -n "$have_drgn" ]; then
+	drgn_check "kdump -> ELF" "$tmp/e"
+	echo "ok kdump -> ELF, $(cat "$tmp/drgn")"
+fi
 "$DP" log "$tmp/e" | grep -q "Kernel panic - not syncing" || fail "kdump -> ELF: log has no panic line"
 "$DP" bt "$tmp/e" | grep -q sysrq_handle_crash || fail "kdump -> ELF: bt lacks sysrq_handle_crash"
-vmlinux=$(ls /usr/lib/debug/boot/vmlinux-* 2>/dev/null | head -1)
 if command -v crash >/dev/null && [ -n "$vmlinux" ]; then
 	printf 'sys\nbt\nq\n' >"$tmp/cmds"
 	timeout 300 crash -s "$vmlinux" "$tmp/e" -i "$tmp/cmds" >"$tmp/crash" 2>&1 </dev/null
