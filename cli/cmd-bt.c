@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // dontpanic bt: kernel stack traces in crash's `bt` layout, unwound with
-// the ORC tables in the dump (no debuginfo).
+// the ORC tables in the dump (no debuginfo), or the vmlinux's DWARF CFI
+// when one is given.
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -29,8 +30,10 @@ static const char usage_text[] =
 	"  -f            also dump the stack words of each frame\n"
 	"  --json        JSON: per task {pid, task, cpu, command, frames:\n"
 	"                [{function, offset, address, module, sp, stack,\n"
-	"                exception, user_regs, reliable}], stale, error}\n"
-	"  --vmlinux F   optional vmlinux (not needed)\n"
+	"                exception, user_regs, reliable, unwinder}], stale,\n"
+	"                error}; unwinder: cfi, orc, prologue or fp\n"
+	"  --vmlinux F   optional vmlinux with the same build-id: its DWARF\n"
+	"                CFI unwinds the C functions, ORC the rest\n"
 	"  -h, --help    show this help\n";
 
 struct bt_opts {
@@ -128,11 +131,13 @@ static void print_json(struct dp_session *s, const struct dp_task *t,
 		}
 		printf(", \"address\": \"0x%" PRIx64 "\", \"sp\": \"0x%" PRIx64
 		       "\", \"stack\": \"%s\", \"exception\": %s, "
-		       "\"user_regs\": %s, \"reliable\": %s}", f->ip, f->sp,
+		       "\"user_regs\": %s, \"reliable\": %s, "
+		       "\"unwinder\": \"%s\"}", f->ip, f->sp,
 		       dp_stack_kind_name(f->stack),
 		       f->has_regs ? "true" : "false",
 		       f->user_regs ? "true" : "false",
-		       f->fp_fallback || f->heuristic ? "false" : "true");
+		       f->fp_fallback || f->heuristic ? "false" : "true",
+		       dp_unwinder_name(f->unwinder));
 	}
 	printf("\n ], \"stale\": %s, \"error\": ", stale ? "true" : "false");
 	if (st->error)

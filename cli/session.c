@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "session.h"
 
+#include <dontpanic/types.h>
+
 int dp_session_open(const char *cmd, char *const *paths, size_t n,
 		    const char *vmlinux, struct dp_session *s)
 {
@@ -29,6 +31,10 @@ int dp_session_open(const char *cmd, char *const *paths, size_t n,
 		dp_session_close(s);
 		return DP_EXIT_BAD_DUMP;
 	}
+	// A vmlinux that does not match is not used (ORC does the unwinding).
+	const char *warn = vmlinux ? dp_program_vmlinux_warning(s->prog) : NULL;
+	if (warn)
+		fprintf(stderr, "dontpanic %s: WARNING: %s\n", cmd, warn);
 	return DP_EXIT_OK;
 }
 

@@ -2,7 +2,8 @@
 /**
  * @file unwind.h
  * Kernel stack unwinding on x86_64 from ORC tables read out of the dump,
- * with a frame-pointer fallback (FORMATS.md §6.3).
+ * with a frame-pointer fallback (FORMATS.md §6.3), and DWARF CFI rows
+ * from a matching vmlinux when one is given (cfi.c).
  *
  * The unwinder itself (dp_unwind()) knows memory, ORC entries and stack
  * bounds only through callbacks, so it is tested on synthetic tables.
@@ -22,6 +23,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct dp_cfi_row;
 
 /** ORC register numbers (≤ 7.0; asm/orc_types.h). */
 enum dp_orc_reg {
@@ -100,6 +103,23 @@ void dp_orc_table_deinit(struct dp_orc_table *t);
 bool dp_orc_table_find(const struct dp_orc_table *t, uint64_t ip,
 		       struct dp_orc_entry *ret);
 
+/** CFI of a matching vmlinux (libdw; cfi.c). */
+struct dp_cfi;
+
+/**
+ * Open the CFI (.debug_frame, else .eh_frame) of the vmlinux given with
+ * the program, if it matches the dump. DP_ERR_NOT_FOUND when there is
+ * no matching vmlinux or it has no CFI.
+ */
+struct dp_error *dp_cfi_open(struct dp_program *prog, struct dp_cfi **ret);
+void dp_cfi_destroy(struct dp_cfi *c);
+
+/**
+ * The row for a run-time ip (KASLR is undone inside). False when the
+ * vmlinux has no CFI there or the rule is not one dp_cfi_row can hold.
+ */
+bool dp_cfi_find(struct dp_cfi *c, uint64_t ip, struct dp_cfi_row *ret);
+
 /**
  * Guess an entry for ip from its function's code (code = bytes from the
  * function start `start`, len >= ip - start): the stack the prologue
@@ -144,6 +164,33 @@ struct dp_stack_info {
 	uint64_t begin, end;	/**< [begin, end) */
 };
 
+/** How the caller's value of one register is found (DWARF CFI rule). */
+enum dp_cfi_rule_kind {
+	DP_CFI_UNDEFINED = 0,	/**< clobbered: unknown in the caller */
+	DP_CFI_SAME,		/**< unchanged by this frame */
+	DP_CFI_AT_CFA,		/**< saved at CFA + off */
+	DP_CFI_VAL_CFA,		/**< the value is CFA + off */
+};
+
+/** DWARF register numbers of x86_64 (0 rax ... 16 return address). */
+#define DP_CFI_NREGS 17
+#define DP_CFI_REG_RA 16
+
+/**
+ * One row of a CFI table, reduced to what kernel code uses: CFA =
+ * reg + off, or *(reg + off) (stack realignment through a DRAP
+ * register), and per register one of the rules above.
+ */
+struct dp_cfi_row {
+	uint8_t cfa_reg;	/**< DWARF register number (0-15) */
+	bool cfa_deref;
+	int64_t cfa_off;
+	struct {
+		uint8_t kind;	/**< enum dp_cfi_rule_kind */
+		int64_t off;
+	} reg[DP_CFI_NREGS];
+};
+
 /** Callbacks of the unwinder. */
 struct dp_unwind_ops {
 	/** Read kernel memory. */
@@ -153,7 +200,24 @@ struct dp_unwind_ops {
 	bool (*find_orc)(void *arg, uint64_t ip, struct dp_orc_entry *ret);
 	/** Which stack holds sp; false if none known (may be NULL). */
 	bool (*stack_of)(void *arg, uint64_t sp, struct dp_stack_info *ret);
+	/**
+	 * CFI row for ip (ip - 1 already applied for return addresses);
+	 * false when no CFI covers it (may be NULL). Tried before ORC;
+	 * a row the walker cannot apply falls back to ORC for that frame.
+	 */
+	bool (*find_cfi)(void *arg, uint64_t ip, struct dp_cfi_row *ret);
 };
+
+/** Which provider unwound a frame (found its caller). */
+enum dp_unwinder {
+	DP_UNWINDER_ORC = 0,	/**< the kernel's ORC table */
+	DP_UNWINDER_CFI,	/**< DWARF CFI of the vmlinux */
+	DP_UNWINDER_PROLOGUE,	/**< prologue analysis (heuristic) */
+	DP_UNWINDER_FP,		/**< frame pointers (fallback) */
+};
+
+/** "orc", "cfi", "prologue", "fp". */
+const char *dp_unwinder_name(enum dp_unwinder u);
 
 /** One frame. */
 struct dp_frame {
@@ -168,6 +232,7 @@ struct dp_frame {
 	bool user_regs;		/**< regs are user mode: the stack ends */
 	struct dp_regs_x86_64 regs;
 	enum dp_stack_kind stack; /**< stack of sp */
+	enum dp_unwinder unwinder; /**< how this frame's caller was found */
 };
 
 /** A stack trace. */

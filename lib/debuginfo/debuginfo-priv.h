@@ -31,6 +31,14 @@ struct dp_dwarf *dp_program_dwarf(struct dp_program *prog);
 void dp_dwarf_destroy(struct dp_dwarf *dw);
 
 /*
+ * The vmlinux's call frame information: .debug_frame (owned by the
+ * Dwarf handle, *own false), else .eh_frame (*own true: the caller ends
+ * it with dwarf_cfi_end()); NULL if it has neither.
+ */
+struct Dwarf_CFI_s;
+struct Dwarf_CFI_s *dp_dwarf_cfi(struct dp_dwarf *dw, bool *own);
+
+/*
  * C spelling of a global variable's type from DWARF ("struct rq",
  * "unsigned long[8192]"), malloc'd; DP_ERR_NOT_FOUND if unknown.
  * link_addr is the variable's address in the vmlinux (without KASLR).

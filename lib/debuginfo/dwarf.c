@@ -121,6 +121,20 @@ struct dp_dwarf *dp_program_dwarf(struct dp_program *prog)
 	return di->dwarf;
 }
 
+Dwarf_CFI *dp_dwarf_cfi(struct dp_dwarf *dw, bool *own)
+{
+	// gcc puts the kernel's CFI in .debug_frame: x86_64 kernels build
+	// with -fno-asynchronous-unwind-tables, so no .eh_frame (docs/
+	// kernel-commands.md, "Unwinders").
+	Dwarf_CFI *cfi = dwarf_getcfi(dw->dwarf);
+	*own = false;
+	if (!cfi) {
+		cfi = dwarf_getcfi_elf(dw->elf);
+		*own = cfi != NULL;
+	}
+	return cfi;
+}
+
 const char *dp_program_vmlinux_warning(struct dp_program *prog)
 {
 	struct dp_debuginfo *di = dp_debuginfo_get(prog);

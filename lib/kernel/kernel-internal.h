@@ -50,6 +50,7 @@ struct dp_kernel {
 	struct dp_orc_table vmlinux_orc;
 	uint64_t text_begin, text_end;	/* ranges the vmlinux table covers */
 	uint64_t inittext_begin, inittext_end;
+	struct dp_cfi *cfi;	/* vmlinux DWARF CFI (--vmlinux), or NULL */
 	struct dp_orc_table *module_orc; /* per module, loaded lazily */
 	bool *module_orc_tried;
 	struct dp_pt_regs_layout pt_regs;

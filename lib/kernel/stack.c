@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Kernel stack traces: wires the ORC unwinder (lib/unwind) to the dump:
-// vmlinux and module ORC tables, task / IRQ / exception stack bounds,
+// vmlinux and module ORC tables, the vmlinux's DWARF CFI when a matching
+// vmlinux was given, task / IRQ / exception stack bounds,
 // and the start state of running and switched-out tasks. FORMATS.md
 // §6.3, §7.1-7.3.
 #include <stdlib.h>
@@ -93,6 +94,8 @@ static struct dp_error *load_unwind_once(struct dp_kernel *k)
 	if (!k->module_orc || !k->module_orc_tried)
 		return &dp_enomem;
 	load_cpu_stacks(k);
+	// Optional: without a matching vmlinux, ORC does everything.
+	dp_error_destroy(dp_cfi_open(k->prog, &k->cfi));
 	return NULL;
 }
 
@@ -119,6 +122,8 @@ void dp_kernel_unwind_free(struct dp_kernel *k)
 	free(k->module_orc);
 	free(k->module_orc_tried);
 	free(k->cpu_stacks);
+	dp_cfi_destroy(k->cfi);
+	k->cfi = NULL;
 	k->module_orc = NULL;
 	k->module_orc_tried = NULL;
 	k->cpu_stacks = NULL;
@@ -294,8 +299,21 @@ static bool find_table(struct dp_kernel *k, uint64_t ip,
 	return dp_orc_table_find(&k->module_orc[i], ip, ret);
 }
 
+static bool in_vmlinux_text(struct dp_kernel *k, uint64_t ip)
+{
+	return (ip >= k->text_begin && ip < k->text_end) ||
+	       (ip >= k->inittext_begin && ip < k->inittext_end);
+}
+
+// CFI is asked first for vmlinux text; modules have their ORC only.
+static bool cb_find_cfi(void *arg, uint64_t ip, struct dp_cfi_row *ret)
+{
+	struct dp_kernel *k = arg;
+	return k->cfi && in_vmlinux_text(k, ip) && dp_cfi_find(k->cfi, ip, ret);
+}
+
 static const struct dp_unwind_ops kernel_ops = {
-	cb_read, cb_find_orc, cb_stack_of,
+	cb_read, cb_find_orc, cb_stack_of, cb_find_cfi,
 };
 
 struct dp_error *dp_kernel_unwind_regs(struct dp_kernel *k,

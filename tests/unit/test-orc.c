@@ -81,7 +81,7 @@ static bool synth_stack(void *arg, uint64_t sp, struct dp_stack_info *ret)
 }
 
 static const struct dp_unwind_ops synth_ops = {
-	synth_read, synth_find, synth_stack,
+	synth_read, synth_find, synth_stack, NULL,
 };
 
 /*
@@ -302,7 +302,105 @@ TEST(prologue_analysis)
 	CHECK(!dp_prologue_orc(fp, sizeof(fp), 0x2000, 0x3000, &e));
 }
 
+/*
+ * CFI rows (what lib/unwind/cfi.c gives from a vmlinux): function C at
+ * 0x6000 has no ORC; its row says CFA = sp + 24 (or r10 + 24 in the DRAP
+ * variant), rbx saved at CFA - 24, the return address at CFA - 8. A row
+ * for A that would go the wrong way must give way to A's ORC entry.
+ */
+struct cfi_synth {
+	struct synth s;
+	bool drap;
+};
+
+static bool cfi_find(void *arg, uint64_t ip, struct dp_cfi_row *ret)
+{
+	struct cfi_synth *c = arg;
+	memset(ret, 0, sizeof(*ret));
+	for (int r = 0; r < DP_CFI_NREGS; r++)
+		ret->reg[r].kind = DP_CFI_SAME;
+	ret->reg[7].kind = DP_CFI_VAL_CFA;	/* rsp = CFA */
+	ret->reg[DP_CFI_REG_RA].kind = DP_CFI_AT_CFA;
+	ret->reg[DP_CFI_REG_RA].off = -8;
+	if (ip >= 0x6000 && ip < 0x7000) {
+		ret->cfa_reg = c->drap ? 10 : 7;
+		ret->cfa_off = 24;
+		ret->reg[3].kind = DP_CFI_AT_CFA;	/* rbx */
+		ret->reg[3].off = -24;
+		return true;
+	}
+	if (ip >= 0x1000 && ip < 0x2000) {
+		ret->cfa_reg = 7;
+		ret->cfa_off = -64;	/* bogus: below sp */
+		return true;
+	}
+	return false;
+}
+
+static bool cfi_synth_find(void *arg, uint64_t ip, struct dp_orc_entry *ret)
+{
+	return synth_find(&((struct cfi_synth *)arg)->s, ip, ret);
+}
+
+static bool cfi_synth_stack(void *arg, uint64_t sp, struct dp_stack_info *ret)
+{
+	return synth_stack(&((struct cfi_synth *)arg)->s, sp, ret);
+}
+
+static const struct dp_unwind_ops cfi_ops = {
+	synth_read, cfi_synth_find, cfi_synth_stack, cfi_find,
+};
+
+TEST(cfi_rows_then_orc)
+{
+	struct cfi_synth c = { 0 };
+	struct dp_pt_regs_layout l;
+	struct dp_stack_trace st;
+	build_table(&c.s);
+	dp_pt_regs_layout_default(&l);
+	memset(stack_words, 0, sizeof(stack_words));
+	stack_words[0] = 0xbbbb;	/* C's saved rbx */
+	stack_words[2] = 0x1010;	/* C returns into A */
+	stack_words[3] = 0x4005;	/* A returns into F: end */
+	struct dp_regs_x86_64 r = start_regs(0x6010, STACK, 0x1234);
+	CHECK_OK(dp_unwind(&cfi_ops, &c, &l, &r, 0, &st));
+	CHECK(st.error == NULL);
+	CHECK_EQ_U64(st.n, 3);
+	CHECK(st.frames[0].unwinder == DP_UNWINDER_CFI);
+	CHECK(!st.frames[0].fp_fallback);
+	CHECK_EQ_U64(st.frames[0].cfa, STACK + 24);
+	CHECK_EQ_U64(st.frames[1].ip, 0x1010);
+	CHECK_EQ_U64(st.frames[1].sp, STACK + 16);
+	/* A's CFI row goes below sp: ORC unwinds A, quietly. */
+	CHECK(st.frames[1].unwinder == DP_UNWINDER_ORC);
+	CHECK_EQ_U64(st.frames[2].ip, 0x4005);
+	CHECK_EQ_U64(st.frames[2].sp, STACK + 24);
+	CHECK(strcmp(dp_unwinder_name(st.frames[0].unwinder), "cfi") == 0);
+	dp_stack_trace_deinit(&st);
+
+	/* CFA from r10, unknown in a switched-out frame: frame pointers. */
+	c.drap = true;
+	stack_words[1] = STACK + 8 * 10;	/* saved bp */
+	r = start_regs(0x6010, STACK, STACK + 8);
+	CHECK_OK(dp_unwind(&cfi_ops, &c, &l, &r, DP_UNWIND_RETURN_IP, &st));
+	CHECK(st.error == NULL);
+	CHECK(st.n >= 2);
+	CHECK(st.frames[0].unwinder == DP_UNWINDER_FP);
+	CHECK_EQ_U64(st.frames[1].ip, 0x1010);
+	dp_stack_trace_deinit(&st);
+
+	/* With r10 known (full registers) the DRAP row applies. */
+	r = start_regs(0x6010, STACK + 8, STACK + 8);
+	r.r10 = STACK;
+	CHECK_OK(dp_unwind(&cfi_ops, &c, &l, &r, 0, &st));
+	CHECK(st.n >= 2);
+	CHECK(st.frames[0].unwinder == DP_UNWINDER_CFI);
+	CHECK_EQ_U64(st.frames[1].ip, 0x1010);
+	dp_stack_trace_deinit(&st);
+	dp_orc_table_deinit(&c.s.t);
+}
+
 TEST_MAIN(T(decode_versions), T(prologue_analysis), T(table_sort_and_lookup),
 	  T(call_frames_to_end), T(exception_frames),
 	  T(bad_stacks_stop_cleanly), T(frame_pointer_fallback),
-	  T(wrong_direction))
+	  T(wrong_direction), T(cfi_rows_then_orc))

@@ -1,0 +1,36 @@
+#!/bin/sh
+# The DWARF CFI unwinder (bt --vmlinux) on every dump of the harness:
+# the same frames as ORC alone, CFI used for every vmlinux frame that has
+# an FDE, the panic task equal to drgn's saved trace, and (one dump per
+# scenario) bt -a equal to drgn's live trace; a wrong vmlinux falls back
+# to ORC with the build-id warning. See check-cfi.py.
+# SKIPs (77) only when no dump, the -dbg vmlinux or drgn is missing.
+DP=${1:?usage: test-cfi.sh DONTPANIC}
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+vmlinux=${DP_VMLINUX:-/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64}
+[ -r "$vmlinux" ] || dp_skip "no -dbg vmlinux $vmlinux"
+[ -x /usr/bin/drgn ] || dp_skip "no drgn"
+vmdir=$(dp_vmdir) || dp_skip "no harness cache"
+[ -s "$vmdir/MANIFEST" ] || dp_skip "no MANIFEST"
+
+set --
+while read -r scen kind file format rest; do
+	case $format in kdump|elf|flattened) ;; *) continue ;; esac
+	# Dumps without VMCOREINFO (qemu-novmci) have no kallsyms: no bt.
+	case $scen in sysrq|null|bug|softlockup|hung|panic|oom) ;;
+	qemu-panic|qemu-idle) ;; *) continue ;; esac
+	dump=$(dp_vmcore "$scen" "$kind") || continue
+	# drgn 0.0.22 cannot read QEMU dumps (its saved traces are empty or
+	# wrong: docs/kernel-commands.md): ORC vs CFI only there.
+	saved= flag=
+	case $scen in qemu-*) ;; *)
+		saved=$(dp_oracle "$scen" "$kind" drgn) || saved=
+		# drgn live once per scenario, on the kdump-zlib-d31 dump.
+		[ "$kind" = kdump-zlib-d31 ] && flag=:live ;;
+	esac
+	set -- "$@" "$dump:$saved$flag"
+done <"$vmdir/MANIFEST"
+[ $# -gt 0 ] || dp_skip "no vmcores found"
+# Any ELF with a build-id that is not the kernel's: our own binary.
+exec /usr/bin/python3 "$here/check-cfi.py" "$DP" "$vmlinux" "$DP" "$@"
