@@ -23,6 +23,8 @@ static const char usage_text[] =
 	"are matched to CPUs through crash_notes; QEMU notes are in CPU\n"
 	"order); a sleeping task from its switched-out frame. Exception\n"
 	"frames show their registers; the interrupted ip is the next frame.\n"
+	"A CPU that kdump stopped with its NMI first shows the NMI handler's\n"
+	"frames (crash_nmi_callback ... the NMI entry), as crash does.\n"
 	"\n"
 	"  -a            the task running on every CPU\n"
 	"  --every-task  every task (like crash's foreach bt)\n"
@@ -155,6 +157,13 @@ static int show_task(struct dp_session *s, const struct dp_task *t,
 	struct dp_error *err = dp_kernel_stack_trace(s->k, t, &st, &start);
 	if (err) {
 		dp_cli_error(cmd, err);
+		return DP_EXIT_FAILURE;
+	}
+	// A CPU stopped by kdump's NMI: the handler's frames first, as crash.
+	if (start == DP_TRACE_CPU_REGS &&
+	    (err = dp_kernel_nmi_frames(s->k, t, &st))) {
+		dp_cli_error(cmd, err);
+		dp_stack_trace_deinit(&st);
 		return DP_EXIT_FAILURE;
 	}
 	// A running task whose CPU left no register note can only be shown

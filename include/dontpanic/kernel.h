@@ -170,6 +170,17 @@ struct dp_error *dp_kernel_stack_trace(struct dp_kernel *k,
 				       struct dp_stack_trace *ret,
 				       enum dp_trace_start *start_ret);
 
+/**
+ * For a trace started from a CPU's register note (DP_TRACE_CPU_REGS):
+ * when kdump stopped that CPU with its NMI, put the frames of the NMI
+ * handler in front (crash_nmi_callback ... the NMI entry, whose pt_regs
+ * hold the note's registers), on the NMI stack. Otherwise, or when the
+ * handler's frames cannot be proven, st is left as it is.
+ */
+struct dp_error *dp_kernel_nmi_frames(struct dp_kernel *k,
+				      const struct dp_task *task,
+				      struct dp_stack_trace *st);
+
 /** Unwind from an explicit register set (e.g. a CPU note). */
 struct dp_error *dp_kernel_unwind_regs(struct dp_kernel *k,
 				       const struct dp_task *task,

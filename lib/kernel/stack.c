@@ -174,6 +174,32 @@ static void load_exception_stacks(struct dp_kernel *k, unsigned int cpu)
 	}
 }
 
+// The entry trampoline stack: TSS.sp0 is the top of the CPU's entry
+// stack in its cpu_entry_area (cpu_init_exception_handling():
+// load_sp0(cpu_entry_stack(cpu) + 1), 6.1); interrupts and exceptions
+// from user mode land there before sync_regs() moves to the task stack.
+static void load_entry_stack(struct dp_kernel *k, unsigned int cpu)
+{
+	uint64_t tss = dp_kernel_member_opt(k, "tss_struct", "x86_tss");
+	uint64_t sp0 = dp_kernel_member_opt(k, "x86_hw_tss", "sp0");
+	uint64_t size, var, top;
+	struct dp_error *err = tss == UINT64_MAX || sp0 == UINT64_MAX ?
+		dp_error_create(DP_ERR_NOT_FOUND, "no TSS") :
+		dp_program_type_size(k->prog, "entry_stack", &size);
+	if (!err)
+		err = dp_kernel_percpu_symbol(k, "cpu_tss_rw", cpu, &var);
+	if (!err)
+		err = dp_program_read_u64(k->prog, var + tss + sp0, &top);
+	if (err) {
+		dp_error_destroy(err);
+		return;
+	}
+	if (size == 0 || size > 65536 || top < size || (top & 0xfff))
+		return;
+	*cpu_stack(k, cpu, DP_STACK_ENTRY) = (struct dp_stack_info){
+		DP_STACK_ENTRY, top - size, top };
+}
+
 static void load_cpu_stacks(struct dp_kernel *k)
 {
 	k->cpu_stacks = calloc((size_t)k->nr_cpus * DP_STACK_NKINDS,
@@ -208,6 +234,7 @@ static void load_cpu_stacks(struct dp_kernel *k)
 		}
 		dp_error_destroy(err);
 		load_exception_stacks(k, cpu);
+		load_entry_stack(k, cpu);
 	}
 }
 
@@ -403,4 +430,110 @@ struct dp_error *dp_kernel_stack_trace(struct dp_kernel *k,
 	if (start_ret)
 		*start_ret = DP_TRACE_SWITCHED_OUT;
 	return switched_out(k, task, ret);
+}
+
+/* ---- the crash NMI's frames (bt -a on the other CPUs) ---- */
+
+// Unwind from a return address into crash_nmi_callback at slot; the
+// frames up to the NMI's pt_regs, all on the NMI stack, with the pt_regs
+// equal to the note (frame 0 of st). Returns that frame count, 0 if not.
+static size_t nmi_chain(struct dp_kernel *k, const struct dp_task *task,
+			uint64_t slot, uint64_t ret_addr,
+			const struct dp_frame *note, struct dp_stack_trace *t)
+{
+	struct dp_regs_x86_64 r;
+	memset(&r, 0, sizeof(r));
+	r.rip = ret_addr;
+	r.rsp = slot + 8;
+	r.cs = 0x10;
+	struct dp_error *err = dp_kernel_unwind_regs(k, task, &r,
+						     DP_UNWIND_RETURN_IP, t);
+	if (err) {
+		dp_error_destroy(err);
+		memset(t, 0, sizeof(*t));
+		return 0;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct dp_frame *f = &t->frames[i];
+		if (f->stack != DP_STACK_NMI)
+			break;
+		if (f->has_regs && !f->user_regs && !f->regs_partial &&
+		    f->regs.rip == note->ip && f->regs.rsp == note->sp)
+			return i + 1;
+	}
+	dp_stack_trace_deinit(t);
+	return 0;
+}
+
+static struct dp_error *splice(struct dp_stack_trace *st,
+			       const struct dp_stack_trace *nmi, size_t n)
+{
+	struct dp_frame *f = calloc(n + st->n, sizeof(*f));
+	if (!f)
+		return &dp_enomem;
+	memcpy(f, nmi->frames, n * sizeof(*f));
+	memcpy(f + n, st->frames, st->n * sizeof(*f));
+	free(st->frames);
+	st->frames = f;
+	st->n += n;
+	return NULL;
+}
+
+/*
+ * kdump stops the other CPUs with an NMI: nmi_shootdown_cpus() ->
+ * crash_nmi_callback() saves the NMI's pt_regs (the interrupted context)
+ * as the CPU's note, then halts on the NMI stack (arch/x86/kernel/
+ * reboot.c, 6.1). The handler's own frames are not in the note; its last
+ * call (halt()) left a return address into crash_nmi_callback on the NMI
+ * stack. From the highest such slot we unwind and keep the frames only
+ * if they reach, on the NMI stack, a pt_regs equal to the note: older
+ * words deeper on the stack (its earlier calls) are never shown.
+ */
+struct dp_error *dp_kernel_nmi_frames(struct dp_kernel *k,
+				      const struct dp_task *task,
+				      struct dp_stack_trace *st)
+{
+	uint64_t fn = sym_or_zero(k, "crash_nmi_callback");
+	if (!fn || st->n == 0 || !st->frames[0].exact || !k->unwind_loaded ||
+	    !k->cpu_stacks || task->cpu >= k->nr_cpus)
+		return NULL;
+	const struct dp_stack_info nmi = *cpu_stack(k, task->cpu, DP_STACK_NMI);
+	uint64_t len = nmi.end - nmi.begin;
+	if (nmi.kind != DP_STACK_NMI || len > 65536 || len % 8)
+		return NULL;
+	uint8_t *buf = malloc(len);
+	if (!buf)
+		return &dp_enomem;
+	struct dp_error *err = dp_program_read(k->prog, nmi.begin, buf, len);
+	if (err) {
+		dp_error_destroy(err);	/* not in the dump: no NMI frames */
+		free(buf);
+		return NULL;
+	}
+	const struct dp_frame note = st->frames[0];
+	for (uint64_t off = len; off >= 8 && !err; off -= 8) {
+		uint64_t v = 0;
+		for (int b = 7; b >= 0; b--)
+			v = v << 8 | buf[off - 8 + b];
+		struct dp_symbol sym;
+		uint64_t sym_off;
+		if (v <= fn || v - fn > 65536)
+			continue;
+		struct dp_error *e = dp_program_symbolize(k->prog, v, &sym,
+							  &sym_off);
+		bool ours = !e && sym.address == fn;
+		dp_error_destroy(e);
+		if (!ours)
+			continue;
+		struct dp_stack_trace t;
+		size_t n = nmi_chain(k, task, nmi.begin + off - 8, v, &note,
+				     &t);
+		if (!n)
+			continue;
+		err = splice(st, &t, n);
+		dp_stack_trace_deinit(&t);
+		break;
+	}
+	free(buf);
+	return err;
 }

@@ -187,8 +187,17 @@ def check_cpus(DP, dump, ips=None):
         if t["error"] or not fr or t["stale"]:
             fail(f"CPU {cpu}: error {t['error']}, stale {t['stale']}")
             continue
-        if ips is not None and int(fr[0]["address"], 16) not in ips:
-            fail(f"CPU {cpu}: frame 0 {fr[0]['address']} is no note's rip")
+        # A CPU kdump stopped with its NMI starts with the handler's
+        # frames on the NMI stack, ending at the NMI's pt_regs; its note
+        # holds the interrupted context, the next frame.
+        k = 0
+        while k < len(fr) and fr[k]["stack"] == "NMI exception":
+            k += 1
+        if k and (k == len(fr) or not fr[k - 1]["exception"]):
+            fail(f"CPU {cpu}: NMI frames do not end at a pt_regs")
+            continue
+        if ips is not None and int(fr[k]["address"], 16) not in ips:
+            fail(f"CPU {cpu}: frame {k} {fr[k]['address']} is no note's rip")
         if fr[-1]["function"] not in BOTTOMS and not fr[-1]["user_regs"]:
             fail(f"CPU {cpu}: ends in {fr[-1]['function']}, not a stack bottom")
         print(f"CPU {cpu}: {t['command']} " + " ".join(

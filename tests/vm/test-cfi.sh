@@ -2,7 +2,8 @@
 # The DWARF CFI unwinder (bt --vmlinux) on every dump of the harness:
 # the same frames as ORC alone, CFI used for every vmlinux frame that has
 # an FDE, the panic task equal to drgn's saved trace, and (one dump per
-# scenario) bt -a equal to drgn's live trace; a wrong vmlinux falls back
+# scenario) bt -a equal to drgn's live trace; the NMI handler's frames of
+# the CPUs kdump stopped equal crash's bt -a; a wrong vmlinux falls back
 # to ORC with the build-id warning. See check-cfi.py.
 # SKIPs (77) only when no dump, the -dbg vmlinux or drgn is missing.
 DP=${1:?usage: test-cfi.sh DONTPANIC}
@@ -24,12 +25,13 @@ while read -r scen kind file format rest; do
 	# drgn 0.0.22 cannot read QEMU dumps (its saved traces are empty or
 	# wrong: docs/kernel-commands.md): ORC vs CFI only there.
 	saved= flag=
+	crash=$(dp_oracle "$scen" "$kind" crash) || crash=
 	case $scen in qemu-*) ;; *)
 		saved=$(dp_oracle "$scen" "$kind" drgn) || saved=
 		# drgn live once per scenario, on the kdump-zlib-d31 dump.
 		[ "$kind" = kdump-zlib-d31 ] && flag=:live ;;
 	esac
-	set -- "$@" "$dump:$saved$flag"
+	set -- "$@" "$dump:$saved:$crash$flag"
 done <"$vmdir/MANIFEST"
 [ $# -gt 0 ] || dp_skip "no vmcores found"
 # Any ELF with a build-id that is not the kernel's: our own binary.
