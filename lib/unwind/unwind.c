@@ -282,8 +282,10 @@ static bool cfi_caller(struct state *s, const struct dp_cfi_row *row,
 		       struct dp_regs_x86_64 *next, uint32_t *valid,
 		       uint64_t *cfa_ret)
 {
-	int cr = dwarf_reg[row->cfa_reg];
 	uint64_t cfa;
+	if (row->cfa_reg >= 16)
+		return false;
+	int cr = dwarf_reg[row->cfa_reg];
 	if (!(s->valid & BIT(cr)))
 		return false;
 	cfa = *reg(&s->regs, cr) + (uint64_t)row->cfa_off;

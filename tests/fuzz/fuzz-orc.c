@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Fuzz the ORC table builder, its lookup, the stack walker on hostile
-// stack memory, and the prologue decoder.
+// stack memory (with CFI rows made from the ip's bits when bit 1 of the
+// flags word is set), and the prologue decoder.
 //
 // Input: [u16 n][u8 version][n * 4 ip_rel][n * 6 entries][8 * 4 start
 // regs: ip, sp, bp, flags][rest: stack memory at STACK].
@@ -44,6 +45,22 @@ static bool stack_of(void *arg, uint64_t sp, struct dp_stack_info *ret)
 	return true;
 }
 
+// Any register, offset and rule, taken from the ip's bits.
+static bool cfi(void *arg, uint64_t ip, struct dp_cfi_row *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (ip & 1)
+		return false;
+	ret->cfa_reg = (uint8_t)((ip >> 1) % 17);
+	ret->cfa_deref = (ip >> 6) & 1;
+	ret->cfa_off = (int8_t)(ip >> 8);
+	for (int r = 0; r < DP_CFI_NREGS; r++) {
+		ret->reg[r].kind = (uint8_t)((ip >> (16 + r % 8 * 2)) & 3);
+		ret->reg[r].off = (int8_t)(ip >> (32 + r));
+	}
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 3)
@@ -73,7 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += 32;
 	size -= 32;
 	struct mem m = { data, size, &t };
-	struct dp_unwind_ops ops = { rd, find, stack_of };
+	struct dp_unwind_ops ops = { rd, find, stack_of,
+				     v[3] & 2 ? cfi : NULL };
 	struct dp_pt_regs_layout l;
 	dp_pt_regs_layout_default(&l);
 	struct dp_regs_x86_64 regs;
