@@ -105,9 +105,11 @@ static struct dp_error *map_notes(struct dp_kernel *k)
 	size_t nnotes = dp_dump_num_cpu_notes(dump);
 	uint64_t notes_var, notes = 0;
 	bool kdump = dp_dump_vmcoreinfo_get(dump, "CRASHTIME") != NULL;
-	if (kdump && !dp_program_symbol_address(k->prog, "crash_notes",
-						 &notes_var)) {
-		err = dp_program_read_u64(k->prog, notes_var, &notes);
+	if (kdump) {
+		err = dp_program_symbol_address(k->prog, "crash_notes",
+						&notes_var);
+		if (!err)
+			err = dp_program_read_u64(k->prog, notes_var, &notes);
 		if (err) {
 			dp_error_destroy(err);
 			notes = 0;

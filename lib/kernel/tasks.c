@@ -83,9 +83,13 @@ static void read_mm(struct dp_kernel *k, const struct dp_task_layout *tl,
 		    struct dp_task *t)
 {
 	uint64_t v;
-	if (tl->mm_total_vm != UINT64_MAX &&
-	    !dp_program_read_u64(k->prog, t->mm + tl->mm_total_vm, &v))
-		t->vm_pages = v;
+	if (tl->mm_total_vm != UINT64_MAX) {
+		struct dp_error *err = dp_program_read_u64(
+			k->prog, t->mm + tl->mm_total_vm, &v);
+		if (!err)
+			t->vm_pages = v;
+		dp_error_destroy(err);
+	}
 	if (tl->mm_rss == UINT64_MAX)
 		return;
 	static const int counters[] = { 0, 1, 3 };
