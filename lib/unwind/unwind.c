@@ -96,38 +96,41 @@ static void stop(struct state *s, const char *fmt, ...)
 	s->st->error = msg ? msg : strdup("unwind stopped");
 }
 
-static bool read_u64(struct state *s, uint64_t addr, uint64_t *ret,
-		     const char *what)
+// One little-endian u64 of the stack (or wherever ops->read looks).
+static struct dp_error *load_u64(struct state *s, uint64_t addr,
+				 uint64_t *ret)
 {
 	uint8_t b[8];
 	struct dp_error *err = s->ops->read(s->arg, addr, b, 8);
+	if (err)
+		return err;
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	*ret = v;
+	return NULL;
+}
+
+static bool read_u64(struct state *s, uint64_t addr, uint64_t *ret,
+		     const char *what)
+{
+	struct dp_error *err = load_u64(s, addr, ret);
 	if (err) {
 		stop(s, "cannot read %s at 0x%llx: %s", what,
 		     (unsigned long long)addr, err->message);
 		dp_error_destroy(err);
 		return false;
 	}
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	*ret = v;
 	return true;
 }
 
 // Like read_u64, but a failure only makes CFI give way to ORC.
 static bool peek_u64(struct state *s, uint64_t addr, uint64_t *ret)
 {
-	uint8_t b[8];
-	struct dp_error *err = s->ops->read(s->arg, addr, b, 8);
-	if (err) {
-		dp_error_destroy(err);
-		return false;
-	}
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	*ret = v;
-	return true;
+	struct dp_error *err = load_u64(s, addr, ret);
+	bool ok = !err;
+	dp_error_destroy(err);
+	return ok;
 }
 
 static struct dp_frame *push_frame(struct state *s)
