@@ -56,6 +56,13 @@ int dp_cli_open_program(const char *cmd, const char *const *paths, size_t n,
 /* Destroy what dp_cli_open_program() made. */
 void dp_cli_close_program(struct dp_dump *dump, struct dp_program *prog);
 
+/*
+ * Index of the first of the trailing arguments that name existing files
+ * (the dump paths), not below min: argv[min..] may hold them, the
+ * arguments before min never do. argc when there are none.
+ */
+int dp_cli_first_dump(int argc, char **argv, int min);
+
 /* Parse a hex number (0x optional). */
 bool dp_cli_parse_hex(const char *s, uint64_t *ret);
 

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <dontpanic/disasm.h>
 
@@ -49,12 +48,6 @@ struct dis_ctx {
 	bool first;		/* JSON: no comma before the first object */
 };
 
-static bool is_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
-}
-
 static int parse(int argc, char **argv, struct dis_opts *o)
 {
 	static const struct option opts[] = {
@@ -81,9 +74,7 @@ static int parse(int argc, char **argv, struct dis_opts *o)
 			return DP_EXIT_USAGE;
 		}
 	}
-	o->first_dump = argc;
-	while (o->first_dump > optind + 1 && is_file(argv[o->first_dump - 1]))
-		o->first_dump--;
+	o->first_dump = dp_cli_first_dump(argc, argv, optind + 1);
 	int nargs = o->first_dump - optind;
 	char *end;
 	if (o->first_dump == argc || nargs < 1 || nargs > 2 ||

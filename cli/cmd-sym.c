@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -93,12 +92,6 @@ static int lookup(struct dp_program *prog, const char *arg)
 	return DP_EXIT_OK;
 }
 
-static bool is_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
-}
-
 int cmd_sym(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -125,9 +118,7 @@ int cmd_sym(int argc, char **argv)
 			return DP_EXIT_USAGE;
 		}
 	}
-	int first_dump = argc;
-	while (first_dump > optind && is_file(argv[first_dump - 1]))
-		first_dump--;
+	int first_dump = dp_cli_first_dump(argc, argv, optind);
 	if (first_dump == argc || (!list && first_dump == optind)) {
 		dp_cli_errorf("sym", "need a symbol, an address or -l, and a "
 			      "dump file");

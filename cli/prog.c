@@ -2,6 +2,7 @@
 // Helpers for commands that look at the kernel through a dp_program.
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -25,6 +26,15 @@ void dp_cli_close_program(struct dp_dump *dump, struct dp_program *prog)
 {
 	dp_program_destroy(prog);
 	dp_dump_destroy(dump);
+}
+
+int dp_cli_first_dump(int argc, char **argv, int min)
+{
+	struct stat st;
+	int i = argc;
+	while (i > min && stat(argv[i - 1], &st) == 0 && !S_ISDIR(st.st_mode))
+		i--;
+	return i;
 }
 
 bool dp_cli_parse_hex(const char *s, uint64_t *ret)
