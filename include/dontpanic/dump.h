@@ -96,6 +96,12 @@ void dp_dump_destroy(struct dp_dump *dump);
 struct dp_error *dp_dump_get_info(struct dp_dump *dump,
 				  struct dp_dump_info *ret);
 
+/**
+ * True when pages may be lost: the dump is flagged incomplete or its file
+ * is cut short. Known at open, so cheap (dp_dump_get_info() counts them).
+ */
+bool dp_dump_may_lose_pages(const struct dp_dump *dump);
+
 /** Page size of the dumped machine. */
 uint32_t dp_dump_page_size(const struct dp_dump *dump);
 

@@ -314,6 +314,11 @@ struct dp_error *dp_dump_get_info(struct dp_dump *dump,
 	return NULL;
 }
 
+bool dp_dump_may_lose_pages(const struct dp_dump *dump)
+{
+	return dump->incomplete || dump->truncated;
+}
+
 const void *dp_dump_notes(const struct dp_dump *dump, size_t *len)
 {
 	*len = dump->notes_raw_len;

@@ -362,6 +362,7 @@ static struct dp_error *elf_probe_phdrs(struct dp_dump *dump,
 			"%s: ELF core file has no PT_LOAD segments",
 			dump->files[0].path);
 	pv->incomplete = h->e_flags & DUMP_ELF_INCOMPLETE;
+	dump->incomplete = pv->incomplete;
 	pv->producer = guess_producer(dump, h, note0, filtered);
 	return NULL;
 }

@@ -167,6 +167,7 @@ struct dp_dump {
 	uint64_t max_pfn;
 	int dump_level;
 	bool truncated;		/* lost pages are past a cut (not flagged) */
+	bool incomplete;	/* flagged incomplete by its writer */
 };
 
 /* Set (fn != NULL) or clear the read trace of a dump. */

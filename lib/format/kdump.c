@@ -1246,8 +1246,11 @@ static struct dp_error *open_parts(struct dp_dump *dump,
 		err = find_zero_page(&priv->parts[i], ndesc_all);
 	for (size_t i = 0; !err && i < priv->nparts; i++)
 		err = check_cut(priv, &priv->parts[i]);
-	for (size_t i = 0; !err && i < priv->nparts; i++)
+	for (size_t i = 0; !err && i < priv->nparts; i++) {
 		dump->truncated |= priv->parts[i].cut;
+		if (priv->parts[i].h.status & KDUMP_STATUS_INCOMPLETE)
+			dump->incomplete = true;
+	}
 	return err;
 }
 

@@ -100,13 +100,20 @@ static void collect_panic_state(struct dp_triage_collected *c,
 	dp_error_destroy(err);
 }
 
-/* Say so when pages the analysis may need are lost. */
+/*
+ * Say so when pages the analysis may need are lost. Counting them walks
+ * the dump's metadata, so only when the open found a reason to.
+ */
 static void check_dump(struct dp_triage_collected *c, struct dp_program *prog)
 {
+	struct dp_dump *dump = dp_program_dump(prog);
 	struct dp_dump_info info = { 0 };
-	struct dp_error *err = dp_dump_get_info(dp_program_dump(prog), &info);
+	struct dp_error *err;
 	int n = 0;
 
+	if (!dp_dump_may_lose_pages(dump))
+		return;
+	err = dp_dump_get_info(dump, &info);
 	if (err) {
 		dp_error_destroy(err);
 		return;

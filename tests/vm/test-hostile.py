@@ -459,6 +459,20 @@ def case_kdump(k):
     ok("kdump-cut-late: report notes the truncation",
        any("truncated" in n for n in notes), f"{rc}: {notes} {err}")
     os.unlink(t)
+    # The whole dump: no such note. Flagged incomplete by its writer
+    # (status bit 0x8, FORMATS.md 2.2; here no descriptor is missing, so
+    # no page is lost): the report says so, and counts 0.
+    rc, out, err = run(["report", "--json"], k)
+    notes = json.loads(out).get("notes", []) if rc == 0 else ["rc %d" % rc]
+    ok("kdump-whole: report notes no lost pages",
+       not any("lost" in n for n in notes), f"{rc}: {notes} {err}")
+    status = struct.unpack_from("<i", h, 424)[0]
+    with Patch(k, [(424, struct.pack("<i", status | 8))]):
+        rc, out, err = run(["report", "--json"], k)
+        notes = json.loads(out).get("notes", []) if rc == 0 else []
+        ok("kdump-flagged-incomplete: report notes it",
+           any("incomplete" in n and " 0 pages are lost" in n
+               for n in notes), f"{rc}: {notes} {err}")
 
 
 main()
