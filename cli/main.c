@@ -72,6 +72,13 @@ int main(int argc, char **argv)
 {
 	const char *prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
+	// The capture initramfs's /init is a link to the binary: run the
+	// capture (it refuses unless PID 1 with /proc/vmcore). The kernel
+	// passes unknown command-line words as arguments: ignore them.
+	if (strcmp(prog, "init") == 0) {
+		char *args[] = { (char *)"capture", NULL };
+		return cmd_capture(1, args);
+	}
 	// Invoked as makedumpfile: behave as `collect` (drop-in core_collector).
 	if (strcmp(prog, "makedumpfile") == 0) {
 		const struct command *c = find_command("collect");
