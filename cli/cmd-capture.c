@@ -97,7 +97,8 @@ static void finish(enum dp_action a) __attribute__((noreturn));
 static void finish(enum dp_action a)
 {
 	sync();
-	umount2(MNT, MNT_DETACH);
+	if (umount(MNT) != 0 && errno != EINVAL)	// EINVAL: not mounted
+		umount2(MNT, MNT_DETACH);
 	sync();
 	int how = RB_AUTOBOOT;
 	const char *name = "rebooting";

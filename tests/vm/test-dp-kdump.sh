@@ -1,0 +1,92 @@
+#!/bin/sh
+# dp-kdump: dontpanic's own kdump, end to end in QEMU (tests/vm/harness
+# dp-kdump): `dontpanic load` (kexec_file_load, no kexec-tools) in the
+# first kernel, SysRq c, the capture kernel runs `dontpanic capture` as its
+# /init (PID 1), finds the scratch disk by UUID, writes vmcore-dmesg.txt
+# and vmcore with `core_collector dontpanic collect -d 31 -c`, powers off.
+# Checked here: the files, every console step, the capture command line,
+# and the dump against dontpanic report/log and the crash and drgn oracles
+# the harness ran on it. SKIPs when the scenario has not been run.
+set -u
+. "$(dirname "$0")/lib.sh"
+dp=$1
+vm=$(dp_vmdir) || dp_skip "no vmcore cache"
+d=$vm/dp-kdump
+[ -s "$d/vmcore" ] || dp_skip "no dp-kdump dump (run: tests/vm/harness dp-kdump)"
+# PANIC COMM PID CPU: the harness read them from vmcore-dmesg.txt and
+# checked them against the scenario (sysrq, dp-sysrq).
+. "$d/facts.env"
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+has() {	# has FILE FIXED-STRING WHAT
+	grep -qF -- "$2" "$1" || bad "$3: '$2' not in $(basename "$1")"
+}
+
+# The dump is complete and kdump-compressed.
+[ ! -e "$d/vmcore-incomplete" ] || bad "vmcore-incomplete left beside vmcore"
+[ "$(head -c 8 "$d/vmcore")" = "KDUMP   " ] || bad "vmcore is not kdump-compressed"
+"$dp" info "$d/vmcore" > "$d.info.tmp" 2>&1 || bad "dontpanic info failed"
+grep -q "^incomplete: *no" "$d.info.tmp" || bad "info: $(grep -i incomplete "$d.info.tmp")"
+rm -f "$d.info.tmp"
+
+# The first kernel loaded the capture kernel with dontpanic.
+s=$d/serial.log
+has "$s" "capture kernel loaded: /mnt/boot/vmlinuz with /mnt/boot/dp-capture.img (kexec_crash_loaded = 1)" load
+has "$s" "dontpanic load rc=0, kexec_crash_loaded=1" load
+# Its command line: crashkernel= gone, panic=-1 replaced, the capture
+# options appended, console= kept.
+c=$(cat "$d/capture-cmdline.txt")
+case " $c " in *" crashkernel="*) bad "capture command line has crashkernel=: $c" ;; esac
+case " $c " in *" panic=-1 "*) bad "capture command line kept panic=-1: $c" ;; esac
+for w in console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=10 dp.scen=dp-kdump; do
+	case " $c " in *" $w "*) ;; *) bad "capture command line lacks $w: $c" ;; esac
+done
+
+# Every capture step said ok, in order, and nothing failed.
+for l in "dontpanic capture: mounting /proc, /sys, /dev: ok" \
+	 "dontpanic capture: loading " \
+	 "dontpanic capture: config /etc/kdump.conf (kdump.conf): ok" \
+	 "dontpanic capture: target ext4 UUID=" \
+	 "dontpanic capture: mounting UUID=" \
+	 "(vda, ext4) on /mnt: ok" \
+	 "dontpanic capture: dump directory /mnt/var/crash/" \
+	 "dontpanic capture: writing vmcore-dmesg.txt: ok" \
+	 "dontpanic capture: writing vmcore with 'dontpanic collect -d 31 -c'" \
+	 "dontpanic capture: writing vmcore: ok" \
+	 "dontpanic capture: powering off"; do
+	has "$s" "$l" capture
+done
+grep -a 'dontpanic capture:' "$s" | grep -q 'FAILED' &&
+	bad "a capture step FAILED: $(grep -a 'dontpanic capture:.*FAILED' "$s" | head -n 1)"
+grep -aq 'dontpanic capture: loading .* modules .*: ok (0 already loaded, 0 failed)' "$s" ||
+	bad "module loading line: $(grep -a 'dontpanic capture: loading' "$s")"
+
+# vmcore-dmesg.txt (written from /proc/vmcore) has the panic, and is what
+# `dontpanic log` reads from the filtered vmcore (the log pages survive -d 31).
+has "$d/vmcore-dmesg.txt" "$PANIC" dmesg
+"$dp" log "$d/vmcore" > "$d.log.tmp" 2>&1 || bad "dontpanic log on vmcore failed"
+cmp -s "$d.log.tmp" "$d/vmcore-dmesg.txt" ||
+	bad "dontpanic log vmcore differs from vmcore-dmesg.txt: $(diff "$d.log.tmp" "$d/vmcore-dmesg.txt" | head -n 3)"
+rm -f "$d.log.tmp"
+
+# dontpanic report names the panic and the task.
+r=$("$dp" report "$d/vmcore" 2>&1) || bad "dontpanic report failed"
+printf '%s\n' "$r" | grep -q "^CLASS *SYSRQ_CRASH" || bad "report class: $(printf '%s\n' "$r" | grep '^CLASS')"
+printf '%s\n' "$r" | grep -qF "PANIC      $PANIC" || bad "report panic line"
+printf '%s\n' "$r" | grep -qF "PANICKED   $COMM (pid $PID) on CPU $CPU" ||
+	bad "report: $(printf '%s\n' "$r" | grep '^PANICKED') (dmesg: $COMM pid $PID CPU $CPU)"
+
+# Oracles (the harness ran crash with the -dbg vmlinux, and drgn).
+o=$d/oracle.crash.txt
+[ -s "$o" ] || bad "no crash oracle output"
+grep -qF "PANIC: \"$PANIC\"" "$o" || bad "crash sys: $(grep 'PANIC:' "$o")"
+got=$(sed -n 's/^PID: *\([0-9]*\) .*CPU: *\([0-9]*\) *COMMAND: "\(.*\)"$/\1 \2 \3/p' "$o" | head -n 1)
+[ "$got" = "$PID $CPU $COMM" ] || bad "crash bt: '$got', dmesg: '$PID $CPU $COMM'"
+got=$(sed -n 's/^crashed\t//p' "$d/oracle.drgn.txt" | tr '\t' ' ')
+[ "$got" = "$PID $COMM $CPU" ] || bad "drgn crashed thread: '$got', dmesg: '$PID $COMM $CPU'"
+
+up=$(sed -n 's/.*dontpanic capture: started (uptime \([0-9.]*\) s).*/\1/p' "$s")
+end=$(sed -n 's/.*dontpanic capture: powering off (uptime \([0-9.]*\) s, capture \([0-9.]*\) s).*/\1 \2/p' "$s")
+echo "# dp-kdump: vmcore $(stat -c %s "$d/vmcore") bytes; capture /init at uptime $up s; poweroff at uptime/after ${end:-?} s"
+[ $fail = 0 ] && echo "ok: dp-kdump dump complete, every step ok, report/log/crash/drgn agree ($COMM pid $PID CPU $CPU)"
+exit $fail
