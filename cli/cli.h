@@ -86,4 +86,8 @@ void dp_cli_print_target(FILE *f, const struct dp_config *c);
 /* Every diagnostic of c, one per line, to stderr. */
 void dp_cli_print_diags(const struct dp_config *c);
 
+/* setup --crashkernel (setup-crashkernel.c). value NULL: the default. */
+int dp_cli_setup_crashkernel(const char *cmd, const char *root,
+			     const char *value, bool dry, bool update_grub);
+
 #endif /* DP_CLI_H */

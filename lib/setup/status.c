@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dontpanic/crashkernel.h>
 #include <dontpanic/status.h>
 
 #define MAX_CHECKS 24
@@ -142,7 +143,7 @@ static void check_cmdline(struct probe *p, char *ck)
 	c->value = arg ? arg : xasprintf(p, "absent");
 	if (!arg)
 		c->advice = xasprintf(p,
-			"no memory is reserved for a capture kernel at boot: add crashkernel=384M-:128M (or a fixed size such as 256M) to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub) and reboot");
+			"no memory is reserved for a capture kernel at boot: 'dontpanic setup --crashkernel' adds crashkernel= to grub's command line (then update-grub and reboot)");
 	if (ck)
 		*ck = arg ? 1 : 0;
 }
@@ -207,6 +208,49 @@ static void check_loaded(struct probe *p)
 	c->advice = xasprintf(p, disabled ?
 		"kernel.kexec_load_disabled is 1: no capture kernel can be loaded until the next boot" :
 		"a panic now reboots or hangs without a dump: load the capture kernel ('kdump-config load' on Debian, 'kdumpctl start' on Fedora/RHEL; dontpanic cannot load it yet)");
+}
+
+// The crashkernel= of the command line evaluated for this RAM as the
+// kernel does (crashkernel.h), against what was reserved.
+static void check_ck_eval(struct probe *p)
+{
+	struct dp_ck_machine m;
+	const char *want = "what crashkernel= gives for this RAM = what is reserved";
+	if (dp_ck_probe(p->root, &m)) {
+		p->nomem = true;
+		return;
+	}
+	if (!m.have_cmdline || !*m.spec)
+		return;
+	char a[32], b[32], r[32];
+	dp_ck_format_size(m.ram >> 20 << 20, r, sizeof(r));
+	if (!m.ram)
+		return;	// no /proc/iomem or /proc/meminfo: nothing to compare
+	if (!m.eval.ok) {
+		struct dp_check *c = add(p, "crashkernel size", want, DP_CHECK_WARN);
+		if (c) {
+			c->value = xasprintf(p, "nothing for %s of RAM (%s)", r,
+					     m.eval.why ? m.eval.why : "?");
+			c->advice = xasprintf(p, "crashkernel=%s reserves nothing on this machine: 'dontpanic setup --crashkernel' writes one that does",
+					      m.spec);
+		}
+		return;
+	}
+	dp_ck_format_size(m.eval.size, a, sizeof(a));
+	bool differs = m.have_crash_size && m.crash_size != m.eval.size;
+	struct dp_check *c = add(p, "crashkernel size", want,
+				 differs && m.crash_size ? DP_CHECK_WARN :
+				 DP_CHECK_OK);
+	if (!c)
+		return;
+	c->value = xasprintf(p, "%s for %s of RAM%s", a, r,
+			     m.ram_source && strstr(m.ram_source, "estimate") ?
+			     " (estimated)" : "");
+	if (!differs || !m.crash_size)
+		return;	// 0 reserved: the "reserved" check says so
+	dp_ck_format_size(m.crash_size, b, sizeof(b));
+	c->advice = xasprintf(p, "the kernel reserved %s, not %s: kexec_crash_size was shrunk, or the RAM figure is an estimate (run as root)",
+			      b, a);
 }
 
 struct sysctl_rule {
@@ -300,6 +344,7 @@ struct dp_error *dp_status_probe(const char *root, struct dp_status **ret)
 	check_cmdline(&p, &have_arg);
 	check_reserved(&p, have_arg);
 	check_loaded(&p);
+	check_ck_eval(&p);
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		check_sysctl(&p, &rules[i]);
 	if (p.nomem) {

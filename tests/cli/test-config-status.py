@@ -206,7 +206,8 @@ try:
     check(st["kernel.softlockup_panic"]["state"] == "info",
           "setup without --all left the optional ones")
     rc, out, err = run("setup", "--root", tmp)
-    check(rc == 2 and "only --sysctl" in err, "setup without --sysctl: usage")
+    check(rc == 2 and "give --sysctl or --crashkernel" in err,
+          "setup without --sysctl or --crashkernel: usage")
 finally:
     shutil.rmtree(tmp)
 

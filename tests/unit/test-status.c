@@ -105,7 +105,7 @@ TEST(unprepared_machine)
 	CHECK(st->worst == DP_CHECK_FAIL);
 	const struct dp_check *c = find(st, "crashkernel");
 	CHECK(c && c->state == DP_CHECK_FAIL && !strcmp(c->value, "absent"));
-	CHECK(c && c->advice && strstr(c->advice, "add crashkernel="));
+	CHECK(c && c->advice && strstr(c->advice, "adds crashkernel="));
 	c = find(st, "reserved");
 	CHECK(c && c->state == DP_CHECK_FAIL && strstr(c->advice, "add crashkernel="));
 	c = find(st, "capture kernel");
@@ -225,5 +225,37 @@ TEST(sysctl_plan_and_apply)
 	remove_root();
 }
 
-TEST_MAIN(T(ready_machine), T(unprepared_machine),
+// crashkernel= evaluated for the RAM (2 GiB of System RAM in /proc/iomem)
+// against kexec_crash_size.
+TEST(crashkernel_size)
+{
+	static const char iomem[] =
+		"00001000-0009fbff : System RAM\n"
+		"00100000-7fffffff : System RAM\n"
+		"  37000000-3effffff : Crash kernel\n";
+	make_root();
+	put("/proc/iomem", iomem);
+	put("/proc/cmdline", "ro crashkernel=1G-4G:192M,4G-:256M\n");
+	put("/sys/kernel/kexec_crash_size", "201326592\n");
+	struct dp_status *st;
+	CHECK_OK(dp_status_probe(root, &st));
+	const struct dp_check *c = find(st, "crashkernel size");
+	CHECK(c && c->state == DP_CHECK_OK && !strcmp(c->value, "192M for 2047M of RAM"));
+	dp_status_destroy(st);
+	// Shrunk by hand to 128M: differs.
+	put("/sys/kernel/kexec_crash_size", "134217728\n");
+	CHECK_OK(dp_status_probe(root, &st));
+	c = find(st, "crashkernel size");
+	CHECK(c && c->state == DP_CHECK_WARN && strstr(c->advice, "reserved 128M, not 192M"));
+	dp_status_destroy(st);
+	// A spec that reserves nothing for 2G (ranges from 4G only).
+	put("/proc/cmdline", "ro crashkernel=4G-:256M\n");
+	CHECK_OK(dp_status_probe(root, &st));
+	c = find(st, "crashkernel size");
+	CHECK(c && c->state == DP_CHECK_WARN && strstr(c->value, "nothing for 2047M"));
+	dp_status_destroy(st);
+	remove_root();
+}
+
+TEST_MAIN(T(ready_machine), T(unprepared_machine), T(crashkernel_size),
 	  T(reservation_failed_and_missing_files), T(sysctl_plan_and_apply))

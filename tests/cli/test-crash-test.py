@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+# dontpanic test (the test crash) on fake /proc, /sys, /etc trees: it
+# refuses when a dump would not be taken, asks on a terminal (a pty here),
+# refuses without one unless --yes, and writes 'c' to DIR/proc/sysrq-trigger.
+# Usage: test-crash-test.py DONTPANIC
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import tempfile
+
+dp = sys.argv[1]
+fails = []
+
+
+def check(cond, what):
+    if not cond:
+        fails.append(what)
+
+
+def run(*args, env=None):
+    e = dict(os.environ)
+    e.pop("DP_SYSROOT", None)
+    if env:
+        e.update(env)
+    p = subprocess.run([dp] + list(args), capture_output=True, text=True,
+                       env=e, stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_tty(answer, *args):
+    """Run on a pseudo-terminal, type ANSWER, return (rc, all output)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        env = dict(os.environ)
+        env.pop("DP_SYSROOT", None)
+        os.execve(dp, [dp] + list(args), env)
+    out = b""
+    sent = False
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not sent and b"Type 'yes'" in out:
+            os.write(fd, answer.encode() + b"\n")
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+
+def put(root, rel, text):
+    path = os.path.join(root, rel.lstrip("/"))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def read(root, rel):
+    with open(os.path.join(root, rel.lstrip("/"))) as f:
+        return f.read()
+
+
+def tree(loaded="1", trigger=True, sysrq="0", conf=None):
+    root = tempfile.mkdtemp(prefix="dp-test-")
+    put(root, "/proc/cmdline", "ro crashkernel=256M quiet\n")
+    put(root, "/sys/kernel/kexec_crash_size", "268435456\n")
+    put(root, "/sys/kernel/kexec_crash_loaded", loaded + "\n")
+    put(root, "/proc/sys/kernel/sysrq", sysrq + "\n")
+    if trigger:
+        put(root, "/proc/sysrq-trigger", "")
+    if conf:
+        put(root, "/etc/kdump.conf", conf)
+    return root
+
+
+roots = []
+
+# Ready, --yes: 'c' written to the fake trigger; kernel.sysrq=0 is only info.
+r = tree(conf="path /var/crash\ncore_collector makedumpfile -l -d 31\n")
+roots.append(r)
+rc, out, err = run("test", "--yes", "--root", r)
+check(rc == 0 and err == "", f"--yes: rc {rc} err {err!r}")
+check(read(r, "/proc/sysrq-trigger") == "c", "--yes: 'c' written")
+check("  ok    capture kernel     loaded" in out, "--yes: capture kernel ok")
+check("  info  kernel.sysrq       0 (it gates the keyboard only" in out,
+      "--yes: sysrq reported as info")
+check("  ok    config target      local" in out and "path /var/crash" in out,
+      f"--yes: config target: {out!r}")
+check(f"wrote 'c' to {r}/proc/sysrq-trigger (a fake tree" in out,
+      "--yes: says what it wrote")
+
+# Same through $DP_SYSROOT.
+put(r, "/proc/sysrq-trigger", "")
+rc, out, err = run("test", "-y", env={"DP_SYSROOT": r})
+check(rc == 0 and read(r, "/proc/sysrq-trigger") == "c", "DP_SYSROOT")
+
+# No terminal and no --yes: refused, nothing written.
+put(r, "/proc/sysrq-trigger", "")
+rc, out, err = run("test", "--root", r)
+check(rc == 1 and "not a terminal" in err and "nothing done" in err,
+      f"no tty: rc {rc} err {err!r}")
+check(read(r, "/proc/sysrq-trigger") == "", "no tty: nothing written")
+
+# On a terminal: "no" refuses, "yes" crashes.
+rc, out = run_tty("no", "test", "--root", r)
+check(rc == 1 and "not confirmed" in out, f"tty no: rc {rc} {out!r}")
+check(read(r, "/proc/sysrq-trigger") == "", "tty no: nothing written")
+rc, out = run_tty("yes", "test", "--root", r)
+check(rc == 0 and read(r, "/proc/sysrq-trigger") == "c",
+      f"tty yes: rc {rc} {out!r}")
+
+# Not ready: capture kernel not loaded; no trigger; config with errors.
+r = tree(loaded="0")
+roots.append(r)
+rc, out, err = run("test", "--yes", "--root", r)
+check(rc == 1 and "  FAIL  capture kernel     not loaded" in out and
+      "not ready" in err, f"not loaded: rc {rc} {out!r}")
+check(read(r, "/proc/sysrq-trigger") == "", "not loaded: nothing written")
+r = tree(trigger=False)
+roots.append(r)
+rc, out, err = run("test", "--yes", "--root", r)
+check(rc == 1 and "  FAIL  sysrq-trigger      absent" in out,
+      "no sysrq-trigger: refused")
+check(not os.path.exists(os.path.join(r, "proc/sysrq-trigger")),
+      "no sysrq-trigger: not created")
+r = tree(conf="xfs /dev/sdb1\next4 /dev/sdc1\n")
+roots.append(r)
+rc, out, err = run("test", "--yes", "--root", r)
+check(rc == 1 and "the configuration has errors" in out,
+      f"bad config: refused: {out!r}")
+check(read(r, "/proc/sysrq-trigger") == "", "bad config: nothing written")
+r = tempfile.mkdtemp(prefix="dp-test-")
+roots.append(r)
+rc, out, err = run("test", "--yes", "--root", r)
+check(rc == 1 and "  FAIL  crashkernel        /proc/cmdline unreadable" in out,
+      "empty tree: refused")
+
+rc, out, err = run("test", "extra")
+check(rc == 2, "usage")
+
+for r in roots:
+    shutil.rmtree(r)
+for f in fails:
+    print("FAIL:", f)
+print(f"test-crash-test: {len(fails)} failures")
+sys.exit(1 if fails else 0)
