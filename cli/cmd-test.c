@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"'kdumpctl test' does. First the readiness checks of 'dontpanic status'\n"
 	"that decide whether a dump can be taken at all: crashkernel= on the\n"
 	"command line, memory reserved, a capture kernel loaded\n"
-	"(/sys/kernel/kexec_crash_loaded), /proc/sysrq-trigger present, and a\n"
+	"(/sys/kernel/kexec_crash_loaded), /proc/sysrq-trigger writable, and a\n"
 	"kdump configuration without errors when there is one. If one fails it\n"
 	"says why and does nothing. Otherwise it asks you to type 'yes' (on a\n"
 	"terminal; without one it refuses unless --yes is given), syncs the file\n"
@@ -74,11 +74,14 @@ static bool ready(const char *cmd, const char *root, const struct dp_status *st,
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/proc/sysrq-trigger", root);
 	bool trig = !access(path, F_OK);
-	printf("  %-5s %-18s %s\n", trig ? "ok" : "FAIL", "sysrq-trigger",
-	       trig ? path : "absent");
+	bool wr = trig && !access(path, W_OK);
+	printf("  %-5s %-18s %s\n", wr ? "ok" : "FAIL", "sysrq-trigger",
+	       !trig ? "absent" : wr ? path : "not writable");
 	if (!trig)
 		printf("        -> no %s: this kernel has no CONFIG_MAGIC_SYSRQ, or /proc is not mounted\n", path);
-	ok &= trig;
+	else if (!wr)
+		printf("        -> %s: %s (run as root)\n", path, strerror(errno));
+	ok &= wr;
 	const struct dp_check *s = find(st, "kernel.sysrq");
 	if (s)
 		printf("  %-5s %-18s %s (it gates the keyboard only; writing /proc/sysrq-trigger as root always works)\n",

@@ -221,6 +221,9 @@ int dp_cli_setup_crashkernel(const char *cmd, const char *root,
 	}
 	free(text);
 	print_grub(&g, value);
+	if (!g.have_grub)
+		printf("warning: no %s/etc/default/grub: if grub is not the boot loader, the drop-in does nothing (add crashkernel=%s to the boot loader's kernel command line by hand)\n",
+		       root, value);
 	if (!g.have_grub_d)
 		printf("%-17s (%s/etc/default/grub.d does not exist yet: it is created)\n", "", root);
 	if (dry) {

@@ -144,6 +144,7 @@ struct dp_ck_grub_hit {
 struct dp_ck_grub {
 	struct dp_ck_grub_hit hits[16];
 	size_t nhits;
+	bool have_grub;		/**< /etc/default/grub exists */
 	bool have_grub_d;	/**< /etc/default/grub.d exists */
 };
 

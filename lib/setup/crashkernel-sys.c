@@ -249,6 +249,8 @@ struct dp_error *dp_ck_grub_scan(const char *root, struct dp_ck_grub *g)
 	bool nomem = false;
 	root = norm_root(root, rb, sizeof(rb));
 	memset(g, 0, sizeof(*g));
+	snprintf(path, sizeof(path), "%s/etc/default/grub", root);
+	g->have_grub = !access(path, F_OK);
 	grub_file(root, "/etc/default/grub", false, "grub", g, &nomem);
 	snprintf(path, sizeof(path), "%s/etc/default/grub.d", root);
 	DIR *d = opendir(path);

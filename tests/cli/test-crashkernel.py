@@ -153,6 +153,18 @@ rc, out, err = run("status", "--root", r)
 check("  warn  crashkernel size                 nothing for 1G of RAM" in out,
       f"status: nothing for 1G: {out!r}")
 
+# --- no /etc/default/grub: warned, still written under /etc/default ------
+r = machine(4 * G, "ro", None)
+roots.append(r)
+os.unlink(os.path.join(r, "etc/default/grub"))
+rc, out, err = run("setup", "--crashkernel=256M", "--root", r)
+check(rc == 0 and f"warning: no {r}/etc/default/grub: if grub is not the "
+      "boot loader" in out and read(r, DROPIN) is not None,
+      f"no grub: {out!r}")
+shutil.rmtree(os.path.join(r, "etc"))
+rc, out, err = run("setup", "--crashkernel=256M", "--root", r)
+check(rc == 1 and "no such directory" in err, f"no /etc/default: {err!r}")
+
 # --- usage ------------------------------------------------------------------
 rc, out, err = run("setup", "--crashkernel", "--update-grub", "--root", r)
 check(rc == 2 and "never run under --root" in err, "update-grub under root")
