@@ -221,6 +221,9 @@ int dp_cli_setup_crashkernel(const char *cmd, const char *root,
 	}
 	free(text);
 	print_grub(&g, value);
+	if (g.clobber_line)
+		printf("warning: %s:%u sets GRUB_CMDLINE_LINUX_DEFAULT without keeping its old value, and grub reads it after dontpanic.cfg: crashkernel= would be lost; make it append ($GRUB_CMDLINE_LINUX_DEFAULT ...)\n",
+		       g.clobber_file, g.clobber_line);
 	if (!g.have_grub)
 		printf("warning: no %s/etc/default/grub: if grub is not the boot loader, the drop-in does nothing (add crashkernel=%s to the boot loader's kernel command line by hand)\n",
 		       root, value);

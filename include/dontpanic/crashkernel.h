@@ -145,6 +145,10 @@ struct dp_ck_grub {
 	struct dp_ck_grub_hit hits[16];
 	size_t nhits;
 	bool have_grub;		/**< /etc/default/grub exists */
+	/** A file read after ours that sets GRUB_CMDLINE_LINUX_DEFAULT
+	 *  without keeping its old value: our word would be lost. */
+	char clobber_file[512];
+	unsigned clobber_line;
 	bool have_grub_d;	/**< /etc/default/grub.d exists */
 };
 

@@ -201,6 +201,20 @@ struct dp_error *dp_ck_probe(const char *root, struct dp_ck_machine *m)
 
 /* ---- grub ------------------------------------------------------------- */
 
+// "GRUB_CMDLINE_LINUX_DEFAULT=..." (optionally "export ") that does not
+// use the variable's old value.
+static bool clobbers(const char *l)
+{
+	static const char var[] = "GRUB_CMDLINE_LINUX_DEFAULT=";
+	if (!strncmp(l, "export ", 7))
+		l += 7 + strspn(l + 7, " \t");
+	if (strncmp(l, var, sizeof(var) - 1))
+		return false;
+	l += sizeof(var) - 1;
+	return !strstr(l, "$GRUB_CMDLINE_LINUX_DEFAULT") &&
+	       !strstr(l, "${GRUB_CMDLINE_LINUX_DEFAULT}");
+}
+
 static void grub_file(const char *root, const char *rel, bool in_d,
 		      const char *base, struct dp_ck_grub *g, bool *nomem)
 {
@@ -218,6 +232,10 @@ static void grub_file(const char *root, const char *rel, bool in_d,
 		l += strspn(l, " \t");
 		if (*l == '#')
 			continue;
+		if (later && !g->clobber_line && clobbers(l)) {
+			snprintf(g->clobber_file, sizeof(g->clobber_file), "%s", rel);
+			g->clobber_line = lineno;
+		}
 		for (char *w = strstr(l, "crashkernel="); w;
 		     w = strstr(w + 1, "crashkernel=")) {
 			if (g->nhits >= sizeof(g->hits) / sizeof(g->hits[0]))

@@ -123,8 +123,17 @@ check("warning: /etc/default/grub.d/kdump-tools.cfg:1 sets "
       "kdump-tools: warned it wins")
 check("warning: /etc/default/grub:1 also sets crashkernel=256M; ours comes "
       "later" in out, "grub: warned, ours wins")
+check("sets GRUB_CMDLINE_LINUX_DEFAULT without keeping" not in out,
+      "kdump-tools appends: no clobber warning")
 check("running kernel    no crashkernel= on /proc/cmdline; no "
       "/sys/kernel/kexec_crash_size" in out, "no reservation reported")
+
+# A later drop-in that overwrites GRUB_CMDLINE_LINUX_DEFAULT drops ours.
+put(r, "/etc/default/grub.d/zz-site.cfg", 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n')
+rc, out, err = run("setup", "--crashkernel=512M", "--dry-run", "--root", r)
+check(rc == 0 and "warning: /etc/default/grub.d/zz-site.cfg:1 sets "
+      "GRUB_CMDLINE_LINUX_DEFAULT without keeping its old value" in out,
+      f"clobber warned: {out!r}")
 
 # --- specs refused -----------------------------------------------------------
 r = machine(1 * G, "crashkernel=2G-:256M", 0)

@@ -361,6 +361,16 @@ TEST(grub_scan_and_write)
 	CHECK_OK(dp_ck_grub_scan(root, &g));
 	CHECK(g.nhits == 3 && g.hits[1].ours);
 	CHECK_STR(g.hits[1].word, "crashkernel=2G-64G:256M,64G-:512M");
+	CHECK(!g.clobber_line);
+	put(root, "/etc/default/grub.d/zz-local.cfg",
+	    "# GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"
+	    "export GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} x\"\n"
+	    "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet splash\"\n");
+	put(root, "/etc/default/grub.d/aa-local.cfg",
+	    "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");	// before ours: harmless
+	CHECK_OK(dp_ck_grub_scan(root, &g));
+	CHECK_STR(g.clobber_file, "/etc/default/grub.d/zz-local.cfg");
+	CHECK(g.clobber_line == 3);
 	struct dp_error *err = dp_ck_grub_write(root, "256M\"; reboot; \"");
 	CHECK(err && err->code == DP_ERR_INVALID);
 	dp_error_destroy(err);
