@@ -144,10 +144,10 @@ static void print_grub(const struct dp_ck_grub *g, const char *value)
 			continue;
 		}
 		if (h->after_ours)
-			printf("warning: %s:%u sets %s and grub reads it after dontpanic.cfg, so it comes later on the kernel command line and the kernel uses it, not ours: remove it there%s\n",
+			printf("warning: %s:%u sets %s and grub reads it after dontpanic.cfg, so it comes later on the kernel command line and the kernel uses it, not ours: remove it%s\n",
 			       h->file, h->line, h->word,
 			       strstr(h->file, "kdump-tools") ?
-			       " (kdump-tools' conffile; or purge kdump-tools)" : "");
+			       " (comment it out: it is a kdump-tools conffile, and dpkg asks before replacing a changed one)" : "");
 		else
 			printf("warning: %s:%u also sets %s; ours comes later on the kernel command line and wins, but two crashkernel= words confuse people and tools: remove that one\n",
 			       h->file, h->line, h->word);
@@ -180,6 +180,8 @@ int dp_cli_setup_crashkernel(const char *cmd, const char *root,
 	bool dflt = !value;
 	if (dflt)
 		value = DP_CK_DEFAULT_SPEC;
+	else if (!strncmp(value, "crashkernel=", 12))
+		value += 12;	// --crashkernel=crashkernel=256M
 	struct dp_ck_spec spec;
 	struct dp_error *err = dp_ck_parse(value, strlen(value), &spec);
 	if (err) {

@@ -128,6 +128,11 @@ check("sets GRUB_CMDLINE_LINUX_DEFAULT without keeping" not in out,
 check("running kernel    no crashkernel= on /proc/cmdline; no "
       "/sys/kernel/kexec_crash_size" in out, "no reservation reported")
 
+# The whole word is accepted too.
+rc, out, err = run("setup", "--crashkernel=crashkernel=768M", "--dry-run",
+                   "--root", r)
+check(rc == 0 and out.startswith("crashkernel=768M\n"), f"word: {out!r}")
+
 # A later drop-in that overwrites GRUB_CMDLINE_LINUX_DEFAULT drops ours.
 put(r, "/etc/default/grub.d/zz-site.cfg", 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n')
 rc, out, err = run("setup", "--crashkernel=512M", "--dry-run", "--root", r)
