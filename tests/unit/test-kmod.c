@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// Module load order from depmod's files, checked against kmod's own
+// `modprobe --show-depends` (same modules, same order) for modules of the
+// installed Debian kernel; then fake module trees: a cycle, a missing
+// dependency, an unknown module, built-ins, garbage.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "setup/kmod.h"
+#include "test.h"
+
+#define KVER "6.1.0-56-cloud-amd64"
+
+static char tmpdir[] = "/tmp/dp-test-kmod-XXXXXX";
+
+/* modprobe's insmod lines, as relative paths, one per line. */
+static bool modprobe_order(const char *name, char *out, size_t len)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "modprobe -C /dev/null -S %s --show-depends %s 2>/dev/null",
+		 KVER, name);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return false;
+	char line[1024];
+	size_t n = 0;
+	out[0] = 0;
+	const char *prefix = "insmod /lib/modules/" KVER "/";
+	while (fgets(line, sizeof(line), p)) {
+		if (strncmp(line, prefix, strlen(prefix)) != 0)
+			continue;	/* "builtin x" lines */
+		char *path = line + strlen(prefix);
+		path[strcspn(path, " \n")] = 0;
+		n += (size_t)snprintf(out + n, len - n, "%s\n", path);
+	}
+	return pclose(p) == 0;
+}
+
+static void check_vs_modprobe(const struct dp_kmod *k, const char *name)
+{
+	char want[8192], got[8192] = "";
+	CHECK(modprobe_order(name, want, sizeof(want)));
+	struct dp_kmod_list l = { 0 };
+	CHECK_OK(dp_kmod_add(k, name, "test", &l));
+	size_t n = 0;
+	for (size_t i = 0; i < l.n; i++)
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s\n",
+				      l.v[i].relpath);
+	printf("# %s: %zu modules\n", name, l.n);
+	CHECK_STR(got, want);
+	/* the module asked for is last and says why */
+	CHECK(l.n && !strcmp(l.v[l.n - 1].why, "test"));
+	dp_kmod_list_free(&l);
+}
+
+TEST(same_as_modprobe)
+{
+	struct stat st;
+	if (stat("/lib/modules/" KVER "/modules.dep", &st) != 0) {
+		printf("# /lib/modules/%s absent: skipped\n", KVER);
+		return;
+	}
+	struct dp_kmod *k = NULL;
+	CHECK_OK(dp_kmod_open("", KVER, &k));
+	if (!k)
+		return;
+	static const char *const mods[] = {
+		"virtio_blk", "xfs", "nfs", "btrfs", "virtio_scsi", "virtio-net",
+		"dm-crypt", "nfsv4", "crc32c",
+	};
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+		check_vs_modprobe(k, mods[i]);
+	/* ext4 is built into Debian's cloud kernel: a note, no module */
+	CHECK(dp_kmod_is_builtin(k, "ext4"));
+	struct dp_kmod_list l = { 0 };
+	CHECK_OK(dp_kmod_add(k, "ext4", "test", &l));
+	CHECK(l.n == 0 && l.nnotes == 1 &&
+	      strstr(l.notes[0], "built into the kernel"));
+	/* a second request adds nothing twice */
+	CHECK_OK(dp_kmod_add(k, "xfs", "a", &l));
+	size_t n = l.n;
+	CHECK_OK(dp_kmod_add(k, "libcrc32c", "b", &l));
+	CHECK_OK(dp_kmod_add(k, "xfs", "c", &l));
+	CHECK_EQ_U64(l.n, n);
+	struct dp_error *err = dp_kmod_add(k, "no_such_module_x", "d", &l);
+	CHECK(err && err->code == DP_ERR_NOT_FOUND &&
+	      strstr(err->message, "no_such_module_x"));
+	dp_error_destroy(err);
+	dp_kmod_list_free(&l);
+	dp_kmod_destroy(k);
+}
+
+static void write_tree(const char *kver, const char *dep,
+		       const char *builtin)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/lib/modules/%s", tmpdir, kver);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s", path);
+	if (system(cmd) != 0)
+		return;
+	snprintf(path, sizeof(path), "%s/lib/modules/%s/modules.dep", tmpdir,
+		 kver);
+	FILE *f = fopen(path, "w");
+	fwrite(dep, 1, strlen(dep), f);
+	fclose(f);
+	if (builtin) {
+		snprintf(path, sizeof(path), "%s/lib/modules/%s/modules.builtin",
+			 tmpdir, kver);
+		f = fopen(path, "w");
+		fputs(builtin, f);
+		fclose(f);
+	}
+}
+
+static struct dp_error *try_add(const char *kver, const char *name,
+				struct dp_kmod_list *l)
+{
+	struct dp_kmod *k;
+	struct dp_error *err = dp_kmod_open(tmpdir, kver, &k);
+	if (err)
+		return err;
+	err = dp_kmod_add(k, name, "test", l);
+	dp_kmod_destroy(k);
+	return err;
+}
+
+TEST(fake_trees)
+{
+	struct dp_kmod_list l = { 0 };
+	write_tree("ok", "kernel/a.ko: kernel/c-x.ko kernel/b.ko\n"
+		   "kernel/b.ko:\n# comment\n\nkernel/c-x.ko: kernel/b.ko\r\n",
+		   "kernel/fs/ext4/ext4.ko\n");
+	CHECK_OK(try_add("ok", "a", &l));
+	CHECK(l.n == 3 && !strcmp(l.v[0].name, "b") &&
+	      !strcmp(l.v[1].name, "c_x") && !strcmp(l.v[2].name, "a"));
+	CHECK(l.n == 3 && !strcmp(l.v[1].why, "dependency of a"));
+	CHECK_OK(try_add("ok", "ext4", &l));
+	CHECK(l.n == 3 && l.nnotes == 1);
+	dp_kmod_list_free(&l);
+
+	write_tree("cycle", "kernel/a.ko: kernel/b.ko\n"
+		   "kernel/b.ko: kernel/a.ko\n", NULL);
+	struct dp_error *err = try_add("cycle", "a", &l);
+	CHECK(err && err->code == DP_ERR_BAD_DATA &&
+	      strstr(err->message, "dependency cycle: a -> b -> a"));
+	if (err)
+		printf("# %s\n", err->message);
+	dp_error_destroy(err);
+	dp_kmod_list_free(&l);
+
+	write_tree("missing", "kernel/a.ko: kernel/gone.ko\n", NULL);
+	err = try_add("missing", "a", &l);
+	CHECK(err && err->code == DP_ERR_BAD_DATA &&
+	      strstr(err->message, "a needs kernel/gone.ko, which has no line of its own"));
+	dp_error_destroy(err);
+	err = try_add("missing", "zz", &l);
+	CHECK(err && err->code == DP_ERR_NOT_FOUND);
+	dp_error_destroy(err);
+
+	static const struct {
+		const char *dep, *msg;
+	} bad[] = {
+		{ "kernel/a.ko kernel/b.ko\n", "modules.dep:1: no ':'" },
+		{ "kernel/a.ko:\n/etc/passwd:\n", "modules.dep:2: bad module path" },
+		{ "kernel/a.ko: ../../x.ko\n", "bad dependency path" },
+		{ "kernel/a.ko:\nkernel/x/a.ko:\n", "module a listed twice" },
+		{ "kernel/a.txt:\n", "bad module path" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_tree("bad", bad[i].dep, NULL);
+		err = try_add("bad", "a", &l);
+		CHECK(err && err->code == DP_ERR_BAD_DATA &&
+		      strstr(err->message, bad[i].msg));
+		if (err && !strstr(err->message, bad[i].msg))
+			printf("# got: %s\n", err->message);
+		dp_error_destroy(err);
+	}
+	/* NUL bytes: not a text file */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/lib/modules/bad/modules.dep", tmpdir);
+	FILE *f = fopen(path, "w");
+	fwrite("kernel/a.ko:\0\n", 1, 14, f);
+	fclose(f);
+	err = try_add("bad", "a", &l);
+	CHECK(err && strstr(err->message, "NUL byte"));
+	dp_error_destroy(err);
+	err = try_add("nonexistent", "a", &l);
+	CHECK(err && err->code == DP_ERR_OS);
+	dp_error_destroy(err);
+	err = try_add("../x", "a", &l);
+	CHECK(err && err->code == DP_ERR_INVALID);
+	dp_error_destroy(err);
+	dp_kmod_list_free(&l);
+}
+
+TEST(cleanup)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	CHECK(system(cmd) == 0);
+}
+
+static void setup(void) __attribute__((constructor));
+static void setup(void)
+{
+	if (!mkdtemp(tmpdir))
+		abort();
+}
+
+TEST_MAIN(T(same_as_modprobe), T(fake_trees), T(cleanup))
