@@ -48,6 +48,19 @@ static struct dp_initramfs_entry *find(const struct dp_initramfs *p,
 	return NULL;
 }
 
+/* Does the plan hold an entry below dir (an implicit directory)? */
+static bool under_dir(const struct dp_initramfs *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	for (size_t i = 0; i < p->n; i++)
+		if (!strncmp(p->v[i].path, dir, n) && p->v[i].path[n] == '/')
+			return true;
+	return false;
+}
+
+static struct dp_error *add_copy(struct builder *b, const char *dest,
+				 const char *src, const char *why);
+
 /* Append an entry; path and why are copied. Returns NULL on no memory. */
 static struct dp_initramfs_entry *add(struct builder *b,
 				      enum dp_initramfs_kind kind,
@@ -165,6 +178,12 @@ restart:
 			return dp_error_os(errno, "%s%s%s", path,
 					   strcmp(cur, path) ? ": " : "",
 					   strcmp(cur, path) ? cur : "");
+		} else if (S_ISLNK(st.st_mode) && under_dir(b->plan, cur)) {
+			/* a directory in the archive already (/bin holds
+			 * bin/dontpanic; the host's /bin -> usr/bin): put
+			 * the file itself at path */
+			snprintf(full, sizeof(full), "%s%s", root, path);
+			return add_copy(b, path, full, why);
 		} else if (S_ISLNK(st.st_mode)) {
 			ssize_t l = readlink(full, tgt, sizeof(tgt) - 1);
 			if (l <= 0)
@@ -401,9 +420,37 @@ static struct dp_error *add_binary(struct builder *b)
 	return add_libs(b, exe, "/bin/dontpanic");
 }
 
+/* An extra_bins word: a path, or a command searched in the usual PATH. */
+static struct dp_error *add_extra_bin(struct builder *b, const char *bin)
+{
+	static const char *const dirs[] = {
+		"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+		"/sbin", "/bin",
+	};
+	char path[MAX_PATH];
+	snprintf(path, sizeof(path), "%s", bin);
+	for (size_t i = 0; bin[0] != '/' && i < 6; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], bin);
+		if (access(path, X_OK) == 0)
+			break;
+	}
+	if (path[0] != '/' || access(path, F_OK) != 0)
+		return dp_error_create(DP_ERR_NOT_FOUND,
+				       "extra_bins %s: not found%s", bin,
+				       bin[0] == '/' ? "" : " in PATH");
+	struct dp_error *err = add_host_path(b, "", path,
+					     "extra_bins (config)");
+	if (!err && is_elf(path))
+		err = add_libs(b, path, path);
+	return err ? dp_error_prefix(err, "extra_bins %s", bin) : NULL;
+}
+
 static struct dp_error *add_extra_files(struct builder *b)
 {
 	struct dp_error *err = NULL;
+	const struct dp_config *cfg = b->opts->config;
+	for (size_t i = 0; cfg && i < cfg->extra_bins.n && !err; i++)
+		err = add_extra_bin(b, cfg->extra_bins.v[i]);
 	for (size_t i = 0; i < b->opts->nadd_files && !err; i++) {
 		const char *f = b->opts->add_files[i];
 		err = add_host_path(b, "", f, "added (--add)");
@@ -455,6 +502,48 @@ static struct dp_error *add_target(struct builder *b,
 	return err;
 }
 
+/*
+ * A module file: .ko copied, .ko.zst/.ko.gz decompressed (the capture's
+ * finit_module takes plain ELF), .ko.xz kept as is with a note. path is
+ * updated in place to the name in the archive (suffix dropped).
+ */
+static struct dp_error *add_module_file(struct builder *b, char *path,
+					const char *src, const char *why)
+{
+	size_t n = strlen(path);
+	bool zst = n > 7 && !strcmp(path + n - 7, ".ko.zst");
+	bool gz = n > 6 && !strcmp(path + n - 6, ".ko.gz");
+	bool xz = n > 6 && !strcmp(path + n - 6, ".ko.xz");
+	if (xz) {
+		struct dp_error *err = note(b, "%s is xz-compressed and packed as is: the capture kernel must decompress modules itself (CONFIG_MODULE_DECOMPRESS)",
+					    path);
+		return err ? err : add_copy(b, path, src, why);
+	}
+	if (!zst && !gz)
+		return add_copy(b, path, src, why);
+	path[n - (zst ? 4 : 3)] = 0;
+	char at[MAX_PATH];
+	struct dp_error *err = archive_path(b, path, at);
+	if (err || find(b->plan, at))
+		return err;
+	void *data;
+	size_t len;
+	if ((err = dp_kmod_decompress(src, &data, &len)))
+		return err;
+	char *w = xasprintf("%s, decompressed", why);
+	struct dp_initramfs_entry *e = w ? add(b, DP_INITRAMFS_DATA, at, w) :
+					   NULL;
+	free(w);
+	if (!e) {
+		free(data);
+		return &dp_enomem;
+	}
+	e->data = data;
+	e->size = len;
+	e->perm = 0644;
+	return NULL;
+}
+
 static struct dp_error *add_modules(struct builder *b,
 				    const struct dp_target *t)
 {
@@ -488,7 +577,7 @@ static struct dp_error *add_modules(struct builder *b,
 		if (!err && !src)
 			err = &dp_enomem;
 		if (!err)
-			err = add_copy(b, path, src, why);
+			err = add_module_file(b, path, src, why);
 		free(src);
 		size_t need = len + (path ? strlen(path) : 0) + 2;
 		if (!err && need > cap) {

@@ -59,6 +59,13 @@ bool dp_kmod_exists(const struct dp_kmod *k, const char *name);
 struct dp_error *dp_kmod_add(const struct dp_kmod *k, const char *name,
 			     const char *why, struct dp_kmod_list *list);
 
+/*
+ * Read a .ko.zst or .ko.gz module whole and decompress it (bounded; it
+ * must give an ELF file). Other suffixes: DP_ERR_UNSUPPORTED.
+ */
+struct dp_error *dp_kmod_decompress(const char *path, void **ret,
+				    size_t *len_ret);
+
 void dp_kmod_list_free(struct dp_kmod_list *list);
 void dp_kmod_destroy(struct dp_kmod *k);
 

@@ -77,6 +77,20 @@ if subprocess.run(["cp", "-al", f"/lib/modules/{KVER}/kernel", mods],
                   capture_output=True).returncode != 0:
     shutil.copytree(f"/lib/modules/{KVER}/kernel", os.path.join(mods, "kernel"))
 
+# Ubuntu-style .ko.zst and .ko.gz: virtio_net and failover (a dependency
+# of virtio_net's); the capture's finit_module wants them uncompressed
+for rel, cmd, suf in (("kernel/drivers/net/virtio_net.ko", "zstd", ".zst"),
+                      ("kernel/net/core/failover.ko", "gzip", ".gz")):
+    ko = os.path.join(mods, rel)
+    os.unlink(ko)   # a hard link to the host's
+    with open(ko + suf, "wb") as f:
+        subprocess.run([cmd, "-c", f"/lib/modules/{KVER}/{rel}"], stdout=f,
+                       stderr=subprocess.DEVNULL, check=True)
+    dep = os.path.join(mods, "modules.dep")
+    text = open(dep).read()
+    text = text.replace(rel + ":", rel + suf + ":").replace(rel + " ", rel + suf + " ").replace(rel + "\n", rel + suf + "\n")
+    open(dep, "w").write(text)
+
 # an ext4 file system on "vdb1"
 img = os.path.join(root, "dev", "vdb1")
 os.makedirs(os.path.dirname(img))
@@ -104,6 +118,7 @@ ext4 UUID={uuid}
 path /crash
 core_collector makedumpfile -l --message-level 7 -d 31
 extra_modules xfs
+extra_bins cpio
 """
 put(root, "/etc/kdump.conf", conf)
 
@@ -118,6 +133,9 @@ check(f"wrote {out}" in so, "it says where it wrote")
 check("[binary (" in so and "[config]" in so, "reasons are printed")
 check("module virtio_blk: for vdb1 (driver virtio_blk)" in so,
       "virtio_blk is there for vdb1")
+check("module virtio_net: --add-module, decompressed" in so and
+      "module failover: dependency of virtio_net, decompressed" in so,
+      "the .ko.zst and .ko.gz modules are decompressed")
 check(not [f for f in os.listdir(tmp) if ".tmp." in f],
       "no temporary file is left")
 
@@ -179,6 +197,16 @@ for m in got:
     check(host and os.path.isfile(lpath(m)) and
           open(lpath(m), "rb").read() == open(host, "rb").read(),
           f"{m} is in the archive, identical")
+
+# extra_bins: cpio (found in PATH) and its libraries
+cpio_host = shutil.which("cpio")
+check(os.path.isfile(lpath(cpio_host)) and
+      open(lpath(cpio_host), "rb").read() == open(cpio_host, "rb").read(),
+      f"extra_bins cpio is in the archive at {cpio_host}")
+for line in tool("ldd", cpio_host).stdout.splitlines():
+    f = line.split("=>")[-1].split("(")[0].strip()
+    if f.startswith("/"):
+        check(os.path.exists(lpath(f)), f"library {f} of cpio is there")
 
 # the libraries: every file ldd lists is there (through the same symlinks)
 for line in tool("ldd", dp).stdout.splitlines():

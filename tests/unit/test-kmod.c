@@ -198,6 +198,63 @@ TEST(fake_trees)
 	dp_kmod_list_free(&l);
 }
 
+/* Compressed modules: decompressed to the original; damage is an error. */
+TEST(decompress)
+{
+	const char *ko = "/lib/modules/" KVER "/kernel/fs/xfs/xfs.ko";
+	struct stat st;
+	if (stat(ko, &st) != 0) {
+		printf("# %s absent: skipped\n", ko);
+		return;
+	}
+	char cmd[1024], zst[300], gz[300], bad[300];
+	snprintf(zst, sizeof(zst), "%s/xfs.ko.zst", tmpdir);
+	snprintf(gz, sizeof(gz), "%s/xfs.ko.gz", tmpdir);
+	snprintf(bad, sizeof(bad), "%s/bad.ko.zst", tmpdir);
+	snprintf(cmd, sizeof(cmd), "zstd -qc %s > %s && gzip -c %s > %s", ko,
+		 zst, ko, gz);
+	CHECK(system(cmd) == 0);
+	FILE *f = fopen(ko, "rb");
+	char *orig = malloc((size_t)st.st_size);
+	CHECK(f && fread(orig, 1, (size_t)st.st_size, f) ==
+		   (size_t)st.st_size);
+	if (f)
+		fclose(f);
+	const char *const both[] = { zst, gz };
+	for (int i = 0; i < 2; i++) {
+		void *data = NULL;
+		size_t len = 0;
+		CHECK_OK(dp_kmod_decompress(both[i], &data, &len));
+		CHECK_EQ_U64(len, st.st_size);
+		CHECK(data && !memcmp(data, orig, len));
+		free(data);
+		/* truncated to an eighth */
+		snprintf(bad, sizeof(bad), "%s/bad.ko.%s", tmpdir,
+			 i ? "gz" : "zst");
+		snprintf(cmd, sizeof(cmd), "head -c %lld %s > %s",
+			 (long long)st.st_size / 8, both[i], bad);
+		CHECK(system(cmd) == 0);
+		struct dp_error *err = dp_kmod_decompress(bad, &data, &len);
+		CHECK(err && err->code == DP_ERR_BAD_DATA);
+		if (err)
+			printf("# %s\n", err->message);
+		dp_error_destroy(err);
+	}
+	free(orig);
+	/* not compressed at all, or garbage */
+	snprintf(bad, sizeof(bad), "%s/bad.ko.zst", tmpdir);
+	snprintf(cmd, sizeof(cmd), "head -c 5000 /dev/urandom > %s", bad);
+	CHECK(system(cmd) == 0);
+	void *data;
+	size_t len;
+	struct dp_error *err = dp_kmod_decompress(bad, &data, &len);
+	CHECK(err && err->code == DP_ERR_BAD_DATA);
+	dp_error_destroy(err);
+	err = dp_kmod_decompress(ko, &data, &len);
+	CHECK(err && err->code == DP_ERR_UNSUPPORTED);
+	dp_error_destroy(err);
+}
+
 TEST(cleanup)
 {
 	char cmd[512];
@@ -212,4 +269,4 @@ static void setup(void)
 		abort();
 }
 
-TEST_MAIN(T(same_as_modprobe), T(fake_trees), T(cleanup))
+TEST_MAIN(T(same_as_modprobe), T(fake_trees), T(decompress), T(cleanup))

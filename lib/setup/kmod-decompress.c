@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// Decompress a .ko.zst or .ko.gz module for the initramfs: the capture
+// loads modules with finit_module(fd, "", 0), which takes an ELF file
+// (a compressed one needs MODULE_INIT_COMPRESSED_FILE and a kernel built
+// with CONFIG_MODULE_DECOMPRESS), so they are packed uncompressed.
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "setup/kmod.h"
+
+#define MAX_IN (256u << 20)	/* a compressed module */
+#define MAX_OUT (1u << 30)	/* a decompressed module */
+
+static struct dp_error *slurp(const char *path, uint8_t **ret, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return dp_error_os(errno, "%s", path);
+	struct stat st;
+	struct dp_error *err = NULL;
+	uint8_t *buf = NULL;
+	if (fstat(fd, &st) != 0)
+		err = dp_error_os(errno, "%s", path);
+	else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_IN)
+		err = dp_error_create(DP_ERR_INVALID,
+				      "%s: not a regular file of at most %u bytes",
+				      path, MAX_IN);
+	else if (!(buf = malloc((size_t)st.st_size + 1)))
+		err = &dp_enomem;
+	size_t got = 0;
+	while (!err && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			err = n < 0 ? dp_error_os(errno, "%s", path) :
+				dp_error_create(DP_ERR_BAD_DATA,
+						"%s: shrank while read", path);
+		else
+			got += (size_t)n;
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*ret = buf;
+	*len = got;
+	return NULL;
+}
+
+/* Grow out so that at least one more byte fits. */
+static bool grow(uint8_t **out, size_t *cap, size_t used)
+{
+	if (used < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 1 << 20;
+	if (c > MAX_OUT)
+		return false;
+	uint8_t *p = realloc(*out, c);
+	if (!p)
+		return false;
+	*out = p;
+	*cap = c;
+	return true;
+}
+
+static struct dp_error *unzstd(const char *path, const uint8_t *in,
+			       size_t len, uint8_t **out, size_t *olen)
+{
+	ZSTD_DCtx *d = ZSTD_createDCtx();
+	if (!d)
+		return &dp_enomem;
+	ZSTD_inBuffer ib = { in, len, 0 };
+	size_t cap = 0, used = 0, rc = 1;
+	struct dp_error *err = NULL;
+	while (!err && rc != 0) {
+		if (!grow(out, &cap, used)) {
+			err = dp_error_create(DP_ERR_BAD_DATA,
+					      "%s: decompresses to more than %u bytes (or no memory)",
+					      path, MAX_OUT);
+			break;
+		}
+		ZSTD_outBuffer ob = { *out, cap, used };
+		rc = ZSTD_decompressStream(d, &ob, &ib);
+		used = ob.pos;
+		if (ZSTD_isError(rc))
+			err = dp_error_create(DP_ERR_BAD_DATA, "%s: zstd: %s",
+					      path, ZSTD_getErrorName(rc));
+		else if (rc && ib.pos == ib.size && ob.pos < ob.size)
+			err = dp_error_create(DP_ERR_BAD_DATA,
+					      "%s: zstd: truncated", path);
+	}
+	ZSTD_freeDCtx(d);
+	*olen = used;
+	return err;
+}
+
+static struct dp_error *ungzip(const char *path, const uint8_t *in,
+			       size_t len, uint8_t **out, size_t *olen)
+{
+	z_stream z = { 0 };
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return &dp_enomem;
+	z.next_in = (Bytef *)in;
+	z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
+	size_t cap = 0, used = 0;
+	struct dp_error *err = NULL;
+	int rc = Z_OK;
+	while (!err && rc != Z_STREAM_END) {
+		if (!grow(out, &cap, used)) {
+			err = dp_error_create(DP_ERR_BAD_DATA,
+					      "%s: decompresses to more than %u bytes (or no memory)",
+					      path, MAX_OUT);
+			break;
+		}
+		z.next_out = *out + used;
+		size_t room = cap - used;
+		z.avail_out = room > UINT32_MAX ? UINT32_MAX : (uInt)room;
+		rc = inflate(&z, Z_NO_FLUSH);
+		used = (size_t)(z.next_out - *out);
+		if (rc != Z_OK && rc != Z_STREAM_END)
+			err = dp_error_create(DP_ERR_BAD_DATA,
+					      "%s: gzip: %s", path,
+					      rc == Z_BUF_ERROR ? "truncated" :
+					      z.msg ? z.msg : "corrupt");
+	}
+	inflateEnd(&z);
+	*olen = used;
+	return err;
+}
+
+struct dp_error *dp_kmod_decompress(const char *path, void **ret,
+				    size_t *len_ret)
+{
+	size_t n = strlen(path);
+	bool zst = n > 4 && !strcmp(path + n - 4, ".zst");
+	bool gz = n > 3 && !strcmp(path + n - 3, ".gz");
+	if (!zst && !gz)
+		return dp_error_create(DP_ERR_UNSUPPORTED,
+				       "%s: only .zst and .gz modules are decompressed",
+				       path);
+	uint8_t *in = NULL, *out = NULL;
+	size_t len = 0, olen = 0;
+	struct dp_error *err = slurp(path, &in, &len);
+	if (err)
+		return err;
+	err = zst ? unzstd(path, in, len, &out, &olen) :
+		    ungzip(path, in, len, &out, &olen);
+	free(in);
+	if (!err && (olen < 4 || memcmp(out, "\177ELF", 4) != 0))
+		err = dp_error_create(DP_ERR_BAD_DATA,
+				      "%s: does not decompress to an ELF file",
+				      path);
+	if (err) {
+		free(out);
+		return err;
+	}
+	*ret = out;
+	*len_ret = olen;
+	return NULL;
+}
