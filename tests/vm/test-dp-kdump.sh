@@ -113,5 +113,6 @@ got=$(sed -n 's/^crashed\t//p' "$d/oracle.drgn.txt" | tr '\t' ' ')
 up=$(sed -n 's/.*dontpanic capture: started (uptime \([0-9.]*\) s).*/\1/p' "$s")
 end=$(sed -n 's/.*dontpanic capture: powering off (uptime \([0-9.]*\) s, capture \([0-9.]*\) s).*/\1 \2/p' "$s")
 echo "# $scen: vmcore $(stat -c %s "$d/vmcore") bytes; capture /init at uptime $up s; poweroff at uptime/after ${end:-?} s"
+[ $fail = 0 ] && echo "# capture initramfs by: $(cat "$d/capture-builder.txt" 2>/dev/null)"
 [ $fail = 0 ] && echo "ok: $scen dump complete, every step ok, report/log/crash/drgn agree ($COMM pid $PID CPU $CPU)"
 exit $fail
