@@ -209,6 +209,8 @@ static int cmp_str(const void *a, const void *b)
 static struct mod *find_mod(const struct dp_kmod *k, const char *name)
 {
 	struct mod key = { .name = (char *)name };
+	if (!k->n)
+		return NULL;	/* bsearch's base must not be NULL */
 	return bsearch(&key, k->mods, k->n, sizeof(key), cmp_mod);
 }
 
@@ -232,7 +234,8 @@ static struct dp_error *parse_dep(struct dp_kmod *k)
 	free(text);
 	if (err)
 		return err;
-	qsort(k->mods, k->n, sizeof(*k->mods), cmp_mod);
+	if (k->n)
+		qsort(k->mods, k->n, sizeof(*k->mods), cmp_mod);
 	for (size_t i = 0; i + 1 < k->n; i++)
 		if (strcmp(k->mods[i].name, k->mods[i + 1].name) == 0)
 			return dp_error_create(DP_ERR_BAD_DATA,
@@ -290,7 +293,7 @@ static struct dp_error *parse_builtin(struct dp_kmod *k)
 			k->nbuiltin++;
 	}
 	free(text);
-	if (!err)
+	if (!err && k->nbuiltin)
 		qsort(k->builtin, k->nbuiltin, sizeof(char *), cmp_str);
 	return err;
 }
@@ -439,6 +442,8 @@ bool dp_kmod_is_builtin(const struct dp_kmod *k, const char *name)
 	snprintf(buf, sizeof(buf), "%s", name);
 	normalize(buf);
 	const char *key = buf;
+	if (!k->nbuiltin)
+		return false;
 	return bsearch(&key, k->builtin, k->nbuiltin, sizeof(char *),
 		       cmp_str) != NULL;
 }
