@@ -268,6 +268,45 @@ rc, so, se = run("initramfs", "--root", root, "--kver", KVER, "--list",
                  "--compress", "gzip")
 check(rc == 0 and "\t/etc/dontpanic/target\t" in so, "a raw target works")
 
+# an NFS target: the network interface's drivers and the NFS client
+net = "/sys/devices/pci0000:00/0000:00:03.0"
+put(root, net + "/modalias",
+    "pci:v00001AF4d00001041sv00001AF4sd00001100bc02sc00i00\n")
+link(root, net + "/driver", "../../../bus/pci/drivers/virtio-pci")
+put(root, net + "/virtio0/modalias", "virtio:d00000001v00001AF4\n")
+os.makedirs(os.path.join(root, "sys/bus/virtio/drivers/virtio_net"))
+link(root, net + "/virtio0/driver", "../../../../bus/virtio/drivers/virtio_net")
+os.makedirs(os.path.join(root, net.lstrip("/"), "virtio0/net/eth0"))
+link(root, "/sys/class/net/eth0",
+     "../../devices/pci0000:00/0000:00:03.0/virtio0/net/eth0")
+link(root, "/sys/devices/pci0000:00/0000:00:03.0/virtio0/net/eth0/device",
+     "../../../virtio0")
+os.makedirs(os.path.join(root, "sys/devices/virtual/net/lo"))
+link(root, "/sys/class/net/lo", "../../devices/virtual/net/lo")
+put(root, "/etc/kdump.conf", "nfs server:/export/crash\npath /dumps\n")
+rc, so, se = run("initramfs", "--root", root, "--kver", KVER, "-o",
+                 os.path.join(tmp, "nfs.img"))
+check(rc == 0, f"an nfs target builds ({se.strip()})")
+raw = subprocess.run(["zstd", "-dcq", os.path.join(tmp, "nfs.img")],
+                     capture_output=True).stdout
+x2 = os.path.join(tmp, "x2")
+os.makedirs(x2)
+subprocess.run(["cpio", "-id", "--quiet", "--no-absolute-filenames"],
+               input=raw, cwd=x2, capture_output=True)
+t2 = open(os.path.join(x2, "etc/dontpanic/target")).read()
+check(t2 == "kind=nfs\ndevice=server:/export/crash\npath=/dumps\n",
+      f"the nfs target file ({t2!r})")
+want = []
+for m in ("virtio_pci", "virtio_net", "nfs", "nfsv3", "nfsv4"):
+    r = tool("modprobe", "-C", "/dev/null", "-S", KVER, "--show-depends", m)
+    for line in r.stdout.splitlines():
+        if line.startswith("insmod ") and line.split()[1] not in want:
+            want.append(line.split()[1])
+got = open(os.path.join(x2, "etc/dontpanic/modules")).read().splitlines()
+check(got == want, f"nfs modules in modprobe's order:\n  got  {got}\n  want {want}")
+check("module virtio_net: for eth0 (driver virtio_net)" in so,
+      "virtio_net is there for eth0")
+
 shutil.rmtree(tmp, ignore_errors=True)
 if fails:
     print(f"{len(fails)} failure(s)")
