@@ -5,9 +5,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <dontpanic/config.h>
+#include <dontpanic/lastdump.h>
 #include <dontpanic/status.h>
 
 #include "cli.h"
@@ -19,20 +21,81 @@ static const char usage_text[] =
 	"kernel crash dump: crashkernel= on the command line, the memory\n"
 	"reserved (/sys/kernel/kexec_crash_size), whether a capture kernel is\n"
 	"loaded (/sys/kernel/kexec_crash_loaded), the panic sysctls with the\n"
-	"value a crash-ready machine wants, and the kdump configuration's dump\n"
-	"target. Each line that is not ok says what is wrong and how to fix it.\n"
+	"value a crash-ready machine wants, the kdump configuration's dump\n"
+	"target, and the newest dump in its path (/var/crash without a\n"
+	"configuration; only for a target on the root file system): what is\n"
+	"there after 'dontpanic test' and the reboot. Each line that is not ok\n"
+	"says what is wrong and how to fix it.\n"
 	"Exit status: 0 ready (warnings allowed), 1 a dump would not be taken\n"
 	"or the configuration has errors, 2 usage.\n"
 	"\n"
-	"  -j, --json          print JSON: {root, ready, checks, config}\n"
+	"  -j, --json          print JSON: {root, ready, checks, config,\n"
+	"                      last_dump}\n"
 	"  -r, --root=DIR      read DIR/proc, DIR/sys and DIR/etc instead of\n"
 	"                      the machine's (default: $DP_SYSROOT, else /)\n"
 	"  -c, --config=FILE   the kdump configuration (default:\n"
 	"                      /etc/kdump.conf, else /etc/default/kdump-tools)\n"
 	"  -h, --help          show this help\n";
 
+// The last dump: where the capture kernel leaves dumps on this machine's
+// root file system (the config's path for a local target, else
+// /var/crash when there is no config); other targets are not looked at.
+struct last {
+	const char *dir;	/* NULL: not checked, see why */
+	const char *why;
+	struct dp_last_dump d;
+};
+
+static void find_last(const char *root, const struct dp_config *cfg,
+		      struct last *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (cfg && cfg->target != DP_TARGET_LOCAL) {
+		l->why = "not checked: the dumps go to the configured target";
+		return;
+	}
+	l->dir = cfg && cfg->path ? cfg->path : "/var/crash";
+	struct dp_error *err = dp_last_dump_find(root, l->dir, &l->d);
+	if (err) {
+		dp_error_destroy(err);
+		l->dir = NULL;
+		l->why = "out of memory";
+	}
+}
+
+static void utc(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M UTC", &tm))
+		snprintf(buf, n, "?");
+}
+
+static void print_last(const struct last *l)
+{
+	char when[40];
+	if (!l->dir) {
+		printf("  %-5s %-32s %s\n", "info", "last dump", l->why);
+		return;
+	}
+	if (!l->d.found) {
+		printf("  %-5s %-32s none in %s%s\n", "info", "last dump", l->dir,
+		       l->d.dir_exists ? "" : " (no such directory)");
+		return;
+	}
+	utc(l->d.mtime, when, sizeof(when));
+	printf("  %-5s %-32s %s/%s/%s (%llu MiB, %s%s), %zu dump%s\n",
+	       l->d.incomplete ? "warn" : "ok", "last dump", l->dir, l->d.dir,
+	       l->d.file, (unsigned long long)(l->d.size >> 20), when,
+	       l->d.dmesg ? ", with its dmesg" : "", l->d.ndumps,
+	       l->d.ndumps == 1 ? "" : "s");
+	if (l->d.incomplete)
+		printf("        -> the last capture did not finish (disk full, capture kernel out of memory, or reset): 'dontpanic info' says what the partial dump holds\n");
+}
+
 static void print_text(const char *root, const struct dp_status *st,
-		       const struct dp_config *cfg, bool cfg_missing)
+		       const struct dp_config *cfg, bool cfg_missing,
+		       const struct last *l)
 {
 	printf("kdump readiness of %s\n", *root ? root : "this machine");
 	for (size_t i = 0; i < st->n; i++) {
@@ -59,13 +122,14 @@ static void print_text(const char *root, const struct dp_status *st,
 		printf("  %-5s %-32s none\n", "info", "config target");
 		printf("        -> no /etc/kdump.conf or /etc/default/kdump-tools: install kdump-tools (Debian) or kdump-utils (Fedora/RHEL)\n");
 	}
+	print_last(l);
 	bool ready = st->worst < DP_CHECK_FAIL && !(cfg && cfg->nerrors);
 	printf("%s\n", ready ? "ready: a panic now would take a dump" :
 	       "NOT ready: a panic now would not take a dump");
 }
 
 static void print_json(const char *root, const struct dp_status *st,
-		       const struct dp_config *cfg)
+		       const struct dp_config *cfg, const struct last *l)
 {
 	bool ready = st->worst < DP_CHECK_FAIL && !(cfg && cfg->nerrors);
 	printf("{\n  \"root\": ");
@@ -105,6 +169,20 @@ static void print_json(const char *root, const struct dp_status *st,
 		printf(", \"path\": ");
 		dp_json_string(stdout, cfg->path ? cfg->path : "");
 		putchar('}');
+	}
+	printf(",\n  \"last_dump\": ");
+	if (!l->dir || !l->d.found) {
+		fputs("null", stdout);
+	} else {
+		char path[2200];
+		snprintf(path, sizeof(path), "%s/%s/%s", l->dir, l->d.dir, l->d.file);
+		printf("{\"path\": ");
+		dp_json_string(stdout, path);
+		printf(", \"incomplete\": %s, \"dmesg\": %s, \"size\": %llu, \"mtime\": %lld, \"count\": %zu}",
+		       l->d.incomplete ? "true" : "false",
+		       l->d.dmesg ? "true" : "false",
+		       (unsigned long long)l->d.size, (long long)l->d.mtime,
+		       l->d.ndumps);
 	}
 	printf("\n}\n");
 }
@@ -156,10 +234,12 @@ int cmd_status(int argc, char **argv)
 	if (!missing &&
 	    dp_cli_load_config(argv[0], root, file, DP_CONFIG_AUTO, &cfg))
 		rc = DP_EXIT_FAILURE;
+	struct last last;
+	find_last(root, cfg, &last);
 	if (json)
-		print_json(root, st, cfg);
+		print_json(root, st, cfg, &last);
 	else
-		print_text(root, st, cfg, missing);
+		print_text(root, st, cfg, missing, &last);
 	if (st->worst == DP_CHECK_FAIL || (cfg && cfg->nerrors))
 		rc = DP_EXIT_FAILURE;
 	dp_config_destroy(cfg);

@@ -141,6 +141,51 @@ rc, out, err = run("test", "--yes", "--root", r)
 check(rc == 1 and "  FAIL  crashkernel        /proc/cmdline unreadable" in out,
       "empty tree: refused")
 
+# After the reboot: status shows the newest dump in the config's path
+# (kdumpctl and `capture` names, Debian's dump.STAMP), or says why not.
+import json
+import time
+
+
+def dumpfile(root, rel, size, mtime):
+    put(root, rel, "")
+    p = os.path.join(root, rel.lstrip("/"))
+    with open(p, "wb") as f:
+        f.truncate(size)
+    os.utime(p, (mtime, mtime))
+
+
+r = tree(conf="path /srv/dumps\ncore_collector makedumpfile -l -d 31\n")
+roots.append(r)
+rc, out, err = run("status", "--root", r)
+check("  info  last dump                        none in /srv/dumps (no such "
+      "directory)" in out, f"no dump dir: {out!r}")
+t0 = 1795700000  # 2026-11-26 13:33:20 UTC
+dumpfile(r, "/srv/dumps/202611261133/dump.202611261133", 5 << 20, t0 - 7200)
+put(r, "/srv/dumps/202611261133/dmesg.202611261133", "x")
+dumpfile(r, "/srv/dumps/2026-11-26-13:33:20/vmcore", 7 << 20, t0)
+put(r, "/srv/dumps/2026-11-26-13:33:20/vmcore-dmesg.txt", "x")
+os.makedirs(os.path.join(r, "srv/dumps/empty"))
+rc, out, err = run("status", "--root", r)
+check("  ok    last dump                        /srv/dumps/2026-11-26-13:33:20/"
+      "vmcore (7 MiB, 2026-11-26 13:33 UTC, with its dmesg), 2 dumps" in out,
+      f"last dump: {out!r}")
+dumpfile(r, "/srv/dumps/2026-11-26-11:00:00/vmcore-incomplete", 1 << 20,
+         t0 + 400)
+rc, out, err = run("status", "--json", "--root", r)
+ld = json.loads(out)["last_dump"]
+check(ld == {"path": "/srv/dumps/2026-11-26-11:00:00/vmcore-incomplete",
+             "incomplete": True, "dmesg": False, "size": 1 << 20,
+             "mtime": t0 + 400, "count": 3}, f"last dump json: {ld!r}")
+rc, out, err = run("status", "--root", r)
+check("  warn  last dump" in out and "the last capture did not finish" in out,
+      "incomplete last dump warned")
+r = tree(conf="ext4 UUID=0b4b0b4b-1111-2222-3333-444455556666\n")
+roots.append(r)
+rc, out, err = run("status", "--root", r)
+check("  info  last dump                        not checked: the dumps go to "
+      "the configured target" in out, f"fs target: {out!r}")
+
 rc, out, err = run("test", "extra")
 check(rc == 2, "usage")
 
