@@ -1,79 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Data work of the capture kernel's /init (capture.h): target file,
-// superblocks, core_collector translation, dump directory name.
-//
-// Superblock facts (offsets from the start of the device):
-// - ext2/3/4 (Documentation/filesystems/ext4/super.rst): superblock at
-//   1024; s_magic le16 0xEF53 at +0x38, s_feature_compat at +0x5C
-//   (0x4 has_journal), s_feature_incompat at +0x60 (0x40 extents, 0x80
-//   64bit, 0x200 flex_bg), s_uuid[16] at +0x68, s_volume_name[16] at +0x78.
-// - XFS (fs/xfs/libxfs/xfs_format.h, struct xfs_dsb): at 0; sb_magicnum
-//   "XFSB", sb_uuid[16] at 32, sb_fname[12] at 108.
-// - btrfs (fs/btrfs/ctree.h, struct btrfs_super_block): at 0x10000; fsid[16]
-//   at +0x20, magic "_BHRfS_M" at +0x40, label[256] at +0x12B.
+// core_collector translation, dump directory name (superblocks:
+// fsprobe.c).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <dontpanic/capture.h>
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static void fmt_uuid(const uint8_t *u, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[u[i] >> 4];
-		out[o++] = hex[u[i] & 15];
-	}
-	out[o] = '\0';
-}
-
-// A fixed-size, maybe unterminated label field.
-static void fmt_label(const uint8_t *p, size_t n, char *out, size_t size)
-{
-	size_t i = 0;
-	for (; i < n && i + 1 < size && p[i]; i++)
-		out[i] = (char)p[i];
-	out[i] = '\0';
-}
-
-struct dp_error *dp_blkid_probe(const uint8_t *buf, size_t len,
-				struct dp_blkid *ret)
-{
-	memset(ret, 0, sizeof(*ret));
-	const uint8_t *e = buf + 1024;
-	if (len >= 1024 + 0x88 && e[0x38] == 0x53 && e[0x39] == 0xEF) {
-		uint32_t compat = le32(e + 0x5C), incompat = le32(e + 0x60);
-		const char *t = incompat & (0x40 | 0x80 | 0x200) ? "ext4" :
-				compat & 0x4 ? "ext3" : "ext2";
-		snprintf(ret->fstype, sizeof(ret->fstype), "%s", t);
-		fmt_uuid(e + 0x68, ret->uuid);
-		fmt_label(e + 0x78, 16, ret->label, sizeof(ret->label));
-		return NULL;
-	}
-	if (len >= 120 && memcmp(buf, "XFSB", 4) == 0) {
-		snprintf(ret->fstype, sizeof(ret->fstype), "xfs");
-		fmt_uuid(buf + 32, ret->uuid);
-		fmt_label(buf + 108, 12, ret->label, sizeof(ret->label));
-		return NULL;
-	}
-	const uint8_t *b = buf + 0x10000;
-	if (len >= 0x10000 + 0x12B + 256 && memcmp(b + 0x40, "_BHRfS_M", 8) == 0) {
-		snprintf(ret->fstype, sizeof(ret->fstype), "btrfs");
-		fmt_uuid(b + 0x20, ret->uuid);
-		fmt_label(b + 0x12B, 256, ret->label, sizeof(ret->label));
-		return NULL;
-	}
-	return dp_error_create(DP_ERR_NOT_FOUND, "no ext2/3/4, xfs or btrfs superblock");
-}
 
 // ---------------------------------------------------------- target file
 
