@@ -6,6 +6,7 @@
 #include <gelf.h>
 #include <glob.h>
 #include <libelf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,16 @@ static struct dp_error *read_dynamic(Elf *elf, const char *path,
 		GElf_Dyn dyn;
 		if (!gelf_getdyn(data, (int)i, &dyn))
 			return bad(path, "unreadable dynamic entry");
+		/* -1 means absent below, so no string offset may look
+		 * negative (fuzz-initramfs: a DT_NEEDED of 2^63 was taken
+		 * for "no name" and left a NULL name in the list) */
+		bool strval = dyn.d_tag == DT_SONAME || dyn.d_tag == DT_RPATH ||
+			      dyn.d_tag == DT_RUNPATH || dyn.d_tag == DT_NEEDED;
+		if (strval && dyn.d_un.d_val > INT64_MAX)
+			return dp_error_create(DP_ERR_BAD_DATA,
+					       "%s: dynamic entry %zu: string offset 0x%llx outside DT_STRTAB",
+					       path, i,
+					       (unsigned long long)dyn.d_un.d_val);
 		switch (dyn.d_tag) {
 		case DT_NULL:
 			return NULL;
@@ -411,7 +422,9 @@ static struct dp_error *read_object(struct ctx *c, const char *path,
 		GElf_Phdr ph;
 		if (!gelf_getphdr(elf, (int)i, &ph)) {
 			err = bad(path, "unreadable program header");
-		} else if (ph.p_type == PT_INTERP && interp) {
+		} else if (ph.p_type == PT_INTERP && interp && !*interp) {
+			/* the first PT_INTERP counts, as in the kernel's
+			 * load_elf_binary(), which stops at it */
 			Elf_Data *s = elf_getdata_rawchunk(
 				elf, (int64_t)ph.p_offset, ph.p_filesz,
 				ELF_T_BYTE);

@@ -236,6 +236,68 @@ static void patched(const char *root, int what)
 	close(fd);
 }
 
+/* Copy self to root/bin/t with its PT_NOTE header made a second PT_INTERP. */
+static void two_interps(const char *root)
+{
+	sh("cp %s %s/bin/t", self, root);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/bin/t", root);
+	int fd = open(path, O_RDWR);
+	Elf64_Ehdr eh;
+	Elf64_Phdr interp = { 0 };
+	off_t note = -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		eh.e_phnum = 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		off_t off = (off_t)(eh.e_phoff + i * sizeof(ph));
+		if (pread(fd, &ph, sizeof(ph), off) != sizeof(ph))
+			break;
+		if (ph.p_type == PT_INTERP)
+			interp = ph;
+		if (ph.p_type == PT_NOTE && note < 0)
+			note = off;
+	}
+	CHECK(interp.p_type == PT_INTERP && note >= 0);
+	if (note >= 0 &&
+	    pwrite(fd, &interp, sizeof(interp), note) != sizeof(interp))
+		CHECK(!"pwrite");
+	close(fd);
+}
+
+/* Copy self to root/bin/t with its first DT_NEEDED offset set to 2^63. */
+static void huge_needed(const char *root)
+{
+	sh("cp %s %s/bin/t", self, root);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/bin/t", root);
+	int fd = open(path, O_RDWR);
+	Elf64_Ehdr eh;
+	bool done = false;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		eh.e_phnum = 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph),
+			  (off_t)(eh.e_phoff + i * sizeof(ph))) != sizeof(ph))
+			break;
+		if (ph.p_type != PT_DYNAMIC)
+			continue;
+		for (off_t o = (off_t)ph.p_offset; !done &&
+		     o < (off_t)(ph.p_offset + ph.p_filesz); o += sizeof(Elf64_Dyn)) {
+			Elf64_Dyn dyn;
+			if (pread(fd, &dyn, sizeof(dyn), o) != sizeof(dyn))
+				break;
+			if (dyn.d_tag != DT_NEEDED)
+				continue;
+			dyn.d_un.d_val = 1ull << 63;
+			done = pwrite(fd, &dyn, sizeof(dyn), o) == sizeof(dyn);
+		}
+	}
+	CHECK(done);
+	close(fd);
+}
+
 TEST(damaged_elf)
 {
 	char root[256], path[300];
@@ -257,6 +319,27 @@ TEST(damaged_elf)
 			printf("# %s\n", err->message);
 		dp_error_destroy(err);
 	}
+	/*
+	 * Two PT_INTERP headers (fuzz-initramfs found the second one leaked
+	 * the first's string): the first counts and the walk goes on to the
+	 * libraries, which this root does not have.
+	 */
+	two_interps(root);
+	struct dp_elfdeps *d2;
+	struct dp_error *err2 = resolve(root, "/bin/t", &d2);
+	CHECK(err2 && err2->code == DP_ERR_NOT_FOUND);
+	if (err2)
+		printf("# %s\n", err2->message);
+	dp_error_destroy(err2);
+	/* a DT_NEEDED offset of 2^63 (fuzz-initramfs: a NULL name, then a
+	 * NULL dereference) */
+	huge_needed(root);
+	err2 = resolve(root, "/bin/t", &d2);
+	CHECK(err2 && err2->code == DP_ERR_BAD_DATA &&
+	      strstr(err2->message, "outside DT_STRTAB"));
+	if (err2)
+		printf("# %s\n", err2->message);
+	dp_error_destroy(err2);
 	/* truncated: the headers are there, the rest is not */
 	sh("head -c 3000 %s > %s/bin/t", self, root);
 	struct dp_elfdeps *d;
