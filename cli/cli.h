@@ -63,6 +63,13 @@ void dp_cli_close_program(struct dp_dump *dump, struct dp_program *prog);
  */
 int dp_cli_first_dump(int argc, char **argv, int min);
 
+/*
+ * The end of a command's option parsing: usage on stdout and DP_EXIT_OK
+ * for -h (c == 'h'), on stderr and DP_EXIT_USAGE for anything else (a bad
+ * option, a stray operand).
+ */
+int dp_cli_usage(int c, const char *usage);
+
 /* Parse a hex number (0x optional). */
 bool dp_cli_parse_hex(const char *s, uint64_t *ret);
 

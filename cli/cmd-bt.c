@@ -297,12 +297,8 @@ int cmd_bt(int argc, char **argv)
 		}
 		case 'j': o.json = true; break;
 		case 'V': vmlinux = optarg; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
 	// "[PID|TASK] DUMP...": a number followed by more arguments.

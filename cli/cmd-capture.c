@@ -524,14 +524,8 @@ int cmd_capture(int argc, char **argv)
 	};
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		}
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
-	}
+	if ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		return dp_cli_usage(opt, usage_text);
 	if (getpid() != 1) {
 		fprintf(stderr, "dontpanic capture: not PID 1: this is the capture kernel's /init (it writes the dump and reboots); refusing to run on a live system\n");
 		return DP_EXIT_FAILURE;

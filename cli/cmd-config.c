@@ -302,18 +302,12 @@ int cmd_config(int argc, char **argv)
 			dp_cli_errorf(argv[0], "--format: '%s' is not kdump.conf or kdump-tools",
 				      optarg);
 			return DP_EXIT_USAGE;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
-	if (argc - optind > 1) {
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
-	}
+	if (argc - optind > 1)
+		return dp_cli_usage('?', usage_text);
 	struct dp_config *cfg;
 	int rc = dp_cli_load_config(argv[0], dp_cli_sysroot(root),
 				    optind < argc ? argv[optind] : NULL, fmt,

@@ -66,12 +66,8 @@ static int parse(int argc, char **argv, struct dis_opts *o)
 		case 'f': o->forward = true; break;
 		case 'b': o->bytes = true; break;
 		case 'j': o->json = true; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
 	o->first_dump = dp_cli_first_dump(argc, argv, optind + 1);
@@ -83,8 +79,7 @@ static int parse(int argc, char **argv, struct dis_opts *o)
 			      "-r and -f exclude each other" :
 			      "need SYMBOL or ADDR, an optional COUNT, and a "
 			      "dump file");
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
+		return dp_cli_usage('?', usage_text);
 	}
 	o->what = argv[optind];
 	if (nargs == 2) {

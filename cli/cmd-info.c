@@ -195,18 +195,12 @@ int cmd_info(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
-	if (optind >= argc) {
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return dp_cli_usage('?', usage_text);
 	struct dp_dump *dump = dp_cli_open_dump(
 		argv[0], (const char *const *)argv + optind,
 		(size_t)(argc - optind));

@@ -174,15 +174,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 			fputs(usage_text, stdout);
 			return -1;
 		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+			return dp_cli_usage('?', usage_text);
 		}
 	}
 	if (optind < argc) {
 		dp_cli_errorf(argv[0], "unexpected argument \"%s\"",
 			      argv[optind]);
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
+		return dp_cli_usage('?', usage_text);
 	}
 	for (size_t i = 0; i < a->nadd; i++) {
 		if (a->add[i][0] != '/') {

@@ -125,8 +125,7 @@ int cmd_kmem(int argc, char **argv)
 	bool json = o.json, info = o.flag;
 	if (!info) {
 		dp_cli_errorf(argv[0], "only kmem -i is supported");
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
+		return dp_cli_usage('?', usage_text);
 	}
 	struct dp_session s;
 	int rc = dp_session_open(argv[0], argv + o.first_path,

@@ -128,8 +128,7 @@ static int parse_load(int argc, char **argv, struct load_args *a)
 		case OPT_CONFIG: a->config = optarg; break;
 		case 'n': a->dry = true; break;
 		case 'r': a->root = optarg; break;
-		case 'h': fputs(usage_text, stdout); return DP_EXIT_OK;
-		default: fputs(usage_text, stderr); return DP_EXIT_USAGE;
+		default: return dp_cli_usage(opt, usage_text);	/* -h too */
 		}
 	}
 	if (optind < argc) {
@@ -283,8 +282,7 @@ int cmd_unload(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': root = optarg; break;
-		case 'h': fputs(usage_text, stdout); return DP_EXIT_OK;
-		default: fputs(usage_text, stderr); return DP_EXIT_USAGE;
+		default: return dp_cli_usage(opt, usage_text);	/* -h too */
 		}
 	}
 	if (optind < argc) {

@@ -154,18 +154,12 @@ int cmd_log(int argc, char **argv)
 		case 't': o.notime = true; break;
 		case 'm': o.level = true; break;
 		case 'd': o.dict = true; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
-	if (optind >= argc) {
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return dp_cli_usage('?', usage_text);
 	struct dp_dump *dump;
 	struct dp_program *prog;
 	int rc = dp_cli_open_program("log", (const char *const *)argv + optind,

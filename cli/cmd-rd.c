@@ -146,20 +146,14 @@ int cmd_rd(int argc, char **argv)
 		case 'p':
 			phys = true;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
 	uint64_t addr, count = 1;
 	int nargs = argc - optind;
-	if (nargs < 2 || !parse_u64(argv[optind], 16, &addr)) {
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
-	}
+	if (nargs < 2 || !parse_u64(argv[optind], 16, &addr))
+		return dp_cli_usage('?', usage_text);
 	int first_dump = optind + 1;
 	// "ADDR COUNT DUMP...": a number followed by more arguments is COUNT.
 	if (nargs >= 3 && parse_u64(argv[first_dump], 10, &count))

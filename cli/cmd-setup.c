@@ -100,18 +100,13 @@ int cmd_setup(int argc, char **argv)
 		case 'u': ug = true; break;
 		case 'n': dry = true; break;
 		case 'r': root = optarg; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
 	if ((!sysctl && !ck) || optind < argc) {
 		dp_cli_errorf(argv[0], "nothing to do: give --sysctl or --crashkernel");
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
+		return dp_cli_usage('?', usage_text);
 	}
 	root = dp_cli_sysroot(root);
 	if (ug && (!ck || *root)) {

@@ -232,19 +232,14 @@ static int parse_args(int argc, char **argv, struct shell *sh)
 		case 'k':
 			sh->vmlinux = optarg;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
 	if (optind >= argc || argc - optind > 64) {
 		dp_cli_errorf(argv[0], argc - optind > 64 ? "too many dump "
 			      "files" : "no dump file given");
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
+		return dp_cli_usage('?', usage_text);
 	}
 	sh->dumps = argv + optind;
 	sh->ndumps = argc - optind;

@@ -204,18 +204,12 @@ int cmd_status(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'r': root = optarg; break;
 		case 'c': file = optarg; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
-	if (optind < argc) {
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
-	}
+	if (optind < argc)
+		return dp_cli_usage('?', usage_text);
 	root = dp_cli_sysroot(root);
 	struct dp_status *st;
 	struct dp_error *err = dp_status_probe(root, &st);

@@ -110,20 +110,15 @@ int cmd_sym(int argc, char **argv)
 		case 'V':
 			no_modules = true;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return DP_EXIT_USAGE;
+		default:	/* -h, or a bad option */
+			return dp_cli_usage(c, usage_text);
 		}
 	}
 	int first_dump = dp_cli_first_dump(argc, argv, optind);
 	if (first_dump == argc || (!list && first_dump == optind)) {
 		dp_cli_errorf("sym", "need a symbol, an address or -l, and a "
 			      "dump file");
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
+		return dp_cli_usage('?', usage_text);
 	}
 	struct dp_dump *dump;
 	struct dp_program *prog;

@@ -28,21 +28,12 @@ int cmd_vmcoreinfo(int argc, char **argv)
 	int c;
 	bool derived = false;
 	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage_text, stdout);
-			return DP_EXIT_OK;
-		}
-		if (c == 'd') {
-			derived = true;
-			continue;
-		}
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
+		if (c != 'd')
+			return dp_cli_usage(c, usage_text);
+		derived = true;
 	}
-	if (optind >= argc) {
-		fputs(usage_text, stderr);
-		return DP_EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return dp_cli_usage('?', usage_text);
 	struct dp_dump *dump = dp_cli_open_dump(
 		argv[0], (const char *const *)argv + optind,
 		(size_t)(argc - optind));

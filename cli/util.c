@@ -70,3 +70,9 @@ void dp_json_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+int dp_cli_usage(int c, const char *usage)
+{
+	fputs(usage, c == 'h' ? stdout : stderr);
+	return c == 'h' ? DP_EXIT_OK : DP_EXIT_USAGE;
+}
