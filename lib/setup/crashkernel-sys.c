@@ -22,6 +22,8 @@
 
 #include <dontpanic/crashkernel.h>
 
+#include "core/file.h"
+
 #define READ_MAX (1u << 20)
 
 static const char *norm_root(const char *root, char *buf, size_t size)
@@ -34,46 +36,20 @@ static const char *norm_root(const char *root, char *buf, size_t size)
 }
 
 // Read root+rel (at most READ_MAX bytes) into a malloc'ed NUL-terminated
-// buffer, NULs replaced by newlines. NULL if unreadable; *nomem on ENOMEM.
+// buffer, NULs replaced by newlines. NULL if unreadable or larger;
+// *nomem on ENOMEM.
 static char *slurp(const char *root, const char *rel, bool *nomem)
 {
-	char path[4096];
-	int n = snprintf(path, sizeof(path), "%s%s", root, rel);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, got = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (got + 1 == cap) {
-			if (cap >= READ_MAX)
-				break;
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + got, cap - 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (!buf) {
-		*nomem = true;
+	char *buf;
+	size_t len;
+	struct dp_error *err = dp_file_read(root, rel, READ_MAX, &buf, &len);
+	if (err) {
+		*nomem |= err == &dp_enomem;
+		dp_error_destroy(err);
 		return NULL;
 	}
-	buf[got] = '\0';
-	for (size_t i = 0; i < got; i++)
-		if (!buf[i])
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\0')
 			buf[i] = '\n';
 	return buf;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "setup/elfdeps.h"
 
 #define MAX_PATH 4096
@@ -76,40 +77,6 @@ static struct dp_error *dirlist_add(struct dirlist *d, const char *s,
 	return NULL;
 }
 
-static struct dp_error *read_small(const char *path, size_t max, char **ret,
-				   size_t *len_ret)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return dp_error_os(errno, "%s", path);
-	char *buf = malloc(max + 1);
-	size_t len = 0;
-	struct dp_error *err = buf ? NULL : &dp_enomem;
-	while (!err && len <= max) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = dp_error_os(errno, "%s", path);
-		else if (n == 0)
-			break;
-		else
-			len += (size_t)n;
-	}
-	close(fd);
-	if (!err && len > max)
-		err = dp_error_create(DP_ERR_BAD_DATA,
-				      "%s: larger than %zu bytes", path, max);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[len] = 0;
-	*ret = buf;
-	*len_ret = len;
-	return NULL;
-}
-
 static struct dp_error *load_conf(struct ctx *c, const char *path, int depth);
 
 /* "include PATTERN": glob relative to the including file's directory. */
@@ -147,7 +114,7 @@ static struct dp_error *load_conf(struct ctx *c, const char *path, int depth)
 	snprintf(full, sizeof(full), "%s%s", c->root, path);
 	char *text = NULL;
 	size_t len = 0;
-	struct dp_error *err = read_small(full, MAX_CONF_SIZE, &text, &len);
+	struct dp_error *err = dp_file_read(NULL, full, MAX_CONF_SIZE, &text, &len);
 	if (err) {
 		bool missing = err->code == DP_ERR_OS && err->errnum == ENOENT;
 		if (missing)

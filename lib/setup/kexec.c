@@ -42,6 +42,8 @@
 
 #include <dontpanic/kexec.h>
 
+#include "core/file.h"
+
 #ifndef KEXEC_FILE_UNLOAD
 #define KEXEC_FILE_UNLOAD 0x00000001
 #define KEXEC_FILE_ON_CRASH 0x00000002
@@ -190,30 +192,10 @@ struct dp_error *dp_kexec_cmdline(const struct dp_kexec_cmdline_opts *o,
 
 // ---------------------------------------------------------------- probe
 
-static bool read_file(const char *root, const char *rel, char *buf,
-		      size_t size)
-{
-	char path[4096];
-	int n = snprintf(path, sizeof(path), "%s%s", root, rel);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t r = read(fd, buf, size - 1);
-	close(fd);
-	if (r < 0)
-		return false;
-	buf[r] = '\0';
-	while (r > 0 && (buf[r - 1] == '\n' || buf[r - 1] == ' '))
-		buf[--r] = '\0';
-	return true;
-}
-
 static int read_int(const char *root, const char *rel)
 {
 	char buf[64];
-	if (!read_file(root, rel, buf, sizeof(buf)))
+	if (!dp_file_read_small(root, rel, buf, sizeof(buf)))
 		return -1;
 	char *end;
 	long v = strtol(buf, &end, 10);
@@ -226,7 +208,7 @@ void dp_kexec_probe(const char *root, struct dp_kexec_state *st)
 	memset(st, 0, sizeof(*st));
 	st->crash_loaded = read_int(root, "/sys/kernel/kexec_crash_loaded");
 	st->load_disabled = read_int(root, "/proc/sys/kernel/kexec_load_disabled");
-	if (read_file(root, "/sys/kernel/kexec_crash_size", buf, sizeof(buf))) {
+	if (dp_file_read_small(root, "/sys/kernel/kexec_crash_size", buf, sizeof(buf))) {
 		char *end;
 		errno = 0;
 		unsigned long long v = strtoull(buf, &end, 10);
@@ -234,7 +216,7 @@ void dp_kexec_probe(const char *root, struct dp_kexec_state *st)
 		st->crash_size = st->have_crash_size ? v : 0;
 	}
 	// "none [integrity] confidentiality": the bracketed word is the mode.
-	if (read_file(root, "/sys/kernel/security/lockdown", buf, sizeof(buf))) {
+	if (dp_file_read_small(root, "/sys/kernel/security/lockdown", buf, sizeof(buf))) {
 		char *a = strchr(buf, '['), *b = a ? strchr(a, ']') : NULL;
 		if (a && b && (size_t)(b - a - 1) < sizeof(st->lockdown)) {
 			memcpy(st->lockdown, a + 1, (size_t)(b - a - 1));

@@ -12,48 +12,11 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "core/file.h"
 #include "setup/kmod.h"
 
 #define MAX_IN (256u << 20)	/* a compressed module */
 #define MAX_OUT (1u << 30)	/* a decompressed module */
-
-static struct dp_error *slurp(const char *path, uint8_t **ret, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return dp_error_os(errno, "%s", path);
-	struct stat st;
-	struct dp_error *err = NULL;
-	uint8_t *buf = NULL;
-	if (fstat(fd, &st) != 0)
-		err = dp_error_os(errno, "%s", path);
-	else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_IN)
-		err = dp_error_create(DP_ERR_INVALID,
-				      "%s: not a regular file of at most %u bytes",
-				      path, MAX_IN);
-	else if (!(buf = malloc((size_t)st.st_size + 1)))
-		err = &dp_enomem;
-	size_t got = 0;
-	while (!err && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			err = n < 0 ? dp_error_os(errno, "%s", path) :
-				dp_error_create(DP_ERR_BAD_DATA,
-						"%s: shrank while read", path);
-		else
-			got += (size_t)n;
-	}
-	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*ret = buf;
-	*len = got;
-	return NULL;
-}
 
 /* Grow out so that at least one more byte fits. */
 static bool grow(uint8_t **out, size_t *cap, size_t used)
@@ -146,13 +109,15 @@ struct dp_error *dp_kmod_decompress(const char *path, void **ret,
 		return dp_error_create(DP_ERR_UNSUPPORTED,
 				       "%s: only .zst and .gz modules are decompressed",
 				       path);
-	uint8_t *in = NULL, *out = NULL;
+	char *in = NULL;
+	uint8_t *out = NULL;
 	size_t len = 0, olen = 0;
-	struct dp_error *err = slurp(path, &in, &len);
+	struct dp_error *err = dp_file_read(NULL, path, MAX_IN, &in, &len);
 	if (err)
 		return err;
-	err = zst ? unzstd(path, in, len, &out, &olen) :
-		    ungzip(path, in, len, &out, &olen);
+	const uint8_t *bytes = (const uint8_t *)in;
+	err = zst ? unzstd(path, bytes, len, &out, &olen) :
+		    ungzip(path, bytes, len, &out, &olen);
 	free(in);
 	if (!err && (olen < 4 || memcmp(out, "\177ELF", 4) != 0))
 		err = dp_error_create(DP_ERR_BAD_DATA,

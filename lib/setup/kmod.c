@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "setup/kmod.h"
 
 #define MAX_DEPTH 256		/* dependency chain length */
@@ -76,53 +77,22 @@ static struct dp_error *read_file(const struct dp_kmod *k, const char *name,
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", k->dir, name);
 	*ret = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return required || errno != ENOENT ?
-			dp_error_os(errno, "%s", path) : NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap + 1);
-	struct dp_error *err = buf ? NULL : &dp_enomem;
-	while (!err) {
-		if (len == cap) {
-			if (cap >= DP_KMOD_MAX_FILE) {
-				err = dp_error_create(DP_ERR_BAD_DATA,
-						      "%s: larger than %u bytes",
-						      path, DP_KMOD_MAX_FILE);
-				break;
-			}
-			char *b2 = realloc(buf, cap * 2 + 1);
-			if (!b2) {
-				err = &dp_enomem;
-				break;
-			}
-			buf = b2;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = dp_error_os(errno, "%s", path);
-		else if (n == 0)
-			break;
-		else
-			len += (size_t)n;
+	struct dp_error *err = dp_file_read(NULL, path, DP_KMOD_MAX_FILE, ret,
+					    len_ret);
+	if (err && !required && err->code == DP_ERR_OS &&
+	    err->errnum == ENOENT) {
+		dp_error_destroy(err);
+		return NULL;
 	}
-	close(fd);
-	if (err) {
-		free(buf);
+	if (err)
 		return err;
-	}
-	if (memchr(buf, 0, len)) {
-		free(buf);
+	if (memchr(*ret, 0, *len_ret)) {
+		free(*ret);
+		*ret = NULL;
 		return dp_error_create(DP_ERR_BAD_DATA,
 				       "%s: has a NUL byte (not a text file)",
 				       path);
 	}
-	buf[len] = 0;
-	*ret = buf;
-	*len_ret = len;
 	return NULL;
 }
 

@@ -17,6 +17,8 @@
 #include <dontpanic/crashkernel.h>
 #include <dontpanic/status.h>
 
+#include "core/file.h"
+
 #define MAX_CHECKS 24
 #define READ_MAX 8192
 
@@ -26,37 +28,10 @@ struct probe {
 	bool nomem;
 };
 
-// Read a small file under root into buf (NUL-terminated, trailing
-// whitespace removed). Returns false if it cannot be read.
 static bool read_small(struct probe *p, const char *rel, char *buf,
 		       size_t size)
 {
-	char path[4096];
-	int n = snprintf(path, sizeof(path), "%s%s", p->root, rel);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	size_t got = 0;
-	while (got + 1 < size) {
-		ssize_t r = read(fd, buf + got, size - 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	buf[got] = '\0';
-	// NULs in a fake file must not hide what follows from the checks.
-	for (size_t i = 0; i < got; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	while (got && (buf[got - 1] == '\n' || buf[got - 1] == ' ' ||
-		       buf[got - 1] == '\t'))
-		buf[--got] = '\0';
-	return true;
+	return dp_file_read_small(p->root, rel, buf, size);
 }
 
 static char *xasprintf(struct probe *p, const char *fmt, ...)
