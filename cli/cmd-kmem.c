@@ -119,20 +119,16 @@ static void print_json(const struct dp_meminfo *m, uint64_t ps)
 int cmd_kmem(int argc, char **argv)
 {
 	struct dp_kcmd_opts o;
-	int prc = dp_kcmd_parse(argc, argv, 'i', usage_text, &o);
-	if (prc >= 0)
-		return prc;
-	bool json = o.json, info = o.flag;
-	if (!info) {
+	struct dp_session s;
+	int rc = dp_kcmd_open(argc, argv, 'i', usage_text, &o, &s);
+	if (rc >= 0)
+		return rc;
+	if (!o.flag) {
+		dp_session_close(&s);
 		dp_cli_errorf(argv[0], "only kmem -i is supported");
 		return dp_cli_usage('?', usage_text);
 	}
-	struct dp_session s;
-	int rc = dp_session_open(argv[0], argv + o.first_path,
-				 (size_t)(argc - o.first_path), o.vmlinux,
-				 &s);
-	if (rc)
-		return rc;
+	bool json = o.json;
 	struct dp_meminfo m;
 	struct dp_error *err = dp_kernel_meminfo(s.k, &m);
 	if (err) {

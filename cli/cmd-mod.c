@@ -83,16 +83,11 @@ static void print_json(const struct dp_module **m, size_t n)
 int cmd_mod(int argc, char **argv)
 {
 	struct dp_kcmd_opts o;
-	int prc = dp_kcmd_parse(argc, argv, 't', usage_text, &o);
-	if (prc >= 0)
-		return prc;
-	bool json = o.json, taints = o.flag;
 	struct dp_session s;
-	int rc = dp_session_open(argv[0], argv + o.first_path,
-				 (size_t)(argc - o.first_path), o.vmlinux,
-				 &s);
-	if (rc)
+	int rc = dp_kcmd_open(argc, argv, 't', usage_text, &o, &s);
+	if (rc >= 0)
 		return rc;
+	bool json = o.json, taints = o.flag;
 	const struct dp_module *mods;
 	size_t n;
 	struct dp_error *err = dp_kernel_modules(s.k, &mods, &n);

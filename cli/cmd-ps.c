@@ -89,16 +89,11 @@ static void print_table(struct dp_session *s, const struct dp_task *t,
 int cmd_ps(int argc, char **argv)
 {
 	struct dp_kcmd_opts o;
-	int prc = dp_kcmd_parse(argc, argv, 'S', usage_text, &o);
-	if (prc >= 0)
-		return prc;
-	bool json = o.json, summary = o.flag;
 	struct dp_session s;
-	int rc = dp_session_open(argv[0], argv + o.first_path,
-				 (size_t)(argc - o.first_path), o.vmlinux,
-				 &s);
-	if (rc)
+	int rc = dp_kcmd_open(argc, argv, 'S', usage_text, &o, &s);
+	if (rc >= 0)
 		return rc;
+	bool json = o.json, summary = o.flag;
 	const struct dp_task *t;
 	size_t n;
 	struct dp_error *err = dp_kernel_tasks(s.k, &t, &n);

@@ -223,16 +223,11 @@ static void print_json(struct dp_session *s, struct facts *f,
 int cmd_sys(int argc, char **argv)
 {
 	struct dp_kcmd_opts o;
-	int prc = dp_kcmd_parse(argc, argv, 't', usage_text, &o);
-	if (prc >= 0)
-		return prc;
-	bool json = o.json, taint = o.flag;
 	struct dp_session s;
-	int rc = dp_session_open(argv[0], argv + o.first_path,
-				 (size_t)(argc - o.first_path), o.vmlinux,
-				 &s);
-	if (rc)
+	int rc = dp_kcmd_open(argc, argv, 't', usage_text, &o, &s);
+	if (rc >= 0)
 		return rc;
+	bool json = o.json, taint = o.flag;
 	if (taint) {
 		struct dp_sysinfo si;
 		char buf[72];

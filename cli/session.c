@@ -153,16 +153,24 @@ int dp_kcmd_parse(int argc, char **argv, char flag, const char *usage,
 			ret->json = true;
 		} else if (c == 'V') {
 			ret->vmlinux = optarg;
-		} else if (c == 'h') {
-			fputs(usage, stdout);
-			return DP_EXIT_OK;
-		} else if (flag && c == flag) {
+		} else if (flag && c == flag && c != 'h') {
 			ret->flag = true;
 		} else {
-			fputs(usage, stderr);
-			return DP_EXIT_USAGE;
+			return dp_cli_usage(c, usage);
 		}
 	}
 	ret->first_path = optind;
 	return -1;
+}
+
+int dp_kcmd_open(int argc, char **argv, char flag, const char *usage,
+		 struct dp_kcmd_opts *o, struct dp_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	int rc = dp_kcmd_parse(argc, argv, flag, usage, o);
+	if (rc >= 0)
+		return rc;
+	rc = dp_session_open(argv[0], argv + o->first_path,
+			     (size_t)(argc - o->first_path), o->vmlinux, s);
+	return rc ? rc : -1;
 }

@@ -36,6 +36,13 @@ struct dp_kcmd_opts {
 int dp_kcmd_parse(int argc, char **argv, char flag, const char *usage,
 		  struct dp_kcmd_opts *ret);
 
+/*
+ * dp_kcmd_parse(), then dp_session_open() on the dump paths: -1 with s
+ * open to go on, else the exit code to return (s closed).
+ */
+int dp_kcmd_open(int argc, char **argv, char flag, const char *usage,
+		 struct dp_kcmd_opts *o, struct dp_session *s);
+
 /* After dp_kernel_tasks(): warn on stderr when the list is incomplete. */
 void dp_session_task_warning(const char *cmd, struct dp_session *s);
 
