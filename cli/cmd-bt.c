@@ -84,7 +84,7 @@ static void print_text(struct dp_session *s, const struct dp_task *t,
 		snprintf(num, sizeof(num), "#%zu", i);
 		printf("%3s [%016" PRIx64 "] ", num, f->sp);
 		struct dp_cli_sym sym;
-		bool ok = dp_session_symbolize(s, f->ip, &sym);
+		bool ok = dp_session_symbolize_frame(s, f, &sym);
 		printf("%s at %016" PRIx64, ok ? sym.name : "(unknown)", f->ip);
 		if (ok && sym.module[0])
 			printf(" [%s]", sym.module);
@@ -120,7 +120,7 @@ static void print_json(struct dp_session *s, const struct dp_task *t,
 		const struct dp_frame *f = &st->frames[i];
 		struct dp_cli_sym sym;
 		printf("%s\n  {\"function\": ", i ? "," : "");
-		if (!dp_session_symbolize(s, f->ip, &sym)) {
+		if (!dp_session_symbolize_frame(s, f, &sym)) {
 			printf("null, \"offset\": null, \"module\": null");
 		} else {
 			dp_json_string(stdout, sym.name);

@@ -82,6 +82,21 @@ bool dp_session_symbolize(struct dp_session *s, uint64_t addr,
 	return true;
 }
 
+bool dp_session_symbolize_frame(struct dp_session *s,
+				const struct dp_frame *f, struct dp_cli_sym *ret)
+{
+	// A return address can lie just past its function when the call
+	// was the last instruction (a noreturn callee such as panic()):
+	// name the caller, as the kernel's %pB and drgn do, and keep the
+	// offset of the address itself ("dpcrash_panic+0x18/0x18").
+	if (f->exact || !f->ip)
+		return dp_session_symbolize(s, f->ip, ret);
+	if (!dp_session_symbolize(s, f->ip - 1, ret))
+		return false;
+	ret->offset++;
+	return true;
+}
+
 void dp_print_symbol(FILE *f, struct dp_session *s, uint64_t addr,
 		     bool with_offset, bool with_module)
 {

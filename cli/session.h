@@ -57,6 +57,11 @@ struct dp_cli_sym {
 bool dp_session_symbolize(struct dp_session *s, uint64_t addr,
 			  struct dp_cli_sym *ret);
 
+/* The function a frame is in: a return address is looked up at ip - 1. */
+struct dp_frame;
+bool dp_session_symbolize_frame(struct dp_session *s,
+				const struct dp_frame *f, struct dp_cli_sym *ret);
+
 /* Print "sym+off" (or "sym" when off is 0) for addr, or the hex address;
  * module symbols get " [module]" when with_module. */
 void dp_print_symbol(FILE *f, struct dp_session *s, uint64_t addr,

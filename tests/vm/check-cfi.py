@@ -11,8 +11,8 @@
 #    "cfi", every other frame by something else; each trace of bt -a and
 #    the panic task's have CFI frames (the provider cannot be silently
 #    unused);
-#  - the panic task's frames equal drgn's saved trace (DRGN_TXT, the
-#    harness's oracle/*.drgn.txt, "### stack");
+#  - the panic task's frames (addresses and function names) equal drgn's
+#    saved trace (DRGN_TXT, the harness's oracle/*.drgn.txt, "### stack");
 #  - the CPUs kdump stopped with its NMI show the NMI handler's frames
 #    (crash_nmi_callback ... the NMI entry) with the same sp and address
 #    as crash's bt -a (CRASH_TXT, the harness's oracle/*.crash.txt), and
@@ -117,6 +117,8 @@ def check_unwinders(what, traces, fdes, offset, want_cfi):
 
 
 def drgn_saved_pcs(path):
+    """drgn's physical frames: (pc, name), inline frames folded into the
+    function they are in (the last row with that pc)."""
     pcs, on = [], False
     for line in open(path, errors="replace"):
         if line.startswith("### "):
@@ -125,8 +127,10 @@ def drgn_saved_pcs(path):
         p = line.rstrip("\n").split("\t")
         if on and len(p) == 3:
             v = int(p[2], 16)
-            if v >= KERNEL and (not pcs or pcs[-1] != v):
-                pcs.append(v)
+            if v >= KERNEL and pcs and pcs[-1][0] == v:
+                pcs[-1] = (v, p[1])
+            elif v >= KERNEL:
+                pcs.append((v, p[1]))
     return pcs
 
 
@@ -141,14 +145,15 @@ def drgn_may_stop(frames, n):
         frames[n]["stack"] != last["stack"]
 
 
-def check_drgn_saved(what, trace, path):
+def check_drgn_saved(what, trace, path, DP, dump):
     text = open(path, errors="replace").read()
     if "### " not in text:
         # drgn 0.0.22 cannot open flattened files: the harness kept its
         # error message instead of a trace.
         print(f"note: {what}: drgn has no trace ({text.strip()[:60]!r})")
         return 0
-    want = drgn_saved_pcs(path)
+    named = drgn_saved_pcs(path)
+    want = [pc for pc, _ in named]
     fr = trace["frames"]
     got = [int(f["address"], 16) for f in fr]
     if fr and fr[-1]["user_regs"] and got[-1] < KERNEL:
@@ -158,6 +163,25 @@ def check_drgn_saved(what, trace, path):
     elif got != want and not (got[:len(want)] == want and
                               drgn_may_stop(fr, len(want))):
         fail(f"{what}: ours {[hex(x) for x in got]} drgn {[hex(x) for x in want]}")
+    # Names too: a return address just past a noreturn call (panic() at
+    # the end of dpcrash_panic) belongs to the caller, not to the next
+    # function. kallsyms names may carry .isra/.constprop suffixes, and
+    # kallsyms has labels inside asm functions that the ELF symbol table
+    # drgn uses covers by size (entry_SYSCALL_64_after_hwframe inside
+    # entry_SYSCALL_64): a label that starts inside drgn's function and
+    # at or before the call is the same place.
+    for i, (pc, name) in enumerate(named):
+        if i >= len(fr) or name == "??" or pc != int(fr[i]["address"], 16):
+            continue
+        ours = fr[i]["function"] or ""
+        if ours.split(".")[0] == name.split(".")[0]:
+            continue
+        start = pc - (fr[i]["offset"] or 0)
+        r = subprocess.run([DP, "sym", name, dump], capture_output=True,
+                           text=True)
+        m = re.match(r"([0-9a-f]{16})", r.stdout)
+        if not (m and int(m.group(1), 16) <= start < pc):
+            fail(f"{what}: #{i} {hex(pc)} is {ours}, drgn {name}")
     return len(want)
 
 
@@ -271,7 +295,8 @@ def check_dump(DP, vmlinux, fdes, spec):
                                offset, mode != ["--every-task"])
         stats.append(f"bt {' '.join(mode) or '(panic task)'}: {c}/{n} CFI")
         if mode == [] and saved:
-            k = check_drgn_saved(f"{name} panic task vs drgn", cfi[0], saved)
+            k = check_drgn_saved(f"{name} panic task vs drgn", cfi[0], saved,
+                                 DP, dump)
             stats.append(f"panic task = drgn ({k} pcs)")
         if mode == ["-a"] and crash:
             k = check_crash_nmi(f"{name} bt -a vs crash", orc, crash)
