@@ -385,6 +385,7 @@ static struct dp_error *read_object(struct ctx *c, const char *path,
 		c->elf_class = gelf_getclass(elf);
 		c->machine = eh.e_machine;
 	}
+	unsigned ndyn = 0;
 	for (size_t i = 0; !err && i < nph; i++) {
 		GElf_Phdr ph;
 		if (!gelf_getphdr(elf, (int)i, &ph)) {
@@ -400,6 +401,11 @@ static struct dp_error *read_object(struct ctx *c, const char *path,
 				err = bad(path, "PT_INTERP is not a string inside the file");
 			else if (!(*interp = strdup(s->d_buf)))
 				err = &dp_enomem;
+		} else if (ph.p_type == PT_DYNAMIC && ndyn++) {
+			/* glibc's loader would take the last one; no linker
+			 * writes two (fuzz-initramfs: the second parse
+			 * overran the first's DT_NEEDED array) */
+			err = bad(path, "more than one PT_DYNAMIC");
 		} else if (ph.p_type == PT_DYNAMIC) {
 			err = parse_dynamic(elf, path, nph, &ph, o);
 		}

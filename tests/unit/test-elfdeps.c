@@ -236,15 +236,16 @@ static void patched(const char *root, int what)
 	close(fd);
 }
 
-/* Copy self to root/bin/t with its PT_NOTE header made a second PT_INTERP. */
-static void two_interps(const char *root)
+/* Copy self to root/bin/t with its PT_NOTE header made a second header of
+ * type (a copy of the first). */
+static void duplicate_phdr(const char *root, uint32_t type)
 {
 	sh("cp %s %s/bin/t", self, root);
 	char path[300];
 	snprintf(path, sizeof(path), "%s/bin/t", root);
 	int fd = open(path, O_RDWR);
 	Elf64_Ehdr eh;
-	Elf64_Phdr interp = { 0 };
+	Elf64_Phdr dup = { 0 };
 	off_t note = -1;
 	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
 		eh.e_phnum = 0;
@@ -253,14 +254,13 @@ static void two_interps(const char *root)
 		off_t off = (off_t)(eh.e_phoff + i * sizeof(ph));
 		if (pread(fd, &ph, sizeof(ph), off) != sizeof(ph))
 			break;
-		if (ph.p_type == PT_INTERP)
-			interp = ph;
+		if (ph.p_type == type && dup.p_type != type)
+			dup = ph;
 		if (ph.p_type == PT_NOTE && note < 0)
 			note = off;
 	}
-	CHECK(interp.p_type == PT_INTERP && note >= 0);
-	if (note >= 0 &&
-	    pwrite(fd, &interp, sizeof(interp), note) != sizeof(interp))
+	CHECK(dup.p_type == type && note >= 0);
+	if (note >= 0 && pwrite(fd, &dup, sizeof(dup), note) != sizeof(dup))
 		CHECK(!"pwrite");
 	close(fd);
 }
@@ -324,7 +324,7 @@ TEST(damaged_elf)
 	 * the first's string): the first counts and the walk goes on to the
 	 * libraries, which this root does not have.
 	 */
-	two_interps(root);
+	duplicate_phdr(root, PT_INTERP);
 	struct dp_elfdeps *d2;
 	struct dp_error *err2 = resolve(root, "/bin/t", &d2);
 	CHECK(err2 && err2->code == DP_ERR_NOT_FOUND);
@@ -337,6 +337,15 @@ TEST(damaged_elf)
 	err2 = resolve(root, "/bin/t", &d2);
 	CHECK(err2 && err2->code == DP_ERR_BAD_DATA &&
 	      strstr(err2->message, "outside DT_STRTAB"));
+	if (err2)
+		printf("# %s\n", err2->message);
+	dp_error_destroy(err2);
+	/* two PT_DYNAMIC (fuzz-initramfs: the second parse overran the
+	 * first's DT_NEEDED array) */
+	duplicate_phdr(root, PT_DYNAMIC);
+	err2 = resolve(root, "/bin/t", &d2);
+	CHECK(err2 && err2->code == DP_ERR_BAD_DATA &&
+	      strstr(err2->message, "more than one PT_DYNAMIC"));
 	if (err2)
 		printf("# %s\n", err2->message);
 	dp_error_destroy(err2);
