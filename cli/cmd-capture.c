@@ -3,7 +3,8 @@
 // argv[0]'s basename is "init". It mounts the pseudo file systems, loads
 // the initramfs's modules, reads the kdump configuration, finds and mounts
 // the dump target, writes vmcore-dmesg.txt and the vmcore with our
-// collector (in-process), then does the final action. Every step prints one
+// log reader and collector (each in a child process), then does the
+// final action. Every step prints one
 // line on the console. As PID 1 it never returns: every path ends in
 // reboot(2) or an exec of /bin/sh (returning from init panics the kernel).
 //
@@ -22,6 +23,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,7 +52,7 @@ static const char usage_text[] =
 	"  ext2/3/4, xfs, btrfs; else by path), waiting up to 60 s for it;\n"
 	"  mount it on /mnt; write PATH/YYYY-MM-DD-HH:MM:SS/vmcore-dmesg.txt and\n"
 	"  vmcore-incomplete with the core_collector (makedumpfile or dontpanic\n"
-	"  collect options, run in-process), renamed to vmcore (vmcore.flat with\n"
+	"  collect options; our collector in a child process), renamed to vmcore (vmcore.flat with\n"
 	"  -F) when complete; unmount, then final_action (reboot, halt,\n"
 	"  poweroff). On a failure: failure_action (shell: /bin/sh if the\n"
 	"  initramfs has one, else reboot).\n"
@@ -360,19 +362,42 @@ static bool make_dump_dir(const struct dp_capture_target *t, char *dir,
 	return false;
 }
 
-// Run a command of ours with standard output on fd.
-static int run_to_fd(int fd, int (*fn)(int, char **), int argc, char **argv)
+// Run a command of ours in a child process, its standard output on fd
+// (-1: the console). A child, not a call: if the log reader or the
+// collector crashes on a damaged /proc/vmcore, PID 1 survives to run the
+// next step and the failure action (PID 1 dying panics the capture kernel
+// and loses the dump); the child's memory goes back whole, too.
+static int run_child(const char *what, int fd, int (*fn)(int, char **),
+		     int argc, char **argv)
 {
 	fflush(stdout);
-	int saved = dup(1);
-	if (saved < 0 || dup2(fd, 1) < 0)
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		say("%s: fork: %s", what, strerror(errno));
 		return DP_EXIT_FAILURE;
-	optind = 0;
-	int rc = fn(argc, argv);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	return rc;
+	}
+	if (pid == 0) {
+		if (fd >= 0 && dup2(fd, 1) < 0)
+			_exit(DP_EXIT_FAILURE);
+		optind = 0;
+		int rc = fn(argc, argv);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(rc);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			say("%s: waitpid: %s", what, strerror(errno));
+			return DP_EXIT_FAILURE;
+		}
+	if (WIFSIGNALED(status)) {
+		say("%s: killed by signal %d (%s)", what, WTERMSIG(status),
+		    strsignal(WTERMSIG(status)));
+		return DP_EXIT_FAILURE;
+	}
+	return WEXITSTATUS(status);
 }
 
 static void write_dmesg(const char *dir)
@@ -386,7 +411,7 @@ static void write_dmesg(const char *dir)
 		return;
 	}
 	char *args[] = { (char *)"log", (char *)VMCORE, NULL };
-	int rc = run_to_fd(fd, cmd_log, 2, args);
+	int rc = run_child("dontpanic log", fd, cmd_log, 2, args);
 	struct stat sb;
 	bool ok = rc == 0 && fsync(fd) == 0 && fstat(fd, &sb) == 0;
 	close(fd);
@@ -419,8 +444,8 @@ static int collect(const struct dp_capture_collector *c, const char *out, int fd
 	argv[argc++] = (char *)VMCORE;
 	if (!c->flattened)
 		argv[argc++] = (char *)out;
-	int rc = c->flattened ? run_to_fd(fd, cmd_collect, argc, argv) :
-		 (optind = 0, cmd_collect(argc, argv));
+	int rc = run_child("dontpanic collect", c->flattened ? fd : -1,
+			   cmd_collect, argc, argv);
 	free(argv);
 	return rc;
 }
@@ -437,7 +462,7 @@ static bool write_vmcore(const struct dp_config *cfg, const char *dir)
 	char tmp[4200], final[4200];
 	snprintf(tmp, sizeof(tmp), "%s/vmcore-incomplete", dir);
 	snprintf(final, sizeof(final), "%s/%s", dir, c.flattened ? "vmcore.flat" : "vmcore");
-	say("writing vmcore with '%s' (dontpanic collect, in-process)",
+	say("writing vmcore with '%s' (dontpanic collect, in a child process)",
 	    words_str(&cfg->collector));
 	double t0 = elapsed();
 	int fd = -1, rc;
