@@ -5,36 +5,15 @@
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-dp = sys.argv[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import DP, fails, check, run, put  # noqa: E402
+
+dp = DP
 here = os.path.dirname(os.path.abspath(__file__))
 seeds = os.path.join(here, "..", "fuzz", "seeds", "config")
-fails = []
-
-
-def check(cond, what):
-    if not cond:
-        fails.append(what)
-
-
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.pop("DP_SYSROOT", None)
-    if env:
-        e.update(env)
-    p = subprocess.run([dp] + list(args), capture_output=True, text=True,
-                       env=e)
-    return p.returncode, p.stdout, p.stderr
-
-
-def put(root, rel, text):
-    path = os.path.join(root, rel.lstrip("/"))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 # --- config on files -------------------------------------------------------

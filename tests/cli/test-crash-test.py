@@ -3,30 +3,17 @@
 # refuses when a dump would not be taken, asks on a terminal (a pty here),
 # refuses without one unless --yes, and writes 'c' to DIR/proc/sysrq-trigger.
 # Usage: test-crash-test.py DONTPANIC
+import json
 import os
 import pty
 import shutil
-import subprocess
 import sys
 import tempfile
 
-dp = sys.argv[1]
-fails = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import DP, fails, check, run, put, read  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        fails.append(what)
-
-
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.pop("DP_SYSROOT", None)
-    if env:
-        e.update(env)
-    p = subprocess.run([dp] + list(args), capture_output=True, text=True,
-                       env=e, stdin=subprocess.DEVNULL)
-    return p.returncode, p.stdout, p.stderr
+dp = DP
 
 
 def run_tty(answer, *args):
@@ -52,18 +39,6 @@ def run_tty(answer, *args):
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
-
-
-def put(root, rel, text):
-    path = os.path.join(root, rel.lstrip("/"))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-
-
-def read(root, rel):
-    with open(os.path.join(root, rel.lstrip("/"))) as f:
-        return f.read()
 
 
 def tree(loaded="1", trigger=True, sysrq="0", conf=None):
@@ -143,8 +118,6 @@ check(rc == 1 and "  FAIL  crashkernel        /proc/cmdline unreadable" in out,
 
 # After the reboot: status shows the newest dump in the config's path
 # (kdumpctl and `capture` names, Debian's dump.STAMP), or says why not.
-import json
-import time
 
 
 def dumpfile(root, rel, size, mtime):

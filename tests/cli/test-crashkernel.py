@@ -4,44 +4,15 @@
 # test-crashkernel.py DONTPANIC
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-dp = sys.argv[1]
-fails = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import DP, fails, check, run, put, read  # noqa: E402
+
+dp = DP
 M = 1 << 20
 G = 1 << 30
-
-
-def check(cond, what):
-    if not cond:
-        fails.append(what)
-
-
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.pop("DP_SYSROOT", None)
-    if env:
-        e.update(env)
-    p = subprocess.run([dp] + list(args), capture_output=True, text=True,
-                       env=e, stdin=subprocess.DEVNULL)
-    return p.returncode, p.stdout, p.stderr
-
-
-def put(root, rel, text):
-    path = os.path.join(root, rel.lstrip("/"))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-
-
-def read(root, rel):
-    try:
-        with open(os.path.join(root, rel.lstrip("/"))) as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
 
 
 def machine(ram, cmdline, crash_size, region=None, grub=None, dropins=None):

@@ -14,35 +14,24 @@ import subprocess
 import sys
 import tempfile
 
-KVER = "6.1.0-56-cloud-amd64"
-dp = os.path.abspath(sys.argv[1])
-here = os.path.dirname(os.path.abspath(__file__))
-sample = os.path.join(here, "..", "data", "sample", "vmcore")
-fails = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clitest  # noqa: E402
+from clitest import DP, fails, put  # noqa: E402
 
 
 def check(cond, what):
-    if not cond:
-        fails.append(what)
-        print("FAIL:", what)
+    return clitest.check(cond, what, echo=True)
 
 
-def run(*args, env=None, cwd=None):
-    e = dict(os.environ)
-    e.pop("DP_SYSROOT", None)
-    e.pop("SOURCE_DATE_EPOCH", None)
-    if env:
-        e.update(env)
-    p = subprocess.run([dp] + list(args), capture_output=True, text=True,
-                       env=e, cwd=cwd)
-    return p.returncode, p.stdout, p.stderr
+def run(*args, **kw):
+    # a SOURCE_DATE_EPOCH of the caller's must not change the archives
+    return clitest.run(*args, unset=("SOURCE_DATE_EPOCH",), **kw)
 
 
-def put(root, rel, text):
-    path = os.path.join(root, rel.lstrip("/"))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
+KVER = "6.1.0-56-cloud-amd64"
+dp = DP
+here = os.path.dirname(os.path.abspath(__file__))
+sample = os.path.join(here, "..", "data", "sample", "vmcore")
 
 
 def link(root, rel, target):
