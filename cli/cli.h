@@ -18,16 +18,27 @@ enum {
 	DP_EXIT_BAD_DUMP = 3,	/* the dump cannot be opened or read */
 };
 
-#define DP_COMMAND(name, fn, summary) int fn(int argc, char **argv);
+/* What `dontpanic shell` does with a command (commands.def). */
+enum dp_shell_kind {
+	DP_SHELL_UNKNOWN = -1,	/* no such command */
+	DP_SHELL_NO,		/* not available at the prompt */
+	DP_SHELL_DUMP,		/* the shell appends the dump paths */
+	DP_SHELL_VMLINUX,	/* and --vmlinux FILE when it has one */
+};
+
+#define DP_COMMAND(name, fn, shell, summary) int fn(int argc, char **argv);
 #include "commands.def"
 #undef DP_COMMAND
 
 /* Run the command argv[0] (the table in commands.def). */
 int dp_cli_run(int argc, char **argv);
 
-/* List the commands with their summaries, except those in skip (NULL-
- * terminated, or NULL). */
-void dp_cli_list_commands(FILE *f, const char *const *skip);
+/* The shell kind of a command. */
+enum dp_shell_kind dp_cli_shell_kind(const char *name);
+
+/* List the commands with their summaries (shell_only: those the shell
+ * runs). */
+void dp_cli_list_commands(FILE *f, bool shell_only);
 
 /* Print "dontpanic <cmd>: <message>" to stderr and free err. */
 void dp_cli_error(const char *cmd, struct dp_error *err);

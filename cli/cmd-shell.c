@@ -31,23 +31,6 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: the last command's (0 if none ran), 2 usage.\n";
 
-/* Commands that take --vmlinux (see their --help). */
-static const char *const with_vmlinux[] = {
-	"struct", "p", "p/x", "whatis", "report", "ps", "mod", "bt", "sys",
-	"kmem", NULL,
-};
-
-/* Commands that make no sense inside the shell. */
-static const char *const refused[] = { "shell", "collect", NULL };
-
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
-
 /*
  * Split line in place into words (quotes group, backslash escapes outside
  * single quotes); stop at an unquoted '|' or '#'. Returns the word count,
@@ -130,14 +113,15 @@ static int run_words(struct shell *sh, char **words, int n)
 	char *argv[MAX_WORDS + 8 + 64];
 	int argc = 0;
 
-	if (in_list(refused, words[0])) {
+	enum dp_shell_kind kind = dp_cli_shell_kind(words[0]);
+	if (kind == DP_SHELL_NO) {
 		fprintf(stderr, "dontpanic shell: '%s' is not available inside "
-			"the shell\n", words[0]);
+			"the shell; 'help' lists what is\n", words[0]);
 		return DP_EXIT_USAGE;
 	}
 	for (int i = 0; i < n; i++)
 		argv[argc++] = words[i];
-	if (sh->vmlinux && in_list(with_vmlinux, words[0])) {
+	if (sh->vmlinux && kind == DP_SHELL_VMLINUX) {
 		argv[argc++] = (char *)"--vmlinux";
 		argv[argc++] = (char *)sh->vmlinux;
 	}
@@ -180,7 +164,7 @@ static void shell_help(void)
 {
 	printf("Type a command without the dump path; 'CMD --help' for its "
 	       "options.\n'CMD | PIPELINE' pipes the output, 'q' leaves.\n\n");
-	dp_cli_list_commands(stdout, refused);
+	dp_cli_list_commands(stdout, true);
 }
 
 /* One input line; returns false to leave the shell. */

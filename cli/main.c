@@ -9,11 +9,12 @@
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	enum dp_shell_kind shell;
 	const char *summary;
 };
 
 static const struct command commands[] = {
-#define DP_COMMAND(name, fn, summary) { name, fn, summary },
+#define DP_COMMAND(name, fn, shell, summary) { name, fn, shell, summary },
 #include "commands.def"
 #undef DP_COMMAND
 };
@@ -25,7 +26,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: dontpanic <command> [options] [args]\n\n"
 		   "Linux kernel crash dumps, from capture to root cause.\n\n"
 		   "commands:\n");
-	dp_cli_list_commands(f, NULL);
+	dp_cli_list_commands(f, false);
 	fprintf(f, "\nRun 'dontpanic <command> --help' for a command's options.\n"
 		   "Exit status: 0 ok, 1 command failed, 2 usage error, "
 		   "3 dump unreadable.\n");
@@ -56,16 +57,18 @@ int dp_cli_run(int argc, char **argv)
 	return c->fn(argc, argv);
 }
 
-void dp_cli_list_commands(FILE *f, const char *const *skip)
+enum dp_shell_kind dp_cli_shell_kind(const char *name)
 {
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		bool skipped = false;
-		for (const char *const *s = skip; s && *s; s++)
-			skipped |= !strcmp(*s, commands[i].name);
-		if (!skipped)
+	const struct command *c = find_command(name);
+	return c ? c->shell : DP_SHELL_UNKNOWN;
+}
+
+void dp_cli_list_commands(FILE *f, bool shell_only)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!shell_only || commands[i].shell != DP_SHELL_NO)
 			fprintf(f, "  %-12s %s\n", commands[i].name,
 				commands[i].summary);
-	}
 }
 
 int main(int argc, char **argv)

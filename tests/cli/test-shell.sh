@@ -38,13 +38,16 @@ n=$("$dp" ps "$s" | grep -c dp-crash)
 same "ps | grep -c dp-crash" echo "$n"
 
 # Errors do not end the shell; the exit status is the last command's.
-printf 'nosuch\nlog -Z\ncollect a b\nlog "unterminated\n| wc\nsys | head -1\nmod\n' |
+printf 'nosuch\nlog -Z\ncollect a b\nstatus\nlog "unterminated\n| wc\nsys | head -1\nmod\n' |
 	"$dp" shell "$s" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 0 ] || fail "exit $rc after a good last command"
 grep -q "unknown command 'nosuch'" "$tmp/err" || fail "no unknown-command error"
 grep -q "'collect' is not available inside the shell" "$tmp/err" ||
 	fail "collect not refused"
+# service commands take no dump: refused too (commands.def says which)
+grep -q "'status' is not available inside the shell" "$tmp/err" ||
+	fail "status not refused"
 grep -q "unterminated quote" "$tmp/err" || fail "no quote error"
 grep -q "no command before '|'" "$tmp/err" || fail "no empty-pipe error"
 # `| head -1` closed the pipe early; the shell went on to `mod`.
