@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <dontpanic/dump.h>
+#include <dontpanic/dumpspace.h>
 #include <dontpanic/error.h>
 #include <dontpanic/program.h>
 
@@ -90,6 +91,18 @@ bool dp_cli_parse_hex(const char *s, uint64_t *ret);
  */
 struct dp_config;
 const char *dp_cli_sysroot(const char *opt);
+
+/* Room for the next dump where a local target's capture writes it
+ * (status and test). */
+struct dp_cli_space {
+	const char *why;	/* not checked, and why; else s is set */
+	struct dp_dump_space s;
+	const char *state;	/* "ok", "warn", "info" */
+};
+void dp_cli_find_space(const char *root, const struct dp_config *cfg,
+		       struct dp_cli_space *sp);
+/* The "dump space" line (name column width) and its advice. */
+void dp_cli_print_space(const struct dp_cli_space *sp, int width);
 
 /*
  * Load FILE, or the first of ROOT/etc/kdump.conf, ROOT/etc/default/

@@ -330,3 +330,65 @@ int cmd_config(int argc, char **argv)
 	dp_config_destroy(cfg);
 	return rc;
 }
+
+// ---------------------------------------------------------- dump space
+
+void dp_cli_find_space(const char *root, const struct dp_config *cfg,
+		       struct dp_cli_space *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->state = "info";
+	if (!cfg) {
+		sp->why = "not checked: no configuration (no path, no dump level)";
+		return;
+	}
+	if (cfg->target != DP_TARGET_LOCAL) {
+		sp->why = "not checked: the dumps go to the configured target";
+		return;
+	}
+	struct dp_error *err = dp_dump_space_probe(
+		root, cfg->path ? cfg->path : "/var/crash",
+		dp_collector_dump_level(&cfg->collector), &sp->s);
+	if (err) {
+		sp->why = "not checked: the path is not absolute";
+		dp_error_destroy(err);
+		return;
+	}
+	if (sp->s.have_free && sp->s.have_estimate)
+		sp->state = sp->s.free_bytes >= sp->s.estimate_bytes ? "ok" :
+			    "warn";
+}
+
+static const char *human(uint64_t b, char *buf, size_t n)
+{
+	if (b >= (10ull << 30))
+		snprintf(buf, n, "%.0f GiB", (double)b / (1 << 30));
+	else if (b >= (1ull << 30))
+		snprintf(buf, n, "%.1f GiB", (double)b / (1 << 30));
+	else
+		snprintf(buf, n, "%.0f MiB", (double)b / (1 << 20));
+	return buf;
+}
+
+void dp_cli_print_space(const struct dp_cli_space *sp, int width)
+{
+	const struct dp_dump_space *s = &sp->s;
+	char f[32], e[32], r[32];
+	printf("  %-5s %-*s ", sp->state, width, "dump space");
+	if (sp->why) {
+		printf("%s\n", sp->why);
+		return;
+	}
+	if (!s->have_free) {
+		printf("cannot measure %s\n", s->checked[0] ? s->checked : "the path");
+		return;
+	}
+	printf("%s free in %s", human(s->free_bytes, f, sizeof(f)), s->checked);
+	if (s->have_estimate)
+		printf("; a -d %d dump of this machine is at most %s (%s RAM)",
+		       s->level, human(s->estimate_bytes, e, sizeof(e)),
+		       human(s->ram_bytes, r, sizeof(r)));
+	putchar('\n');
+	if (!strcmp(sp->state, "warn"))
+		printf("        -> it may not fit: the capture would leave a vmcore-incomplete; free space there, point 'path' at a larger file system, or drop more pages (-d 31) and compress (-c, -l, -z) in core_collector (this bound is uncompressed and from memory use now)\n");
+}

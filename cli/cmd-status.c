@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <dontpanic/config.h>
-#include <dontpanic/dumpspace.h>
 #include <dontpanic/lastdump.h>
 #include <dontpanic/status.h>
 
@@ -67,73 +66,6 @@ static void find_last(const char *root, const struct dp_config *cfg,
 	}
 }
 
-// Room for the next dump where a local target's capture writes it.
-struct space {
-	const char *why;	/* not checked, and why; else s is set */
-	struct dp_dump_space s;
-	const char *state;	/* "ok", "warn", "info" */
-};
-
-static void find_space(const char *root, const struct dp_config *cfg,
-		       struct space *sp)
-{
-	memset(sp, 0, sizeof(*sp));
-	sp->state = "info";
-	if (!cfg) {
-		sp->why = "not checked: no configuration (no path, no dump level)";
-		return;
-	}
-	if (cfg->target != DP_TARGET_LOCAL) {
-		sp->why = "not checked: the dumps go to the configured target";
-		return;
-	}
-	struct dp_error *err = dp_dump_space_probe(
-		root, cfg->path ? cfg->path : "/var/crash",
-		dp_collector_dump_level(&cfg->collector), &sp->s);
-	if (err) {
-		sp->why = "not checked: the path is not absolute";
-		dp_error_destroy(err);
-		return;
-	}
-	if (sp->s.have_free && sp->s.have_estimate)
-		sp->state = sp->s.free_bytes >= sp->s.estimate_bytes ? "ok" :
-			    "warn";
-}
-
-static const char *human(uint64_t b, char *buf, size_t n)
-{
-	if (b >= (10ull << 30))
-		snprintf(buf, n, "%.0f GiB", (double)b / (1 << 30));
-	else if (b >= (1ull << 30))
-		snprintf(buf, n, "%.1f GiB", (double)b / (1 << 30));
-	else
-		snprintf(buf, n, "%.0f MiB", (double)b / (1 << 20));
-	return buf;
-}
-
-static void print_space(const struct space *sp)
-{
-	const struct dp_dump_space *s = &sp->s;
-	char f[32], e[32], r[32];
-	printf("  %-5s %-32s ", sp->state, "dump space");
-	if (sp->why) {
-		printf("%s\n", sp->why);
-		return;
-	}
-	if (!s->have_free) {
-		printf("cannot measure %s\n", s->checked[0] ? s->checked : "the path");
-		return;
-	}
-	printf("%s free in %s", human(s->free_bytes, f, sizeof(f)), s->checked);
-	if (s->have_estimate)
-		printf("; a -d %d dump of this machine is at most %s (%s RAM)",
-		       s->level, human(s->estimate_bytes, e, sizeof(e)),
-		       human(s->ram_bytes, r, sizeof(r)));
-	putchar('\n');
-	if (!strcmp(sp->state, "warn"))
-		printf("        -> it may not fit: the capture would leave a vmcore-incomplete; free space there, point 'path' at a larger file system, or drop more pages (-d 31) and compress (-c, -l, -z) in core_collector (this bound is uncompressed and from memory use now)\n");
-}
-
 static void utc(int64_t t, char *buf, size_t n)
 {
 	time_t tt = (time_t)t;
@@ -166,7 +98,7 @@ static void print_last(const struct last *l)
 
 static void print_text(const char *root, const struct dp_status *st,
 		       const struct dp_config *cfg, bool cfg_missing,
-		       const struct last *l, const struct space *sp)
+		       const struct last *l, const struct dp_cli_space *sp)
 {
 	printf("kdump readiness of %s\n", *root ? root : "this machine");
 	for (size_t i = 0; i < st->n; i++) {
@@ -193,7 +125,7 @@ static void print_text(const char *root, const struct dp_status *st,
 		printf("  %-5s %-32s none\n", "info", "config target");
 		printf("        -> no /etc/kdump.conf or /etc/default/kdump-tools: install kdump-tools (Debian) or kdump-utils (Fedora/RHEL)\n");
 	}
-	print_space(sp);
+	dp_cli_print_space(sp, 32);
 	print_last(l);
 	bool ready = st->worst < DP_CHECK_FAIL && !(cfg && cfg->nerrors);
 	printf("%s\n", ready ? "ready: a panic now would take a dump" :
@@ -209,7 +141,7 @@ static void json_u64(const char *key, bool have, uint64_t v)
 		fputs("null", stdout);
 }
 
-static void print_space_json(const struct space *sp)
+static void print_space_json(const struct dp_cli_space *sp)
 {
 	printf(",\n  \"dump_space\": ");
 	if (sp->why) {
@@ -227,7 +159,7 @@ static void print_space_json(const struct space *sp)
 
 static void print_json(const char *root, const struct dp_status *st,
 		       const struct dp_config *cfg, const struct last *l,
-		       const struct space *sp)
+		       const struct dp_cli_space *sp)
 {
 	bool ready = st->worst < DP_CHECK_FAIL && !(cfg && cfg->nerrors);
 	printf("{\n  \"root\": ");
@@ -328,9 +260,9 @@ int cmd_status(int argc, char **argv)
 	    dp_cli_load_config(argv[0], root, file, DP_CONFIG_AUTO, &cfg))
 		rc = DP_EXIT_FAILURE;
 	struct last last;
-	struct space space;
+	struct dp_cli_space space;
 	find_last(root, cfg, &last);
-	find_space(root, cfg, &space);
+	dp_cli_find_space(root, cfg, &space);
 	if (json)
 		print_json(root, st, cfg, &last, &space);
 	else

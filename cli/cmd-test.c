@@ -28,7 +28,8 @@ static const char usage_text[] =
 	"command line, memory reserved, a capture kernel loaded\n"
 	"(/sys/kernel/kexec_crash_loaded), /proc/sysrq-trigger writable, and a\n"
 	"kdump configuration without errors when there is one. If one fails it\n"
-	"says why and does nothing. Otherwise it asks you to type 'yes' (on a\n"
+	"says why and does nothing (the free space for the dump, as status\n"
+	"shows it, is only a warning). Otherwise it asks you to type 'yes' (on a\n"
 	"terminal; without one it refuses unless --yes is given), syncs the file\n"
 	"systems and writes 'c' to /proc/sysrq-trigger: the kernel panics, the\n"
 	"capture kernel boots and saves the dump, and the machine reboots.\n"
@@ -103,6 +104,10 @@ static bool ready(const char *cmd, const char *root, const struct dp_status *st,
 				       cfg->name);
 				ok = false;
 			}
+			// A warning, not a refusal: the bound is loose.
+			struct dp_cli_space sp;
+			dp_cli_find_space(root, cfg, &sp);
+			dp_cli_print_space(&sp, 18);
 		}
 	}
 	return ok;

@@ -154,6 +154,28 @@ try:
     check(rc == 1 and "  FAIL  config target" in out
           and "1 error in the configuration" in out,
           f"status with bad config: rc {rc} {out!r}")
+
+    # Dump space, for a local target: the estimate from the fake meminfo
+    # (no iomem: MemTotal is the base), the free space from statvfs of the
+    # tree's file system (its nearest existing parent of /var/crash is /).
+    put(ready, "/etc/kdump.conf",
+        "path /var/crash\ncore_collector makedumpfile -l -d 31\n")
+    put(ready, "/proc/meminfo",
+        "MemTotal: 1000000 kB\nMemFree: 600000 kB\nBuffers: 0 kB\n"
+        "Cached: 100000 kB\nShmem: 0 kB\nAnonPages: 100000 kB\n")
+    rc, out, err = run("status", "--json", "--root", ready)
+    ds = json.loads(out)["dump_space"]
+    v = os.statvfs(ready)
+    check(rc == 0 and ds and ds["state"] == "ok" and ds["level"] == 31 and
+          ds["dir"] == "/" and
+          ds["estimate"] == 200000 * 1024 + 1000000 * 1024 // 16384 and
+          abs(ds["free"] - v.f_bavail * v.f_frsize) < 64 << 20,
+          f"status --json dump_space {ds}")
+    # A machine far bigger than the disk: a warning with advice, still ready.
+    put(ready, "/proc/meminfo", "MemTotal: 1125899906842624 kB\n")
+    rc, out, err = run("status", "--root", ready)
+    check(rc == 0 and "  warn  dump space" in out and "it may not fit" in out,
+          f"status dump space warn: rc {rc} {out!r}")
     rc, out, err = run("status", "extra")
     check(rc == 2, "status extra arg: usage")
 finally:
