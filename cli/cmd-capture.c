@@ -22,6 +22,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,6 +32,7 @@
 #include <dontpanic/config.h>
 
 #include "cli.h"
+#include "core/file.h"
 
 #define VMCORE "/proc/vmcore"
 #define MNT "/mnt"
@@ -52,14 +54,23 @@ static const char usage_text[] =
 	"  ext2/3/4, xfs, btrfs; else by path), waiting up to 60 s for it;\n"
 	"  mount it on /mnt; write PATH/YYYY-MM-DD-HH:MM:SS/vmcore-dmesg.txt and\n"
 	"  vmcore-incomplete with the core_collector (makedumpfile or dontpanic\n"
-	"  collect options; our collector in a child process), renamed to vmcore (vmcore.flat with\n"
-	"  -F) when complete; unmount, then final_action (reboot, halt,\n"
-	"  poweroff). On a failure: failure_action (shell: /bin/sh if the\n"
+	"  collect options; our collector, in a child process), renamed to\n"
+	"  vmcore (vmcore.flat with -F) when complete; say how much memory the\n"
+	"  capture kernel had and the collector used; keep every line in\n"
+	"  capture-log.txt beside the dump; unmount, then final_action (reboot,\n"
+	"  halt, poweroff). On a failure: failure_action (shell: /bin/sh if the\n"
 	"  initramfs has one, else reboot).\n"
 	"A raw target gets the -F stream written to the device. nfs and ssh\n"
 	"targets are not supported yet (the capture fails and says so).\n";
 
 static struct timespec t_start;
+
+// Every console line, kept to be written beside the dump as
+// capture-log.txt (kdumpctl keeps kexec-dmesg.log): what the capture did
+// and how much memory it had, for the next crashkernel= choice.
+static char cap_log[32768];
+static size_t cap_len;
+static char dump_dir[4096];	// set once the dump directory exists
 
 static double uptime(void)
 {
@@ -76,13 +87,45 @@ static double uptime(void)
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, ap2;
 	fputs("dontpanic capture: ", stdout);
 	va_start(ap, fmt);
+	va_copy(ap2, ap);
 	vprintf(fmt, ap);
 	va_end(ap);
 	fputc('\n', stdout);
 	fflush(stdout);
+	if (cap_len + 2 < sizeof(cap_log)) {
+		int n = vsnprintf(cap_log + cap_len, sizeof(cap_log) - cap_len - 1,
+				  fmt, ap2);
+		if (n > 0)
+			cap_len += (size_t)n < sizeof(cap_log) - cap_len - 1 ?
+				   (size_t)n : sizeof(cap_log) - cap_len - 2;
+		cap_log[cap_len++] = '\n';
+	}
+	va_end(ap2);
+}
+
+// DIR/capture-log.txt, once the dump directory exists (best effort: the
+// dump matters more than its log).
+static void write_capture_log(void)
+{
+	if (!dump_dir[0])
+		return;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/capture-log.txt", dump_dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	for (size_t off = 0; off < cap_len;) {
+		ssize_t n = write(fd, cap_log + off, cap_len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	fsync(fd);
+	close(fd);
+	dump_dir[0] = '\0';	// once
 }
 
 static double elapsed(void)
@@ -98,6 +141,7 @@ static double elapsed(void)
 static void finish(enum dp_action a) __attribute__((noreturn));
 static void finish(enum dp_action a)
 {
+	write_capture_log();
 	sync();
 	if (umount(MNT) != 0 && errno != EINVAL)	// EINVAL: not mounted
 		umount2(MNT, MNT_DETACH);
@@ -125,6 +169,7 @@ static void fail(const struct dp_config *cfg)
 	if (a == DP_ACTION_SHELL) {
 		if (access("/bin/sh", X_OK) == 0) {
 			say("failure_action shell: starting /bin/sh");
+			write_capture_log();
 			umount2(MNT, MNT_DETACH);
 			execl("/bin/sh", "sh", (char *)NULL);
 			say("exec /bin/sh: %s", strerror(errno));
@@ -354,6 +399,7 @@ static bool make_dump_dir(const struct dp_capture_target *t, char *dir,
 			continue;
 		if (mkdir_p(dir)) {
 			say("dump directory %s: ok", dir);
+			snprintf(dump_dir, sizeof(dump_dir), "%s", dir);
 			return true;
 		}
 		break;
@@ -421,6 +467,27 @@ static void write_dmesg(const char *dir)
 		say("writing vmcore-dmesg.txt: FAILED (dontpanic log exit %d)", rc);
 }
 
+// A meminfo counter in MiB, or -1.
+static long long meminfo_mib(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+	return p ? (long long)strtoull(p + strlen(key), NULL, 10) / 1024 : -1;
+}
+
+// How much memory the capture had and used: what to size crashkernel=
+// by next time (the largest child is the collector or the log reader).
+static void say_memory(void)
+{
+	char text[4096];
+	struct rusage ru;
+	long long peak = getrusage(RUSAGE_CHILDREN, &ru) ? -1 : ru.ru_maxrss / 1024;
+	if (!dp_file_read_small(NULL, "/proc/meminfo", text, sizeof(text)))
+		text[0] = '\0';
+	say("memory: %lld MiB in the capture kernel (MemTotal), %lld MiB available after the dump, largest child's peak RSS %lld MiB",
+	    meminfo_mib(text, "MemTotal:"), meminfo_mib(text, "MemAvailable:"),
+	    peak);
+}
+
 static char *words_str(const struct dp_config_words *w)
 {
 	static char buf[1024];
@@ -474,6 +541,7 @@ static bool write_vmcore(const struct dp_config *cfg, const char *dir)
 	if (fd >= 0 && (fsync(fd) < 0 || close(fd) < 0))
 		rc = rc ? rc : DP_EXIT_FAILURE;
 	dp_capture_collector_free(&c);
+	say_memory();
 	struct stat sb;
 	bool ok = rc == 0 && stat(tmp, &sb) == 0 && rename(tmp, final) == 0;
 	if (ok)
@@ -502,6 +570,7 @@ static bool write_raw(const struct dp_config *cfg, const char *dev)
 	if (fd >= 0 && (fsync(fd) < 0 || close(fd) < 0))
 		rc = rc ? rc : DP_EXIT_FAILURE;
 	dp_capture_collector_free(&c);
+	say_memory();
 	say("writing the flattened dump to %s: %s (exit %d)", dev,
 	    rc ? "FAILED" : "ok", rc);
 	return rc == 0;

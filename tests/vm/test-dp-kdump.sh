@@ -104,6 +104,26 @@ grep -a 'dontpanic capture:' "$s" | grep -q 'FAILED' &&
 	bad "a capture step FAILED: $(grep -a 'dontpanic capture:.*FAILED' "$s" | head -n 1)"
 grep -aq 'dontpanic capture: loading .* modules .*: ok (0 already loaded, 0 failed)' "$s" ||
 	bad "module loading line: $(grep -a 'dontpanic capture: loading' "$s")"
+# The memory line: the capture kernel's RAM is below the 160 MiB reserved,
+# and the collector (a child) used some of it.
+m=$(grep -a 'dontpanic capture: memory: ' "$s" | head -n 1)
+total=$(printf '%s
+' "$m" | sed -n 's/.*memory: \([0-9]*\) MiB in the capture kernel.*/\1/p')
+peak=$(printf '%s
+' "$m" | sed -n "s/.*child's peak RSS \([0-9]*\) MiB.*/\1/p")
+[ -n "$total" ] && [ "$total" -gt 32 ] && [ "$total" -le 160 ] &&
+	[ -n "$peak" ] && [ "$peak" -gt 0 ] && [ "$peak" -lt "$total" ] ||
+	bad "memory line: '$m'"
+if [ "$scen" = dp-kdump ]; then
+	# capture-log.txt beside the dump: the same lines as the console.
+	cl=$d/capture-log.txt
+	[ -s "$cl" ] || bad "no capture-log.txt beside the dump"
+	for l in "mounting /proc, /sys, /dev: ok" "writing vmcore: ok" "dump complete in" "memory: "; do
+		has "$cl" "$l" capture-log.txt
+	done
+	[ "$(grep -c . "$cl")" -eq "$(grep -ac 'dontpanic capture: ' "$s" | awk '{print $1 - 1}')" ] ||
+		bad "capture-log.txt has $(grep -c . "$cl") lines, the console $(grep -ac 'dontpanic capture: ' "$s") (less the last)"
+fi
 
 # The log has the panic, and is what `dontpanic log` reads from the filtered
 # vmcore (the log pages survive -d 31): vmcore-dmesg.txt was written from
