@@ -92,6 +92,10 @@ static void print_last(const struct last *l)
 	       l->d.file, (unsigned long long)(l->d.size >> 20), when,
 	       l->d.dmesg ? ", with its dmesg" : "", l->d.ndumps,
 	       l->d.ndumps == 1 ? "" : "s");
+	if (l->d.have_capture_memory)
+		printf("        -> its capture kernel had %lld MiB, %lld MiB were still available after the dump (the collector's peak: %lld MiB): capture-log.txt\n",
+		       l->d.capture_total_mib, l->d.capture_avail_mib,
+		       l->d.capture_peak_mib);
 	if (l->d.incomplete)
 		printf("        -> the last capture did not finish (disk full, capture kernel out of memory, or reset): 'dontpanic info' says what the partial dump holds\n");
 }
@@ -209,11 +213,17 @@ static void print_json(const char *root, const struct dp_status *st,
 		snprintf(path, sizeof(path), "%s/%s/%s", l->dir, l->d.dir, l->d.file);
 		printf("{\"path\": ");
 		dp_json_string(stdout, path);
-		printf(", \"incomplete\": %s, \"dmesg\": %s, \"size\": %llu, \"mtime\": %lld, \"count\": %zu}",
+		printf(", \"incomplete\": %s, \"dmesg\": %s, \"size\": %llu, \"mtime\": %lld, \"count\": %zu, \"capture_memory_mib\": ",
 		       l->d.incomplete ? "true" : "false",
 		       l->d.dmesg ? "true" : "false",
 		       (unsigned long long)l->d.size, (long long)l->d.mtime,
 		       l->d.ndumps);
+		if (l->d.have_capture_memory)
+			printf("{\"total\": %lld, \"available\": %lld, \"peak\": %lld}}",
+			       l->d.capture_total_mib, l->d.capture_avail_mib,
+			       l->d.capture_peak_mib);
+		else
+			fputs("null}", stdout);
 	}
 	printf("\n}\n");
 }

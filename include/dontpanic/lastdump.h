@@ -31,6 +31,11 @@ struct dp_last_dump {
 	bool dmesg;		/**< a dmesg file is beside it */
 	uint64_t size;		/**< bytes on disk (st_size) */
 	int64_t mtime;		/**< seconds since the epoch */
+	/** `dontpanic capture`'s capture-log.txt memory line, if there is
+	 * one: the capture kernel's MemTotal, MemAvailable after the dump
+	 * and the largest child's peak RSS, in MiB. */
+	bool have_capture_memory;
+	long long capture_total_mib, capture_avail_mib, capture_peak_mib;
 };
 
 /**

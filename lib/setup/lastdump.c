@@ -11,6 +11,8 @@
 
 #include <dontpanic/lastdump.h>
 
+#include "core/file.h"
+
 #define MAX_ENTRIES 4096
 
 static bool is_dump(const char *n, bool *incomplete)
@@ -24,6 +26,21 @@ static bool is_dump(const char *n, bool *incomplete)
 static bool is_dmesg(const char *n)
 {
 	return !strcmp(n, "vmcore-dmesg.txt") || !strncmp(n, "dmesg.", 6);
+}
+
+// capture-log.txt's "memory: T MiB in the capture kernel (MemTotal), A MiB
+// available after the dump, largest child's peak RSS P MiB" (cmd-capture.c).
+static void capture_memory(const char *path, struct dp_last_dump *d)
+{
+	char log[16384];
+	if (!dp_file_read_small(path, "/capture-log.txt", log, sizeof(log)))
+		return;
+	const char *m = strstr(log, "memory: ");
+	if (m && sscanf(m, "memory: %lld MiB in the capture kernel (MemTotal), "
+			"%lld MiB available after the dump, largest child's "
+			"peak RSS %lld MiB", &d->capture_total_mib,
+			&d->capture_avail_mib, &d->capture_peak_mib) == 3)
+		d->have_capture_memory = true;
 }
 
 // One crash directory: its newest dump file, if any.
@@ -69,6 +86,8 @@ static void scan_crash_dir(const char *path, const char *name,
 	d->dmesg = dmesg;
 	d->size = (uint64_t)best.st_size;
 	d->mtime = (int64_t)best.st_mtime;
+	d->have_capture_memory = false;
+	capture_memory(path, d);
 }
 
 struct dp_error *dp_last_dump_find(const char *root, const char *dir,

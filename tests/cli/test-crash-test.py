@@ -149,10 +149,23 @@ rc, out, err = run("status", "--json", "--root", r)
 ld = json.loads(out)["last_dump"]
 check(ld == {"path": "/srv/dumps/2026-11-26-11:00:00/vmcore-incomplete",
              "incomplete": True, "dmesg": False, "size": 1 << 20,
-             "mtime": t0 + 400, "count": 3}, f"last dump json: {ld!r}")
+             "mtime": t0 + 400, "count": 3, "capture_memory_mib": None},
+      f"last dump json: {ld!r}")
 rc, out, err = run("status", "--root", r)
 check("  warn  last dump" in out and "the last capture did not finish" in out,
       "incomplete last dump warned")
+# capture's capture-log.txt beside the newest dump (the line as
+# cmd-capture.c writes it; vm-dp-kdump checks a real one)
+put(r, "/srv/dumps/2026-11-26-11:00:00/capture-log.txt",
+    "writing vmcore: ok\nmemory: 121 MiB in the capture kernel (MemTotal), "
+    "83 MiB available after the dump, largest child's peak RSS 6 MiB\n")
+rc, out, err = run("status", "--json", "--root", r)
+ld = json.loads(out)["last_dump"]
+check(ld["capture_memory_mib"] == {"total": 121, "available": 83, "peak": 6},
+      f"capture memory json: {ld!r}")
+rc, out, err = run("status", "--root", r)
+check("-> its capture kernel had 121 MiB, 83 MiB were still available after "
+      "the dump (the collector's peak: 6 MiB)" in out, f"capture memory: {out!r}")
 r = tree(conf="ext4 UUID=0b4b0b4b-1111-2222-3333-444455556666\n")
 roots.append(r)
 rc, out, err = run("status", "--root", r)

@@ -123,6 +123,17 @@ if [ "$scen" = dp-kdump ]; then
 	done
 	[ "$(grep -c . "$cl")" -eq "$(grep -ac 'dontpanic capture: ' "$s" | awk '{print $1 - 1}')" ] ||
 		bad "capture-log.txt has $(grep -c . "$cl") lines, the console $(grep -ac 'dontpanic capture: ' "$s") (less the last)"
+	# status reads it back from a dump directory (the same numbers).
+	r=$(mktemp -d)
+	mkdir -p "$r/var/crash/$(cat "$d/dumpdir.txt")"
+	cp "$cl" "$d/vmcore-dmesg.txt" "$r/var/crash/$(cat "$d/dumpdir.txt")/"
+	: > "$r/var/crash/$(cat "$d/dumpdir.txt")/vmcore"
+	mem=$("$dp" status --json --root "$r" | python3 -c 'import json, sys
+m = json.load(sys.stdin)["last_dump"]["capture_memory_mib"]
+print(m and "%d %d %d" % (m["total"], m["available"], m["peak"]))')
+	avail=$(printf '%s\n' "$m" | sed -n 's/.* \([0-9]*\) MiB available after.*/\1/p')
+	[ "$mem" = "$total $avail $peak" ] || bad "status reads '$mem' from capture-log.txt, the console says '$total $avail $peak'"
+	rm -rf "$r"
 fi
 
 # The log has the panic, and is what `dontpanic log` reads from the filtered
