@@ -93,9 +93,13 @@ static void print_last(const struct last *l)
 	       l->d.dmesg ? ", with its dmesg" : "", l->d.ndumps,
 	       l->d.ndumps == 1 ? "" : "s");
 	if (l->d.have_capture_memory)
-		printf("        -> its capture kernel had %lld MiB, %lld MiB were still available after the dump (the collector's peak: %lld MiB): capture-log.txt\n",
+		printf("        -> its capture kernel had %lld MiB, %lld MiB were still available after the dump (the collector's peak: %lld MiB): capture-log.txt%s\n",
 		       l->d.capture_total_mib, l->d.capture_avail_mib,
-		       l->d.capture_peak_mib);
+		       l->d.capture_peak_mib,
+		       // under a fifth left: the next capture (a bigger
+		       // machine state, more modules) may run out
+		       l->d.capture_avail_mib * 5 < l->d.capture_total_mib ?
+		       "; that is tight: reserve more with crashkernel= ('dontpanic setup --crashkernel=SIZE')" : "");
 	if (l->d.incomplete)
 		printf("        -> the last capture did not finish (disk full, capture kernel out of memory, or reset): 'dontpanic info' says what the partial dump holds\n");
 }

@@ -166,6 +166,13 @@ check(ld["capture_memory_mib"] == {"total": 121, "available": 83, "peak": 6},
 rc, out, err = run("status", "--root", r)
 check("-> its capture kernel had 121 MiB, 83 MiB were still available after "
       "the dump (the collector's peak: 6 MiB)" in out, f"capture memory: {out!r}")
+check("tight" not in out, "83 of 121 MiB left is not tight")
+put(r, "/srv/dumps/2026-11-26-11:00:00/capture-log.txt",
+    "memory: 121 MiB in the capture kernel (MemTotal), "
+    "20 MiB available after the dump, largest child's peak RSS 60 MiB\n")
+rc, out, err = run("status", "--root", r)
+check("20 MiB were still available" in out and "that is tight: reserve more"
+      in out, f"tight capture memory: {out!r}")
 r = tree(conf="ext4 UUID=0b4b0b4b-1111-2222-3333-444455556666\n")
 roots.append(r)
 rc, out, err = run("status", "--root", r)
