@@ -174,6 +174,11 @@ int cmd_log(int argc, char **argv)
 		dp_cli_error("log", err);
 		rc = DP_EXIT_FAILURE;
 	}
+	// Only when the log reader fell back to kallsyms (a damaged
+	// SYMBOL(prb)); the log alone does not load them.
+	const char *warn = dp_program_kallsyms_warning(prog);
+	if (warn)
+		dp_cli_errorf("log", "WARNING: %s", warn);
 	dp_cli_close_program(dump, prog);
 	return rc;
 }

@@ -35,6 +35,12 @@ int dp_session_open(const char *cmd, char *const *paths, size_t n,
 	const char *warn = vmlinux ? dp_program_vmlinux_warning(s->prog) : NULL;
 	if (warn)
 		fprintf(stderr, "dontpanic %s: WARNING: %s\n", cmd, warn);
+	// Every command of a session needs kallsyms: load them now, so a
+	// damaged VMCOREINFO line they outvoted is said before the output.
+	uint64_t stext;
+	dp_error_destroy(dp_program_symbol_address(s->prog, "_stext", &stext));
+	if ((warn = dp_program_kallsyms_warning(s->prog)))
+		fprintf(stderr, "dontpanic %s: WARNING: %s\n", cmd, warn);
 	return DP_EXIT_OK;
 }
 

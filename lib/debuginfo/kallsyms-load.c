@@ -157,18 +157,24 @@ static struct dp_error *read_addrs(struct dp_program *prog, struct loaded *l)
 
 /*
  * _stext alone can match a damaged table (all-zero base-relative offsets
- * decode every symbol to relative_base == _stext). Every other VMCOREINFO
- * SYMBOL() that kallsyms also lists must decode to the same address.
- * (Absent from kallsyms is fine: data symbols need KALLSYMS_ALL.)
+ * decode every symbol to relative_base == _stext). The other VMCOREINFO
+ * SYMBOL()s that kallsyms also lists must decode to the same addresses.
+ * (Absent from kallsyms is fine: data symbols need KALLSYMS_ALL.) They
+ * vote: damaged tables disagree with most of them, a damaged VMCOREINFO
+ * line with one; a minority against at least two agreeing is the
+ * VMCOREINFO's fault, kept as a warning, and the tables are used.
  */
 static struct dp_error *cross_check(struct dp_program *prog,
-				    const struct dp_kallsyms *ks)
+				    struct dp_kallsyms *ks)
 {
 	static const char *const names[] = {
 		"init_uts_ns", "node_online_map", "swapper_pg_dir",
 		"init_top_pgt", "vmap_area_list", "prb", "printk_rb_static",
 		"clear_seq", "node_data",
 	};
+	size_t agree = 0, disagree = 0;
+	const char *bad = NULL;
+	uint64_t bad_have = 0, bad_want = 0;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		uint64_t want;
 		bool have;
@@ -179,14 +185,34 @@ static struct dp_error *cross_check(struct dp_program *prog,
 			return err;
 		if (!have || !dp_kallsyms_find_name(ks, names[i], &cursor, &s))
 			continue;
-		if (s.address != want)
-			return dp_error_create(DP_ERR_BAD_DATA,
-				"%s decodes to 0x%" PRIx64 " (%s), VMCOREINFO "
-				"says 0x%" PRIx64 ": the tables are damaged",
-				names[i], s.address,
-				dp_kallsyms_encoding_name(dp_kallsyms_encoding(ks)),
-				want);
+		if (s.address == want) {
+			agree++;
+			continue;
+		}
+		if (!disagree++) {
+			bad = names[i];
+			bad_have = s.address;
+			bad_want = want;
+		}
 	}
+	if (!disagree)
+		return NULL;
+	const char *enc = dp_kallsyms_encoding_name(dp_kallsyms_encoding(ks));
+	if (agree < 2 || disagree >= agree)
+		return dp_error_create(DP_ERR_BAD_DATA,
+			"%s decodes to 0x%" PRIx64 " (%s), VMCOREINFO says 0x%"
+			PRIx64 ", and %zu of the %zu VMCOREINFO symbols "
+			"kallsyms lists disagree: the tables are damaged",
+			bad, bad_have, enc, bad_want, disagree,
+			agree + disagree);
+	char *w = NULL;
+	if (asprintf(&w, "VMCOREINFO's SYMBOL(%s)=%" PRIx64 " is damaged: "
+		     "kallsyms (%s) has 0x%" PRIx64 ", as %zu other "
+		     "VMCOREINFO symbols agree%s; kallsyms is used", bad,
+		     bad_want, enc, bad_have, agree,
+		     disagree > 1 ? " (more lines disagree)" : "") < 0)
+		return &dp_enomem;
+	dp_kallsyms_set_warning(ks, w);
 	return NULL;
 }
 

@@ -30,6 +30,7 @@ struct dp_kallsyms {
 	size_t hash_size;	// power of two
 	size_t first_addr;	// first symbol that is a real address
 	uint64_t end;		// _end, or 0 if absent
+	char *warning;		// a VMCOREINFO SYMBOL() outvoted, or NULL
 };
 
 static const char *const encoding_names[] = {
@@ -43,6 +44,7 @@ void dp_kallsyms_destroy(struct dp_kallsyms *ks)
 {
 	if (!ks)
 		return;
+	free(ks->warning);
 	free(ks->syms);
 	free(ks->pool);
 	free(ks->hash);
@@ -388,4 +390,15 @@ bool dp_kallsyms_lookup_addr(const struct dp_kallsyms *ks, uint64_t addr,
 	dp_kallsyms_get(ks, lo, ret);
 	*offset_ret = addr - ret->address;
 	return true;
+}
+
+const char *dp_kallsyms_warning(const struct dp_kallsyms *ks)
+{
+	return ks ? ks->warning : NULL;
+}
+
+void dp_kallsyms_set_warning(struct dp_kallsyms *ks, char *warning)
+{
+	free(ks->warning);
+	ks->warning = warning;
 }

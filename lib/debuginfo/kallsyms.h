@@ -105,4 +105,12 @@ bool dp_kallsyms_find_name(const struct dp_kallsyms *ks, const char *name,
 bool dp_kallsyms_lookup_addr(const struct dp_kallsyms *ks, uint64_t addr,
 			     struct dp_symbol *ret, uint64_t *offset_ret);
 
+/*
+ * Why a VMCOREINFO SYMBOL() that kallsyms decodes differently was
+ * overruled (the other SYMBOL()s agree with kallsyms), or NULL. The
+ * setter takes ownership of a malloc'ed string.
+ */
+const char *dp_kallsyms_warning(const struct dp_kallsyms *ks);
+void dp_kallsyms_set_warning(struct dp_kallsyms *ks, char *warning);
+
 #endif /* DP_KALLSYMS_H */

@@ -40,6 +40,11 @@ struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,
 	return NULL;
 }
 
+const char *dp_program_kallsyms_warning(struct dp_program *prog)
+{
+	return dp_kallsyms_warning(prog->kallsyms);
+}
+
 static struct dp_error *modsyms(struct dp_program *prog,
 				struct dp_modsyms **ret)
 {

@@ -137,11 +137,24 @@ static uint64_t le(const uint8_t *p, int n)
 	return v;
 }
 
+// The struct printk_ringbuffer the pointer variable prb (at prb_sym)
+// points to, into hdr.
+static struct dp_error *read_prb(struct dp_program *prog, uint64_t prb_sym,
+				 size_t size, uint8_t *hdr, uint64_t *prb_addr)
+{
+	struct dp_error *err;
+	if ((err = dp_program_read_u64(prog, prb_sym, prb_addr)) ||
+	    (err = dp_program_read(prog, *prb_addr, hdr, size)))
+		return dp_error_prefix(err, "printk ring buffer (prb at 0x%"
+				       PRIx64 ")", prb_sym);
+	return NULL;
+}
+
 static struct dp_error *read_rings(struct dp_program *prog, struct dp_prb *r)
 {
 	const struct dp_prb_layout *l = &r->l;
 	uint8_t hdr[4096];
-	uint64_t prb_sym, prb_addr;
+	uint64_t prb_sym, prb_addr, alt;
 	struct dp_error *err;
 	int64_t v;
 
@@ -149,10 +162,17 @@ static struct dp_error *read_rings(struct dp_program *prog, struct dp_prb *r)
 		return dp_error_prefix(err, "printk ring buffer: VMCOREINFO");
 	// SYMBOL(prb) is the address of the pointer variable prb.
 	prb_sym = (uint64_t)v;
-	if ((err = dp_program_read_u64(prog, prb_sym, &prb_addr)) ||
-	    (err = dp_program_read(prog, prb_addr, hdr, l->prb_size)))
-		return dp_error_prefix(err, "printk ring buffer (prb at 0x%"
-				       PRIx64 ")", prb_sym);
+	if ((err = read_prb(prog, prb_sym, l->prb_size, hdr, &prb_addr))) {
+		// A damaged SYMBOL(prb) line: kallsyms (cross-checked against
+		// the other VMCOREINFO symbols) may know better.
+		struct dp_error *e2 = dp_program_symbol_address(prog, "prb", &alt);
+		if (e2 || alt == prb_sym ||
+		    (e2 = read_prb(prog, alt, l->prb_size, hdr, &prb_addr))) {
+			dp_error_destroy(e2);
+			return err;
+		}
+		dp_error_destroy(err);
+	}
 	const uint8_t *dr = hdr + l->desc_ring, *tr = hdr + l->text_ring;
 	uint64_t cbits = le(dr + l->count_bits, 4);
 	uint64_t sbits = le(tr + l->size_bits, 4);

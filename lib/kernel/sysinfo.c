@@ -10,18 +10,18 @@ static void read_uts(struct dp_kernel *k, struct dp_sysinfo *si)
 	struct dp_dump *dump = dp_program_dump(k->prog);
 	int64_t v;
 	uint64_t uts, name = 0;
-	// VMCOREINFO has SYMBOL(init_uts_ns) and OFFSET(uts_namespace.name)
-	// (kernel/crash_core.c), so this works even without BTF.
-	struct dp_error *err = dp_dump_vmcoreinfo_number(dump,
-		"SYMBOL(init_uts_ns)", &v);
+	// kallsyms first: they are cross-checked against every VMCOREINFO
+	// SYMBOL(), so a damaged SYMBOL(init_uts_ns) line is outvoted there;
+	// VMCOREINFO's (kernel/crash_core.c) serves when kallsyms do not.
+	struct dp_error *err = dp_program_symbol_address(k->prog, "init_uts_ns",
+							 &uts);
 	if (err) {
 		dp_error_destroy(err);
-		err = dp_program_symbol_address(k->prog, "init_uts_ns", &uts);
+		err = dp_dump_vmcoreinfo_number(dump, "SYMBOL(init_uts_ns)", &v);
 		if (err) {
 			dp_error_destroy(err);
 			return;
 		}
-	} else {
 		uts = (uint64_t)v;
 	}
 	err = dp_dump_vmcoreinfo_number(dump, "OFFSET(uts_namespace.name)", &v);

@@ -149,6 +149,14 @@ struct dp_error *dp_triage_collect(struct dp_program *prog,
 		dp_error_destroy(err);
 		goto nomem;
 	}
+	// kallsyms (loaded by now) outvoted a damaged VMCOREINFO line.
+	const char *kw = dp_program_kallsyms_warning(prog);
+	char *joined;
+	if (kw && asprintf(&joined, "%s%s%s", c->dump_warning ? c->dump_warning : "",
+			   c->dump_warning ? "; " : "", kw) >= 0) {
+		free(c->dump_warning);
+		c->dump_warning = joined;
+	}
 	c->in.log = c->recs;
 	c->in.nlog = c->nrecs;
 	c->in.log_error = c->log_error;
