@@ -137,6 +137,12 @@ struct dp_error *dp_program_symbolize(struct dp_program *prog, uint64_t addr,
 				      struct dp_symbol *ret,
 				      uint64_t *offset_ret);
 
+/**
+ * Why the kallsyms tables overruled a damaged VMCOREINFO SYMBOL() line,
+ * or NULL (also before kallsyms are loaded, or when they failed).
+ */
+const char *dp_program_kallsyms_warning(struct dp_program *prog);
+
 /** Callback for dp_program_for_each_symbol(); DP_ERR_STOP-style errors stop. */
 typedef struct dp_error *(*dp_symbol_fn)(const struct dp_symbol *sym,
 					 void *arg);
