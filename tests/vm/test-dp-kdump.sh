@@ -1,7 +1,8 @@
 #!/bin/sh
 # dp-kdump: dontpanic's own kdump, end to end in QEMU (tests/vm/harness
 # dp-kdump): `dontpanic load` (kexec_file_load, no kexec-tools) in the
-# first kernel, SysRq c, the capture kernel runs `dontpanic capture` as its
+# first kernel, `dontpanic test --yes` (its readiness checks on the real
+# kernel, then SysRq c), the capture kernel runs `dontpanic capture` as its
 # /init (PID 1), finds the scratch disk by UUID, writes vmcore-dmesg.txt
 # and vmcore with `core_collector dontpanic collect -d 31 -c`, powers off.
 # Checked here: the files, every console step, the capture command line,
@@ -69,6 +70,16 @@ if [ "$scen" = dp-kdump ]; then
 	has "$s" "first load rc=0, kexec_crash_loaded=1" load
 	has "$s" "capture kernel unloaded (kexec_crash_loaded = 0)" unload
 	has "$s" "dontpanic unload rc=0, kexec_crash_loaded=0" unload
+	# The crash itself: `dontpanic test --yes` on the real kernel, its
+	# readiness checks all ok, then the panic from its own process.
+	for l in "  ok    crashkernel        160M" "  ok    capture kernel     loaded" \
+		 "  ok    sysrq-trigger      /proc/sysrq-trigger" \
+		 "ready: the capture kernel should boot, save the dump and reboot" \
+		 "crashing: writing 'c' to /proc/sysrq-trigger"; do
+		has "$s" "$l" "dontpanic test"
+	done
+	grep -aq "Comm: dontpanic Kdump: loaded" "$s" || bad "the panicking task is not dontpanic test"
+	grep -aq "dontpanic test returned" "$s" && bad "dontpanic test returned instead of crashing"
 fi
 # Its command line: crashkernel= gone, panic=-1 replaced, the capture
 # options appended, console= kept.
