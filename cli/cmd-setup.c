@@ -2,6 +2,7 @@
 // dontpanic setup: prepare this machine for crash dumps: the panic sysctls
 // (--sysctl) and the crashkernel= reservation (--crashkernel, in
 // setup-crashkernel.c).
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 
@@ -61,7 +62,8 @@ static void print_plan(const struct dp_sysctl_plan *plan, bool dry)
 		else if (c->written)
 			printf("%s -> %s\n", c->old, c->new);
 		else
-			printf("%s, FAILED: %s\n", c->old,
+			printf("%s, %s: %s\n", c->old,
+			       c->unsupported ? "not set" : "FAILED",
 			       c->error ? c->error : "?");
 	}
 	bool any = false;
@@ -72,8 +74,11 @@ static void print_plan(const struct dp_sysctl_plan *plan, bool dry)
 	printf("\n# to keep these after a reboot, e.g. in /etc/sysctl.d/90-dontpanic.conf:\n");
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct dp_sysctl_change *c = &plan->v[i];
-		if (!c->absent)
+		if (!c->absent && !c->unsupported)
 			printf("%s = %s\n", c->name, c->new ? c->new : c->old);
+		else if (c->unsupported)
+			printf("# %s = %s   (not possible on this machine)\n",
+			       c->name, c->new);
 	}
 }
 
@@ -132,9 +137,12 @@ int cmd_setup(int argc, char **argv)
 		return DP_EXIT_FAILURE;
 	}
 	print_plan(plan, dry);
+	bool perm = false;
+	for (size_t i = 0; i < plan->n; i++)
+		perm |= plan->v[i].errnum == EACCES || plan->v[i].errnum == EPERM;
 	if (failed)
-		dp_cli_errorf(argv[0], "%zu sysctl%s not set (are you root?)",
-			      failed, failed == 1 ? "" : "s");
+		dp_cli_errorf(argv[0], "%zu sysctl%s not set%s", failed,
+			      failed == 1 ? "" : "s", perm ? " (are you root?)" : "");
 	dp_sysctl_plan_destroy(plan);
 	int rc = failed ? DP_EXIT_FAILURE : DP_EXIT_OK;
 	if (ck) {

@@ -30,6 +30,10 @@ struct dp_sysctl_change {
 	char *new;		/**< value to write (NULL: keep) */
 	bool written;		/**< apply wrote it and read it back */
 	char *error;		/**< why the write failed, or NULL */
+	int errnum;		/**< the write's errno, 0 if it did not fail */
+	/** the kernel cannot do it on this machine (not a permission or
+	 * setup problem): not counted as a failure by dp_sysctl_apply() */
+	bool unsupported;
 };
 
 /** The plan, in a fixed order. */
@@ -49,7 +53,8 @@ struct dp_error *dp_sysctl_plan(const char *root, bool all,
 /**
  * Write the planned changes. A failed write is recorded in its change
  * (error) and the others are still written. Returns the number of
- * failures through @p failed_ret.
+ * failures through @p failed_ret; a value the machine cannot take
+ * (marked unsupported) is not one.
  */
 struct dp_error *dp_sysctl_apply(const char *root, struct dp_sysctl_plan *plan,
 				 size_t *failed_ret);

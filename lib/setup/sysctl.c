@@ -127,6 +127,33 @@ struct dp_error *dp_sysctl_plan(const char *root, bool all,
 	return NULL;
 }
 
+// The kernel-internal ENOTSUPP (include/linux/errno.h), which some sysctl
+// handlers return to user space: kernel/watchdog.c's proc_nmi_watchdog()
+// when there is no hardware NMI watchdog (no perf counter: a VM without a
+// virtual PMU). strerror() knows it only as "Unknown error 524".
+#define KERNEL_ENOTSUPP 524
+
+static void write_failed(struct dp_sysctl_change *c, const char *path, int e)
+{
+	int n;
+	c->errnum = e;
+	c->unsupported = e == KERNEL_ENOTSUPP || e == EOPNOTSUPP || e == ENODEV;
+	if (e == KERNEL_ENOTSUPP && !strcmp(c->name, "kernel.nmi_watchdog"))
+		n = asprintf(&c->error, "not possible on this machine: no "
+			     "hardware NMI watchdog (no perf counter; in a VM "
+			     "it needs a virtual PMU); the kernel refused "
+			     "%s (ENOTSUPP)", path);
+	else if (c->unsupported)
+		n = asprintf(&c->error, "not possible on this machine: the "
+			     "kernel refused %s (%s)", path,
+			     e == KERNEL_ENOTSUPP ? "ENOTSUPP" : strerror(e));
+	else
+		n = asprintf(&c->error, "cannot write %s: %s", path,
+			     strerror(e));
+	if (n < 0)
+		c->error = NULL;
+}
+
 static void write_one(const char *root, struct dp_sysctl_change *c)
 {
 	char path[4096], line[64];
@@ -141,15 +168,11 @@ static void write_one(const char *root, struct dp_sysctl_change *c)
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
-		if (asprintf(&c->error, "cannot write %s: %s", path,
-			     strerror(e)) < 0)
-			c->error = NULL;
+		write_failed(c, path, e);
 		return;
 	}
 	if (close(fd) < 0) {
-		if (asprintf(&c->error, "cannot write %s: %s", path,
-			     strerror(errno)) < 0)
-			c->error = NULL;
+		write_failed(c, path, errno);
 		return;
 	}
 	// Some writes "succeed" but are not taken (a watchdog the hardware
@@ -173,11 +196,10 @@ struct dp_error *dp_sysctl_apply(const char *root, struct dp_sysctl_plan *plan,
 		if (c->absent || !c->new)
 			continue;
 		write_one(root, c);
-		if (!c->written) {
+		if (!c->written && !c->error)
+			return &dp_enomem;
+		if (!c->written && !c->unsupported)
 			failed++;
-			if (!c->error)
-				return &dp_enomem;
-		}
 	}
 	*failed_ret = failed;
 	return NULL;

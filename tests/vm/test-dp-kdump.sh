@@ -70,6 +70,20 @@ if [ "$scen" = dp-kdump ]; then
 	has "$s" "first load rc=0, kexec_crash_loaded=1" load
 	has "$s" "capture kernel unloaded (kexec_crash_loaded = 0)" unload
 	has "$s" "dontpanic unload rc=0, kexec_crash_loaded=0" unload
+	# setup --sysctl on the real /proc/sys: written and read back; the
+	# NMI watchdog, which this VM (no PMU) cannot run, is refused by the
+	# kernel with ENOTSUPP, said as such, left out of the sysctl.d lines
+	# and not a failure. Then status on an armed machine: ready.
+	for l in "kernel.panic_on_oops             0 -> 1" \
+		 "kernel.sysrq                     438 -> 446" \
+		 "kernel.nmi_watchdog              0, not set: not possible on this machine: no hardware NMI watchdog" \
+		 "# kernel.nmi_watchdog = 1   (not possible on this machine)" \
+		 "dontpanic setup --sysctl rc=0" \
+		 "  ok    capture kernel                   loaded" \
+		 "  ok    kernel.panic_on_oops             1" \
+		 "ready: a panic now would take a dump" "dontpanic status rc=0"; do
+		has "$s" "$l" "setup/status"
+	done
 	# The crash itself: `dontpanic test --yes` on the real kernel, its
 	# readiness checks all ok, then the panic from its own process.
 	for l in "  ok    crashkernel        160M" "  ok    capture kernel     loaded" \
