@@ -231,31 +231,42 @@ static void load_modules(void)
 	    n, MODULES_LIST, bad ? "FAILED" : "ok", already, bad);
 }
 
+static char *words_str(const struct dp_config_words *w)
+{
+	static char buf[1024];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < w->n && n + 2 < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "", w->v[i]);
+	return buf;
+}
+
+// The image's configuration, or the defaults when it has none (what
+// `initramfs` promises then: /var/crash on the target file's device).
 static struct dp_config *read_config(void)
 {
-	static const char *const files[] = { "/etc/kdump.conf", "/etc/default/kdump-tools" };
-	for (size_t i = 0; i < 2; i++) {
-		if (access(files[i], F_OK))
-			continue;
-		struct dp_config *cfg;
-		struct dp_error *err = dp_config_load(files[i], DP_CONFIG_AUTO, &cfg);
-		if (err) {
-			say("config %s: %s", files[i], err->message);
-			dp_error_destroy(err);
-			return NULL;
-		}
-		for (size_t d = 0; d < cfg->ndiags; d++)
-			say("%s", cfg->diags[d].message);
-		if (cfg->nerrors) {
-			say("config %s: %zu errors", files[i], cfg->nerrors);
-			dp_config_destroy(cfg);
-			return NULL;
-		}
-		say("config %s (%s): ok", files[i], dp_config_format_name(cfg->format));
-		return cfg;
+	struct dp_config *cfg;
+	const char *file;
+	struct dp_error *err = dp_config_load_machine("", &cfg, &file);
+	if (err) {
+		say("config %s: %s", file ? file : "", err->message);
+		dp_error_destroy(err);
+		return NULL;
 	}
-	say("no /etc/kdump.conf or /etc/default/kdump-tools in the initramfs");
-	return NULL;
+	for (size_t d = 0; d < cfg->ndiags; d++)
+		say("%s", cfg->diags[d].message);
+	if (cfg->nerrors) {
+		say("config %s: %zu errors", file, cfg->nerrors);
+		dp_config_destroy(cfg);
+		return NULL;
+	}
+	if (file)
+		say("config %s (%s): ok", file, dp_config_format_name(cfg->format));
+	else
+		say("config: none in the initramfs: the defaults (path %s, core_collector %s, failure_action %s)",
+		    cfg->path, words_str(&cfg->collector),
+		    dp_action_name(cfg->failure_action));
+	return cfg;
 }
 
 static bool read_target(const struct dp_config *cfg, struct dp_capture_target *t)
@@ -486,16 +497,6 @@ static void say_memory(void)
 	say("memory: %lld MiB in the capture kernel (MemTotal), %lld MiB available after the dump, largest child's peak RSS %lld MiB",
 	    meminfo_mib(text, "MemTotal:"), meminfo_mib(text, "MemAvailable:"),
 	    peak);
-}
-
-static char *words_str(const struct dp_config_words *w)
-{
-	static char buf[1024];
-	size_t n = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < w->n && n + 2 < sizeof(buf); i++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "", w->v[i]);
-	return buf;
 }
 
 // The collector with its options, /proc/vmcore and out (or stdout = fd).

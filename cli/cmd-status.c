@@ -131,7 +131,7 @@ static void print_text(const char *root, const struct dp_status *st,
 			       cfg->name);
 	} else if (cfg_missing) {
 		printf("  %-5s %-32s none\n", "info", "config target");
-		printf("        -> no /etc/kdump.conf or /etc/default/kdump-tools: install kdump-tools (Debian) or kdump-utils (Fedora/RHEL)\n");
+		printf("        -> no /etc/kdump.conf or /etc/default/kdump-tools: the capture then writes to /var/crash on the root file system with 'makedumpfile -l --message-level 7 -d 31'; write /etc/kdump.conf to choose (see 'dontpanic config --help'), or install kdump-tools (Debian) or kdump-utils (Fedora/RHEL)\n");
 	}
 	dp_cli_print_space(sp, 32);
 	print_last(l);

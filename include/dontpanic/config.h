@@ -136,6 +136,19 @@ struct dp_error *dp_config_parse(const char *text, size_t len,
 struct dp_error *dp_config_load(const char *path, enum dp_config_format format,
 				struct dp_config **ret);
 
+/**
+ * The machine's configuration, as the capture kernel's /init finds it:
+ * @p root/etc/kdump.conf, else @p root/etc/default/kdump-tools (dialect
+ * detected), else the defaults of an empty kdump.conf (the root file
+ * system's /var/crash, the default core_collector and actions: what
+ * kdumpctl does without a file). @p path_ret gets the file read
+ * ("/etc/kdump.conf", "/etc/default/kdump-tools") or NULL for the
+ * defaults. A file that exists but cannot be read is an error.
+ */
+struct dp_error *dp_config_load_machine(const char *root,
+					struct dp_config **ret,
+					const char **path_ret);
+
 /** Free a config. Accepts NULL. */
 void dp_config_destroy(struct dp_config *cfg);
 

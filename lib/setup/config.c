@@ -341,6 +341,30 @@ struct dp_error *dp_config_load(const char *path, enum dp_config_format format,
 	return err;
 }
 
+struct dp_error *dp_config_load_machine(const char *root,
+					struct dp_config **ret,
+					const char **path_ret)
+{
+	static const char *const files[] = {
+		"/etc/kdump.conf", "/etc/default/kdump-tools",
+	};
+	char path[4096];
+	*path_ret = NULL;
+	for (size_t i = 0; i < 2; i++) {
+		int n = snprintf(path, sizeof(path), "%s%s", root ? root : "",
+				 files[i]);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return dp_error_create(DP_ERR_INVALID,
+					       "%s: path too long", files[i]);
+		if (access(path, F_OK) != 0)
+			continue;
+		*path_ret = files[i];
+		return dp_config_load(path, DP_CONFIG_AUTO, ret);
+	}
+	return dp_config_parse("", 0, "(defaults: no kdump configuration)",
+			       DP_CONFIG_KDUMP_CONF, ret);
+}
+
 void dp_config_destroy(struct dp_config *c)
 {
 	if (!c)

@@ -381,10 +381,52 @@ TEST(detect_and_load)
 	CHECK_STR(dp_target_kind_name(DP_TARGET_NFS), "nfs");
 }
 
+TEST(machine_config_or_defaults)
+{
+	char root[] = "/tmp/dp-test-config-XXXXXX", path[100], cmd[400];
+	CHECK(mkdtemp(root) != NULL);
+	struct dp_config *c;
+	const char *which = "x";
+	// none: the defaults, as kdumpctl has them
+	CHECK_OK(dp_config_load_machine(root, &c, &which));
+	CHECK(which == NULL && c->target == DP_TARGET_LOCAL &&
+	      c->collector_default && !c->nerrors);
+	CHECK_STR(c->path, "/var/crash");
+	dp_config_destroy(c);
+	// kdump-tools alone, then kdump.conf beside it wins
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/etc/default && echo "
+		 "'KDUMP_COREDIR=\"/srv/k\"' > %s/etc/default/kdump-tools",
+		 root, root);
+	CHECK(system(cmd) == 0);
+	CHECK_OK(dp_config_load_machine(root, &c, &which));
+	CHECK(which && !strcmp(which, "/etc/default/kdump-tools"));
+	CHECK_STR(c->path, "/srv/k");
+	dp_config_destroy(c);
+	snprintf(path, sizeof(path), "%s/etc/kdump.conf", root);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("path /srv/dumps\n", f);
+		fclose(f);
+	}
+	CHECK_OK(dp_config_load_machine(root, &c, &which));
+	CHECK(which && !strcmp(which, "/etc/kdump.conf"));
+	CHECK_STR(c->path, "/srv/dumps");
+	dp_config_destroy(c);
+	// there but unreadable as a file: an error, not the defaults
+	snprintf(cmd, sizeof(cmd), "rm %s && mkdir %s", path, path);
+	CHECK(system(cmd) == 0);
+	struct dp_error *err = dp_config_load_machine(root, &c, &which);
+	CHECK(err && err->code == DP_ERR_INVALID);
+	dp_error_destroy(err);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN(T(ssh_target_is_normalized),
 	  T(empty_file_gets_kdumpctl_defaults),
 	  T(fs_targets_and_device_forms), T(errors_carry_their_line),
 	  T(collector_rules_follow_kdumpctl),
 	  T(deprecated_default_and_other_rules), T(crlf_tabs_and_comments),
 	  T(hostile_input), T(kdump_tools_file), T(kdump_tools_errors),
-	  T(detect_and_load))
+	  T(detect_and_load), T(machine_config_or_defaults))
