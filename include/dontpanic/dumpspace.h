@@ -12,6 +12,7 @@
 #ifndef DONTPANIC_DUMPSPACE_H
 #define DONTPANIC_DUMPSPACE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,7 +24,7 @@ extern "C" {
 #endif
 
 struct dp_dump_space {
-	char checked[1024];	/**< the directory measured: the dump
+	char checked[PATH_MAX]; /**< the directory measured: the dump
 				     directory or its nearest existing
 				     parent (the capture creates it) */
 	bool have_free;
