@@ -16,7 +16,9 @@
 //   mode 3  a module compressed with zstd (.ko.zst)
 //   mode 4  a module compressed with gzip (.ko.gz)
 //   mode 5  the capture kernel's target file (/etc/dontpanic/target)
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdint.h>
@@ -59,12 +61,40 @@ static void remove_root(void)
 	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+// A run that dies on a finding (ASan aborts, libFuzzer's -timeout kills)
+// skips atexit, so each start removes the trees of processes that are gone.
+// The directory is named by pid for that reason.
+static void sweep_stale(const char *tmp)
+{
+	DIR *d = opendir(tmp);
+	if (!d)
+		return;
+	static const char prefix[] = "dp-fuzz-initramfs-";
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, sizeof(prefix) - 1))
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + sizeof(prefix) - 1, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		// alive (or not ours to judge): keep; our own pid's is stale
+		if (pid != getpid() && !(kill((pid_t)pid, 0) && errno == ESRCH))
+			continue;
+		snprintf(root, sizeof(root), "%s/%s", tmp, e->d_name);
+		remove_root();
+	}
+	closedir(d);
+}
+
 static void make_root(void)
 {
 	const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" :
 			  getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(root, sizeof(root), "%s/dp-fuzz-initramfs-XXXXXX", tmp);
-	if (!mkdtemp(root))
+	sweep_stale(tmp);
+	snprintf(root, sizeof(root), "%s/dp-fuzz-initramfs-%d", tmp,
+		 (int)getpid());
+	if (mkdir(root, 0700))
 		__builtin_trap();
 	atexit(remove_root);
 	static const char *const dirs[] = {
