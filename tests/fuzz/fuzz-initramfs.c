@@ -18,9 +18,9 @@
 //   mode 5  the capture kernel's target file (/etc/dontpanic/target)
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,9 +56,14 @@ static int remove_one(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
+static void remove_tree(const char *path)
+{
+	nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void remove_root(void)
 {
-	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(root);
 }
 
 // A run that dies on a finding (ASan aborts, libFuzzer's -timeout kills)
@@ -81,8 +86,9 @@ static void sweep_stale(const char *tmp)
 		// alive (or not ours to judge): keep; our own pid's is stale
 		if (pid != getpid() && !(kill((pid_t)pid, 0) && errno == ESRCH))
 			continue;
-		snprintf(root, sizeof(root), "%s/%s", tmp, e->d_name);
-		remove_root();
+		char stale[sizeof(root)];
+		snprintf(stale, sizeof(stale), "%s/%s", tmp, e->d_name);
+		remove_tree(stale);
 	}
 	closedir(d);
 }
