@@ -59,6 +59,17 @@ struct dp_error *dp_sysctl_plan(const char *root, bool all,
 struct dp_error *dp_sysctl_apply(const char *root, struct dp_sysctl_plan *plan,
 				 size_t *failed_ret);
 
+/** Room dp_sysctl_read() needs: longer values are cut to fit. */
+#define DP_SYSCTL_VALUE_MAX 64
+
+/**
+ * Read sysctl @p name ("kernel.panic") under @p root into @p buf (at
+ * least DP_SYSCTL_VALUE_MAX bytes) as dp_sysctl_plan() and `status` both
+ * see it: NULs as spaces, trailing white space removed. false if it
+ * cannot be read (absent from this kernel).
+ */
+bool dp_sysctl_read(const char *root, const char *name, char *buf);
+
 /** Free a plan. Accepts NULL. */
 void dp_sysctl_plan_destroy(struct dp_sysctl_plan *plan);
 

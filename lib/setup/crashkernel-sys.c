@@ -109,7 +109,10 @@ static void probe_iomem(char *iomem, struct dp_ck_machine *m)
 			all_zero = false;
 		if (l[0] != ' ' && !strcmp(name, "System RAM") && e >= s) {
 			any_ram = true;
-			ram += e - s + 1;
+			// a hostile file's ranges may add up past 2^64: stay there
+			if (__builtin_add_overflow(ram, e - s, &ram) ||
+			    __builtin_add_overflow(ram, 1, &ram))
+				ram = UINT64_MAX;
 		} else if (!strcmp(name, "Crash kernel") && m->nregions < 4) {
 			m->region_start[m->nregions] = s;
 			m->region_end[m->nregions++] = e;

@@ -86,6 +86,13 @@ static bool meminfo_kb(const char *text, const char *name, uint64_t *ret)
 	return false;
 }
 
+// Counters from a damaged file can add up past 2^64: stay at the top.
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 static void estimate(const char *root, int level, struct dp_dump_space *s)
 {
 	char *text;
@@ -114,17 +121,18 @@ static void estimate(const char *root, int level, struct dp_dump_space *s)
 		}
 		uint64_t drop = 0;
 		if ((level & 16) && meminfo_kb(text, "MemFree", &memfree))
-			drop += memfree;
+			drop = sat_add(drop, memfree);
 		if ((level & 6) == 6 && meminfo_kb(text, "Cached", &cached)) {
 			meminfo_kb(text, "Shmem", &shmem);
 			meminfo_kb(text, "Buffers", &buffers);
-			drop += (cached > shmem ? cached - shmem : 0) + buffers;
+			drop = sat_add(drop, sat_add(cached > shmem ?
+						     cached - shmem : 0, buffers));
 		}
 		if ((level & 8) && meminfo_kb(text, "AnonPages", &anon))
-			drop += anon;
+			drop = sat_add(drop, anon);
 		s->have_estimate = true;
-		s->estimate_bytes = (drop < total ? total - drop : 0) +
-				    total / 16384;
+		s->estimate_bytes = sat_add(drop < total ? total - drop : 0,
+					    total / 16384);
 	}
 	free(text);
 }

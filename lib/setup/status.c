@@ -16,6 +16,7 @@
 
 #include <dontpanic/crashkernel.h>
 #include <dontpanic/status.h>
+#include <dontpanic/sysctl.h>
 
 #include "core/file.h"
 
@@ -267,13 +268,14 @@ static const struct sysctl_rule rules[] = {
 
 static void check_sysctl(struct probe *p, const struct sysctl_rule *r)
 {
-	char rel[128], buf[64];
-	snprintf(rel, sizeof(rel), "/proc/sys/%s", r->name);
-	for (char *q = rel + 10; *q; q++)
-		if (*q == '.')
-			*q = '/';
-	if (!read_small(p, rel, buf, sizeof(buf))) {
+	char buf[DP_SYSCTL_VALUE_MAX];
+	if (!dp_sysctl_read(p->root, r->name, buf)) {
 		struct dp_check *c = add(p, r->name, r->want, DP_CHECK_INFO);
+		char rel[128];
+		snprintf(rel, sizeof(rel), "/proc/sys/%s", r->name);
+		for (char *q = rel + 10; *q; q++)
+			if (*q == '.')
+				*q = '/';
 		if (c) {
 			c->value = xasprintf(p, "absent");
 			c->advice = xasprintf(p,

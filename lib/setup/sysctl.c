@@ -10,6 +10,8 @@
 
 #include <dontpanic/sysctl.h>
 
+#include "core/file.h"
+
 enum rule_kind {
 	SET_ONE,	/* write 1 */
 	SET_IF_ZERO,	/* kernel.panic: keep a chosen timeout */
@@ -47,42 +49,42 @@ static bool sysctl_path(const char *root, const char *name, char *buf,
 	return true;
 }
 
-// Read a sysctl into a malloc'ed, trimmed string; NULL if unreadable.
-static char *read_value(const char *path)
+// One reader for the plan, the read-back and `status` (status.c), so that
+// what setup wrote is what status calls ok (fuzz-machine checks that).
+bool dp_sysctl_read(const char *root, const char *name, char *buf)
 {
-	char buf[128];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return strdup(buf);
+	char rel[128];
+	if (!sysctl_path("", name, rel, sizeof(rel)))
+		return false;
+	return dp_file_read_small(root, rel, buf, DP_SYSCTL_VALUE_MAX);
 }
 
-// The value to write, or NULL to keep the current one.
-static char *plan_value(const struct rule *r, const char *old)
+// The value to write into buf, or false to keep the current one.
+static bool plan_value(const struct rule *r, const char *old, char *buf,
+		       size_t size)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(old, &end, 10);
 	bool num = !errno && end != old && !*end;
-	char buf[32];
 	switch (r->kind) {
 	case SET_ONE:
-		return num && v == 1 ? NULL : strdup("1");
+		if (num && v == 1)
+			return false;
+		snprintf(buf, size, "1");
+		return true;
 	case SET_IF_ZERO:
-		return num && v != 0 ? NULL : strdup(r->value);
+		if (num && v != 0)
+			return false;
+		snprintf(buf, size, "%s", r->value);
+		return true;
 	case SYSRQ_CRASH:
 		if (num && (v == 1 || (v > 1 && (v & 8))))
-			return NULL;
-		snprintf(buf, sizeof(buf), "%ld", num && v > 1 ? v | 8 : 1);
-		return strdup(buf);
+			return false;
+		snprintf(buf, size, "%ld", num && v > 1 ? v | 8 : 1);
+		return true;
 	}
-	return NULL;
+	return false;
 }
 
 void dp_sysctl_plan_destroy(struct dp_sysctl_plan *plan)
@@ -109,19 +111,24 @@ struct dp_error *dp_sysctl_plan(const char *root, bool all,
 		free(plan);
 		return &dp_enomem;
 	}
-	char path[4096];
+	char value[DP_SYSCTL_VALUE_MAX];
 	for (size_t i = 0; i < NRULES; i++) {
 		const struct rule *r = &rules[i];
 		if (r->optional && !all)
 			continue;
 		struct dp_sysctl_change *c = &plan->v[plan->n++];
 		c->name = r->name;
-		if (!sysctl_path(root, r->name, path, sizeof(path)) ||
-		    !(c->old = read_value(path))) {
+		if (!dp_sysctl_read(root, r->name, value)) {
 			c->absent = true;
 			continue;
 		}
-		c->new = plan_value(r, c->old);
+		char want[32];
+		bool change = plan_value(r, value, want, sizeof(want));
+		if (!(c->old = strdup(value)) ||
+		    (change && !(c->new = strdup(want)))) {
+			dp_sysctl_plan_destroy(plan);
+			return &dp_enomem;
+		}
 	}
 	*ret = plan;
 	return NULL;
@@ -177,14 +184,14 @@ static void write_one(const char *root, struct dp_sysctl_change *c)
 	}
 	// Some writes "succeed" but are not taken (a watchdog the hardware
 	// cannot run): say so.
-	char *now = read_value(path);
-	if (now && !strcmp(now, c->new)) {
+	char now[DP_SYSCTL_VALUE_MAX];
+	bool got = dp_sysctl_read(root, c->name, now);
+	if (got && !strcmp(now, c->new)) {
 		c->written = true;
 	} else if (asprintf(&c->error, "wrote %s, but %s reads back %s",
-			    c->new, c->name, now ? now : "nothing") < 0) {
+			    c->new, c->name, got ? now : "nothing") < 0) {
 		c->error = NULL;
 	}
-	free(now);
 }
 
 struct dp_error *dp_sysctl_apply(const char *root, struct dp_sysctl_plan *plan,

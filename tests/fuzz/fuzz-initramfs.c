@@ -16,17 +16,10 @@
 //   mode 3  a module compressed with zstd (.ko.zst)
 //   mode 4  a module compressed with gzip (.ko.gz)
 //   mode 5  the capture kernel's target file (/etc/dontpanic/target)
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <dontpanic/capture.h>
 
@@ -34,121 +27,11 @@
 #include "setup/kmod.h"
 #include "setup/target.h"
 
+#include "fuzz-tree.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define SEP "@@@@"
 #define MAX_PARTS 6
-
-struct part {
-	const uint8_t *p;
-	size_t n;
-};
-
-static char root[256];
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void remove_tree(const char *path)
-{
-	nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void remove_root(void)
-{
-	remove_tree(root);
-}
-
-// A run that dies on a finding (ASan aborts, libFuzzer's -timeout kills)
-// skips atexit, so each start removes the trees of processes that are gone.
-// The directory is named by pid for that reason.
-static void sweep_stale(const char *tmp)
-{
-	DIR *d = opendir(tmp);
-	if (!d)
-		return;
-	static const char prefix[] = "dp-fuzz-initramfs-";
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, prefix, sizeof(prefix) - 1))
-			continue;
-		char *end;
-		long pid = strtol(e->d_name + sizeof(prefix) - 1, &end, 10);
-		if (*end || pid <= 0)
-			continue;
-		// alive (or not ours to judge): keep; our own pid's is stale
-		if (pid != getpid() && !(kill((pid_t)pid, 0) && errno == ESRCH))
-			continue;
-		char stale[sizeof(root)];
-		snprintf(stale, sizeof(stale), "%s/%s", tmp, e->d_name);
-		remove_tree(stale);
-	}
-	closedir(d);
-}
-
-static void make_root(void)
-{
-	const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" :
-			  getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	sweep_stale(tmp);
-	snprintf(root, sizeof(root), "%s/dp-fuzz-initramfs-%d", tmp,
-		 (int)getpid());
-	if (mkdir(root, 0700))
-		__builtin_trap();
-	atexit(remove_root);
-	static const char *const dirs[] = {
-		"/bin", "/lib", "/lib64", "/etc", "/lib/modules",
-		"/lib/modules/k",
-	};
-	char path[512];
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", root, dirs[i]);
-		if (mkdir(path, 0700) && errno != EEXIST)
-			__builtin_trap();
-	}
-}
-
-// Write (or, for a missing part, remove) root + rel.
-static void put(const char *rel, const struct part *pt)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	unlink(path);
-	if (!pt)
-		return;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		__builtin_trap();
-	for (size_t off = 0; off < pt->n;) {
-		ssize_t w = write(fd, pt->p + off, pt->n - off);
-		if (w <= 0)
-			__builtin_trap();
-		off += (size_t)w;
-	}
-	close(fd);
-}
-
-static size_t split(const uint8_t *data, size_t size, struct part *parts)
-{
-	size_t n = 0;
-	while (n < MAX_PARTS - 1) {
-		const uint8_t *s = memmem(data, size, SEP, 4);
-		if (!s)
-			break;
-		parts[n++] = (struct part){ data, (size_t)(s - data) };
-		size -= (size_t)(s - data) + 4;
-		data = s + 4;
-	}
-	parts[n++] = (struct part){ data, size };
-	return n;
-}
 
 static void check_list(const struct dp_kmod_list *l)
 {
@@ -164,7 +47,7 @@ static void check_list(const struct dp_kmod_list *l)
 			__builtin_trap();
 }
 
-static void add_names(const struct dp_kmod *k, const struct part *names)
+static void add_names(const struct dp_kmod *k, const struct fuzz_part *names)
 {
 	struct dp_kmod_list list = { 0 };
 	char name[128];
@@ -191,16 +74,16 @@ static void add_names(const struct dp_kmod *k, const struct part *names)
 	dp_kmod_list_free(&list);
 }
 
-static void run_kmod(const struct part *pt, size_t n)
+static void run_kmod(const struct fuzz_part *pt, size_t n)
 {
 	static const char *const files[] = {
 		"/lib/modules/k/modules.dep", "/lib/modules/k/modules.builtin",
 		"/lib/modules/k/modules.alias", "/lib/modules/k/modules.softdep",
 	};
 	for (size_t i = 0; i < 4; i++)
-		put(files[i], i < n ? &pt[i] : NULL);
+		fuzz_tree_put(files[i], i < n ? &pt[i] : NULL);
 	struct dp_kmod *k;
-	struct dp_error *err = dp_kmod_open(root, "k", &k);
+	struct dp_error *err = dp_kmod_open(fuzz_root, "k", &k);
 	if (err) {
 		dp_error_destroy(err);
 		return;
@@ -209,16 +92,16 @@ static void run_kmod(const struct part *pt, size_t n)
 	dp_kmod_destroy(k);
 }
 
-static void run_elfdeps(const struct part *pt, size_t n)
+static void run_elfdeps(const struct fuzz_part *pt, size_t n)
 {
 	static const char *const files[] = {
 		"/bin/x", "/lib/liba.so", "/lib/libb.so", "/etc/ld.so.conf",
 		"/lib64/ld-linux-x86-64.so.2",
 	};
 	for (size_t i = 0; i < 5; i++)
-		put(files[i], i < n ? &pt[i] : NULL);
+		fuzz_tree_put(files[i], i < n ? &pt[i] : NULL);
 	struct dp_elfdeps *deps;
-	struct dp_error *err = dp_elfdeps_resolve(root, "/bin/x", &deps);
+	struct dp_error *err = dp_elfdeps_resolve(fuzz_root, "/bin/x", &deps);
 	if (err) {
 		dp_error_destroy(err);
 		return;
@@ -232,11 +115,11 @@ static void run_elfdeps(const struct part *pt, size_t n)
 	dp_elfdeps_destroy(deps);
 }
 
-static void run_fsprobe(const struct part *pt)
+static void run_fsprobe(const struct fuzz_part *pt)
 {
 	char path[512];
-	put("/dev-image", pt);
-	snprintf(path, sizeof(path), "%s/dev-image", root);
+	fuzz_tree_put("/dev-image", pt);
+	snprintf(path, sizeof(path), "%s/dev-image", fuzz_root);
 	char *type = NULL, *uuid = NULL;
 	struct dp_error *err = dp_fsprobe(path, &type, &uuid);
 	if (err) {
@@ -249,11 +132,11 @@ static void run_fsprobe(const struct part *pt)
 	free(uuid);
 }
 
-static void run_decompress(const struct part *pt, const char *rel)
+static void run_decompress(const struct fuzz_part *pt, const char *rel)
 {
 	char path[512];
-	put(rel, pt);
-	snprintf(path, sizeof(path), "%s%s", root, rel);
+	fuzz_tree_put(rel, pt);
+	snprintf(path, sizeof(path), "%s%s", fuzz_root, rel);
 	void *out;
 	size_t len;
 	struct dp_error *err = dp_kmod_decompress(path, &out, &len);
@@ -285,31 +168,35 @@ static void run_target_file(const uint8_t *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!root[0])
-		make_root();
+	static const char *const dirs[] = {
+		"/bin", "/lib", "/lib64", "/etc", "/lib/modules",
+		"/lib/modules/k",
+	};
+	if (!fuzz_root[0])
+		fuzz_tree_init("initramfs", dirs, sizeof(dirs) / sizeof(dirs[0]));
 	if (size < 1)
 		return 0;
 	uint8_t mode = data[0] % 6;
-	struct part parts[MAX_PARTS];
+	struct fuzz_part parts[MAX_PARTS];
 	size_t n;
 	switch (mode) {
 	case 0:
-		n = split(data + 1, size - 1, parts);
+		n = fuzz_split(data + 1, size - 1, parts, MAX_PARTS);
 		run_kmod(parts, n);
 		break;
 	case 1:
-		n = split(data + 1, size - 1, parts);
+		n = fuzz_split(data + 1, size - 1, parts, MAX_PARTS);
 		run_elfdeps(parts, n);
 		break;
 	case 2:
-		parts[0] = (struct part){ data + 1, size - 1 };
+		parts[0] = (struct fuzz_part){ data + 1, size - 1 };
 		run_fsprobe(&parts[0]);
 		break;
 	case 5:
 		run_target_file(data + 1, size - 1);
 		break;
 	default:
-		parts[0] = (struct part){ data + 1, size - 1 };
+		parts[0] = (struct fuzz_part){ data + 1, size - 1 };
 		run_decompress(&parts[0], mode == 3 ? "/m.ko.zst" : "/m.ko.gz");
 		break;
 	}

@@ -91,6 +91,16 @@ TEST(estimate)
 	uint64_t base = ram - 268435456;
 	CHECK(s.estimate_bytes == base - (2000000ull + 810000 + 300000) * 1024 +
 				  base / 16384);
+	// A damaged /proc/iomem whose ranges add up past 2^64 (fuzz-machine):
+	// the RAM and the level-0 estimate stay at the top, not wrapped small.
+	put("/proc/iomem", "00000000-fffffffffffffff0 : System RAM\n"
+			   "00000000-00000fff : System RAM\n");
+	CHECK_OK(dp_dump_space_probe(root, "/var/crash", 0, &s));
+	CHECK(s.ram_bytes == UINT64_MAX);
+	CHECK(s.estimate_bytes == UINT64_MAX);
+	put("/proc/iomem", "00000000-ffffffffffffffff : System RAM\n");
+	CHECK_OK(dp_dump_space_probe(root, "/var/crash", 0, &s));
+	CHECK(s.ram_bytes == UINT64_MAX);
 }
 
 TEST(free_space)

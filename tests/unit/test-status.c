@@ -227,6 +227,44 @@ TEST(sysctl_plan_and_apply)
 
 // crashkernel= evaluated for the RAM (2 GiB of System RAM in /proc/iomem)
 // against kexec_crash_size.
+// setup --sysctl and status read a value alike (fuzz-machine found them
+// apart): "1" then a NUL and more was "1" to the plan, kept, and "1 x" to
+// status, "not a number"; and a value longer than status read was cut
+// differently. Both now read through dp_sysctl_read().
+TEST(sysctl_and_status_read_alike)
+{
+	make_root();
+	all_sysctls("1\n");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/proc/sys/kernel/panic_on_oops", root);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fwrite("1\0x\n", 1, 4, f);
+		fclose(f);
+	}
+	put("/proc/sys/kernel/panic",
+	    "0000000000000000000000000000000000000000000000000000000000000000001\n");
+	struct dp_sysctl_plan *p;
+	CHECK_OK(dp_sysctl_plan(root, true, &p));
+	const struct dp_sysctl_change *c = change(p, "kernel.panic_on_oops");
+	CHECK(c && c->new && !strcmp(c->old, "1 x"));
+	c = change(p, "kernel.panic");
+	CHECK(c && c->new && !strcmp(c->new, "10"));	// cut to 63 zeros: 0
+	size_t failed = 9;
+	CHECK_OK(dp_sysctl_apply(root, p, &failed));
+	CHECK_EQ_U64(failed, 0);
+	dp_sysctl_plan_destroy(p);
+	struct dp_status *st;
+	CHECK_OK(dp_status_probe(root, &st));
+	const struct dp_check *k = find(st, "kernel.panic_on_oops");
+	CHECK(k && k->state == DP_CHECK_OK);
+	k = find(st, "kernel.panic");
+	CHECK(k && k->state == DP_CHECK_OK && !strcmp(k->value, "10"));
+	dp_status_destroy(st);
+	remove_root();
+}
+
 TEST(crashkernel_size)
 {
 	static const char iomem[] =
@@ -258,4 +296,5 @@ TEST(crashkernel_size)
 }
 
 TEST_MAIN(T(ready_machine), T(unprepared_machine), T(crashkernel_size),
-	  T(reservation_failed_and_missing_files), T(sysctl_plan_and_apply))
+	  T(reservation_failed_and_missing_files), T(sysctl_plan_and_apply),
+	  T(sysctl_and_status_read_alike))
