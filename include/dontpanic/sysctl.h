@@ -59,6 +59,13 @@ struct dp_error *dp_sysctl_plan(const char *root, bool all,
 struct dp_error *dp_sysctl_apply(const char *root, struct dp_sysctl_plan *plan,
 				 size_t *failed_ret);
 
+/**
+ * "<root>/proc/sys/kernel/panic" for "kernel.panic" into @p buf; false if
+ * it does not fit.
+ */
+bool dp_sysctl_path(const char *root, const char *name, char *buf,
+		    size_t size);
+
 /** Room dp_sysctl_read() needs: longer values are cut to fit. */
 #define DP_SYSCTL_VALUE_MAX 64
 

@@ -272,10 +272,7 @@ static void check_sysctl(struct probe *p, const struct sysctl_rule *r)
 	if (!dp_sysctl_read(p->root, r->name, buf)) {
 		struct dp_check *c = add(p, r->name, r->want, DP_CHECK_INFO);
 		char rel[128];
-		snprintf(rel, sizeof(rel), "/proc/sys/%s", r->name);
-		for (char *q = rel + 10; *q; q++)
-			if (*q == '.')
-				*q = '/';
+		dp_sysctl_path("", r->name, rel, sizeof(rel));
 		if (c) {
 			c->value = xasprintf(p, "absent");
 			c->advice = xasprintf(p,

@@ -36,9 +36,8 @@ static const struct rule {
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
-// "<root>/proc/sys/kernel/panic" for "kernel.panic".
-static bool sysctl_path(const char *root, const char *name, char *buf,
-			size_t size)
+bool dp_sysctl_path(const char *root, const char *name, char *buf,
+		    size_t size)
 {
 	int n = snprintf(buf, size, "%s/proc/sys/%s", root ? root : "", name);
 	if (n < 0 || (size_t)n >= size)
@@ -54,7 +53,7 @@ static bool sysctl_path(const char *root, const char *name, char *buf,
 bool dp_sysctl_read(const char *root, const char *name, char *buf)
 {
 	char rel[128];
-	if (!sysctl_path("", name, rel, sizeof(rel)))
+	if (!dp_sysctl_path("", name, rel, sizeof(rel)))
 		return false;
 	return dp_file_read_small(root, rel, buf, DP_SYSCTL_VALUE_MAX);
 }
@@ -164,7 +163,7 @@ static void write_failed(struct dp_sysctl_change *c, const char *path, int e)
 static void write_one(const char *root, struct dp_sysctl_change *c)
 {
 	char path[4096], line[64];
-	if (!sysctl_path(root, c->name, path, sizeof(path))) {
+	if (!dp_sysctl_path(root, c->name, path, sizeof(path))) {
 		c->error = strdup("path too long");
 		return;
 	}

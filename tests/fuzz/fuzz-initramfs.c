@@ -80,8 +80,7 @@ static void run_kmod(const struct fuzz_part *pt, size_t n)
 		"/lib/modules/k/modules.dep", "/lib/modules/k/modules.builtin",
 		"/lib/modules/k/modules.alias", "/lib/modules/k/modules.softdep",
 	};
-	for (size_t i = 0; i < 4; i++)
-		fuzz_tree_put(files[i], i < n ? &pt[i] : NULL);
+	fuzz_tree_put_parts(files, sizeof(files) / sizeof(files[0]), pt, n);
 	struct dp_kmod *k;
 	struct dp_error *err = dp_kmod_open(fuzz_root, "k", &k);
 	if (err) {
@@ -98,8 +97,7 @@ static void run_elfdeps(const struct fuzz_part *pt, size_t n)
 		"/bin/x", "/lib/liba.so", "/lib/libb.so", "/etc/ld.so.conf",
 		"/lib64/ld-linux-x86-64.so.2",
 	};
-	for (size_t i = 0; i < 5; i++)
-		fuzz_tree_put(files[i], i < n ? &pt[i] : NULL);
+	fuzz_tree_put_parts(files, sizeof(files) / sizeof(files[0]), pt, n);
 	struct dp_elfdeps *deps;
 	struct dp_error *err = dp_elfdeps_resolve(fuzz_root, "/bin/x", &deps);
 	if (err) {

@@ -53,12 +53,6 @@ static const char *const sysctls[] = {
 };
 #define NSYSCTLS (sizeof(sysctls) / sizeof(sysctls[0]))
 
-static const struct fuzz_part *part(const struct fuzz_part *pt, size_t n,
-				    size_t i)
-{
-	return i < n ? &pt[i] : NULL;
-}
-
 static void check_machine(const struct dp_ck_machine *m)
 {
 	if (m->nregions > 4 || memchr(m->spec, 0, sizeof(m->spec)) == NULL)
@@ -73,10 +67,11 @@ static void check_machine(const struct dp_ck_machine *m)
 
 static void run_probe(const struct fuzz_part *pt, size_t n, int level)
 {
-	fuzz_tree_put("/sys/kernel/kexec_crash_size", part(pt, n, 0));
-	fuzz_tree_put("/proc/iomem", part(pt, n, 1));
-	fuzz_tree_put("/proc/meminfo", part(pt, n, 2));
-	fuzz_tree_put("/proc/cmdline", part(pt, n, 3));
+	static const char *const files[] = {
+		"/sys/kernel/kexec_crash_size", "/proc/iomem", "/proc/meminfo",
+		"/proc/cmdline",
+	};
+	fuzz_tree_put_parts(files, sizeof(files) / sizeof(files[0]), pt, n);
 	struct dp_ck_machine m;
 	struct dp_error *err = dp_ck_probe(fuzz_root, &m);
 	if (err) {
@@ -124,10 +119,11 @@ static void check_grub(const struct dp_ck_grub *g)
 
 static void run_grub(const struct fuzz_part *pt, size_t n)
 {
-	fuzz_tree_put("/etc/default/grub", part(pt, n, 0));
-	fuzz_tree_put("/etc/default/grub.d/a.cfg", part(pt, n, 1));
-	fuzz_tree_put(DP_CK_GRUB_DROPIN, part(pt, n, 2));
-	fuzz_tree_put("/etc/default/grub.d/z.cfg", part(pt, n, 3));
+	static const char *const files[] = {
+		"/etc/default/grub", "/etc/default/grub.d/a.cfg",
+		DP_CK_GRUB_DROPIN, "/etc/default/grub.d/z.cfg",
+	};
+	fuzz_tree_put_parts(files, sizeof(files) / sizeof(files[0]), pt, n);
 	struct dp_ck_grub g;
 	struct dp_error *err = dp_ck_grub_scan(fuzz_root, &g);
 	if (err) {
@@ -199,8 +195,7 @@ static void run_status(const struct fuzz_part *pt, size_t n)
 		"/proc/sys/kernel/kexec_load_disabled", "/proc/iomem",
 		"/proc/meminfo",
 	};
-	for (size_t i = 0; i < 6; i++)
-		fuzz_tree_put(files[i], part(pt, n, i));
+	fuzz_tree_put_parts(files, sizeof(files) / sizeof(files[0]), pt, n);
 	struct fuzz_part line;
 	for (size_t i = 0; i < NSYSCTLS; i++)
 		fuzz_tree_put(sysctls[i], n > 6 ? fuzz_line(&pt[6], i, &line) : NULL);
@@ -232,7 +227,7 @@ static void run_lastdump(const struct fuzz_part *pt, size_t n)
 	for (size_t i = 0; i < nmade; i++)
 		fuzz_tree_put(made[i], NULL);
 	nmade = 0;
-	fuzz_tree_put("/var/crash/d/capture-log.txt", part(pt, n, 0));
+	fuzz_tree_put("/var/crash/d/capture-log.txt", &pt[0]);	// n >= 1
 	struct fuzz_part line;
 	for (size_t i = 0; n > 1 && nmade < 16 && fuzz_line(&pt[1], i, &line); i++) {
 		if (!line.n || line.n > 32 || memchr(line.p, '/', line.n) ||

@@ -103,6 +103,13 @@ void fuzz_tree_put(const char *rel, const struct fuzz_part *pt)
 	close(fd);
 }
 
+void fuzz_tree_put_parts(const char *const *rels, size_t nrels,
+			 const struct fuzz_part *pt, size_t n)
+{
+	for (size_t i = 0; i < nrels; i++)
+		fuzz_tree_put(rels[i], i < n ? &pt[i] : NULL);
+}
+
 size_t fuzz_split(const uint8_t *data, size_t size, struct fuzz_part *parts,
 		  size_t max)
 {
@@ -129,9 +136,9 @@ const struct fuzz_part *fuzz_line(const struct fuzz_part *pt, size_t i,
 			return NULL;
 		p = nl + 1;
 	}
-	const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
-	if (p == end && !nl)
+	if (p == end)
 		return NULL;
+	const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
 	*out = (struct fuzz_part){ p, nl ? (size_t)(nl - p) : (size_t)(end - p) };
 	return out;
 }

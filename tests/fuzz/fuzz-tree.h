@@ -25,6 +25,11 @@ void fuzz_tree_init(const char *name, const char *const *dirs, size_t ndirs);
 /* Write @pt to root + @rel, or remove root + @rel when @pt is NULL. */
 void fuzz_tree_put(const char *rel, const struct fuzz_part *pt);
 
+/* Write part i of @pt (@n parts) to root + @rels[i] for each of the @nrels
+ * paths; a path past the last part is removed. */
+void fuzz_tree_put_parts(const char *const *rels, size_t nrels,
+			 const struct fuzz_part *pt, size_t n);
+
 /* Split @data at each "@@@@" into at most @max parts; the last part takes
  * the rest. Returns the number of parts (at least 1). */
 size_t fuzz_split(const uint8_t *data, size_t size, struct fuzz_part *parts,
