@@ -60,8 +60,9 @@ static const char usage_text[] =
 	"  capture-log.txt beside the dump; unmount, then final_action (reboot,\n"
 	"  halt, poweroff). On a failure: failure_action (shell: /bin/sh if the\n"
 	"  initramfs has one, else reboot).\n"
-	"A raw target gets the -F stream written to the device. nfs and ssh\n"
-	"targets are not supported yet (the capture fails and says so).\n";
+	"A raw target gets the -F stream written to the device. nfs, ssh,\n"
+	"virtiofs and minix targets are not supported by this build (the\n"
+	"capture fails and says so; 'dontpanic config' reports them as errors).\n";
 
 static struct timespec t_start;
 
@@ -178,8 +179,10 @@ static void fail(const struct dp_config *cfg)
 		}
 		a = DP_ACTION_REBOOT;
 	} else if (a == DP_ACTION_DUMP_TO_ROOTFS || a == DP_ACTION_COMMAND) {
-		say("failure_action %s is not supported by dontpanic capture yet",
-		    dp_action_name(a));
+		const struct dp_capability *cap = a == DP_ACTION_COMMAND ?
+			dp_capability_lookup("KDUMP_FAIL_CMD", NULL) :
+			dp_capability_lookup("failure_action", dp_action_name(a));
+		say("%s", cap ? cap->note : "failure action not supported");
 		a = DP_ACTION_REBOOT;
 	}
 	finish(a == DP_ACTION_UNSET ? DP_ACTION_REBOOT : a);
@@ -255,11 +258,19 @@ static struct dp_config *read_config(void)
 	}
 	for (size_t d = 0; d < cfg->ndiags; d++)
 		say("%s", cfg->diags[d].message);
-	if (cfg->nerrors) {
+	// `initramfs` refuses a config with errors, so a hand-made image is
+	// the only way here. Errors that only say "not supported by this
+	// build" (capability.c) do not stop the dump: the capture goes on
+	// without them (a failure action it cannot do becomes reboot).
+	if (cfg->nerrors > cfg->nunsupported) {
 		say("config %s: %zu errors", file, cfg->nerrors);
 		dp_config_destroy(cfg);
 		return NULL;
 	}
+	if (cfg->nunsupported)
+		say("config %s: %zu directive%s not supported by this build (above): going on without %s",
+		    file, cfg->nunsupported, cfg->nunsupported == 1 ? "" : "s",
+		    cfg->nunsupported == 1 ? "it" : "them");
 	if (file)
 		say("config %s (%s): ok", file, dp_config_format_name(cfg->format));
 	else
@@ -589,8 +600,11 @@ static void capture(void)
 	if (!read_target(cfg, &t))
 		fail(cfg);
 	say("target %s %s, path %s", t.kind, t.device[0] ? t.device : t.uuid, t.path);
-	if (!strcmp(t.kind, "nfs") || !strcmp(t.kind, "ssh")) {
-		say("%s targets are not supported yet by dontpanic capture", t.kind);
+	// The same table `config` checks against (capability.c).
+	const struct dp_capability *cap = dp_capability_lookup(t.kind, NULL);
+	if (!cap || !cap->supported) {
+		say("target %s: %s", t.kind,
+		    cap ? cap->note : "not a dump target this build knows");
 		fail(cfg);
 	}
 	char dev[4096], dir[4096];

@@ -22,7 +22,7 @@ enum {
 	OPT_SPLIT = 256, OPT_NUM_THREADS, OPT_MESSAGE_LEVEL, OPT_DUMP_DMESG,
 	OPT_CYCLIC, OPT_JSON, OPT_FAIL_AFTER, OPT_NON_MMAP, OPT_WORK_DIR,
 	OPT_SHOW_STATS, OPT_REASSEMBLE, OPT_PARTIAL_DMESG, OPT_SPLITBLOCK,
-	OPT_ZSTD_LEVEL, OPT_NO_LOG_FIRST,
+	OPT_ZSTD_LEVEL, OPT_NO_LOG_FIRST, OPT_CHECK_PARAMS,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "zstd-level", required_argument, NULL, OPT_ZSTD_LEVEL },
 	{ "no-log-first", no_argument, NULL, OPT_NO_LOG_FIRST },
+	{ "check-params", no_argument, NULL, OPT_CHECK_PARAMS },
 	// Testing only: behave as if the disk filled up after N bytes.
 	{ "fail-after", required_argument, NULL, OPT_FAIL_AFTER },
 	{ NULL, 0, NULL, 0 },
@@ -57,7 +58,7 @@ struct cfg {
 	struct dp_collect_opts o;
 	int message_level;
 	bool force, split, rearrange, json, dmesg, have_level, reassemble;
-	bool have_codec;
+	bool have_codec, check_params;
 	FILE *msg;			/* stdout, or stderr with -F */
 	struct timespec t0;
 	double last_progress;
@@ -105,6 +106,9 @@ static void usage(FILE *f, const char *cmd)
 "  --show-stats       print the report (like --message-level 31)\n"
 "  --json             print the report as JSON on standard output\n"
 "  -f                 overwrite DUMPFILE if it exists\n"
+"  --check-params     check the options and the number of files, read and\n"
+"                     write nothing (exit 0 valid, 1 not), as makedumpfile\n"
+"                     does for kdumpctl's mkdumprd\n"
 "  --cyclic-buffer KB bitmap window in KiB (memory stays bounded anyway)\n"
 "  --dump-dmesg       write the kernel log to DUMPFILE (makedumpfile's\n"
 "                     layout, read with VMCOREINFO only)\n"
@@ -390,6 +394,7 @@ static int parse(struct cfg *c, int argc, char **argv, int *code)
 			break;
 		case OPT_JSON: c->json = true; break;
 		case OPT_NO_LOG_FIRST: c->o.no_log_first = true; break;
+		case OPT_CHECK_PARAMS: c->check_params = true; break;
 		case OPT_ZSTD_LEVEL:
 			if (!parse_int(optarg, 1, 19, &v)) {
 				errmsg(c, "invalid --zstd-level '%s' (1-19)", optarg);
@@ -463,12 +468,34 @@ static int check_combination(struct cfg *c, int nargs)
 		bad = "expected VMCORE DUMPFILE";
 	else if (c->o.flattened && nargs != 1)
 		bad = "-F writes to standard output: give only VMCORE";
-	else if (c->o.flattened && isatty(1))
+	else if (c->o.flattened && !c->check_params && isatty(1))
 		bad = "-F writes a binary stream: redirect standard output";
 	if (!bad)
 		return 0;
 	errmsg(c, "%s", bad);
 	return fail_code(c, DP_EXIT_USAGE);
+}
+
+/*
+ * --check-params: makedumpfile's "check the options and the number of
+ * files, do nothing else" (kdumpctl's mkdumprd runs it on core_collector
+ * with "vmcore" or "vmcore dumpfile" appended). Exit 0 valid, 1 not;
+ * nothing is opened or written.
+ */
+static int check_params(struct cfg *c, int nargs)
+{
+	const char *bad = NULL;
+	if (c->rearrange && nargs != 1)
+		bad = "-R takes one DUMPFILE";
+	else if (c->dmesg && nargs != 2)
+		bad = "--dump-dmesg takes VMCORE and an output FILE";
+	else if (!c->rearrange && !c->dmesg && check_combination(c, nargs))
+		return DP_EXIT_FAILURE;
+	if (bad) {
+		errmsg(c, "%s", bad);
+		return DP_EXIT_FAILURE;
+	}
+	return DP_EXIT_OK;
 }
 
 int cmd_collect(int argc, char **argv)
@@ -482,9 +509,11 @@ int cmd_collect(int argc, char **argv)
 	c.msg = stdout;
 	int code = 0;
 	if (parse(&c, argc, argv, &code) < 0)
-		return code;
+		return c.check_params && code ? DP_EXIT_FAILURE : code;
 	int nargs = argc - optind;
 	char **args = argv + optind;
+	if (c.check_params)
+		return check_params(&c, nargs);
 	if (c.rearrange) {
 		if (nargs != 1) {
 			errmsg(&c, "-R takes one DUMPFILE and reads the stream from standard input");

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // dontpanic config: read a kdump.conf or kdump-tools file, check it the way
 // kdumpctl does, and print the normalized configuration (or the errors).
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +23,16 @@ static const char usage_text[] =
 	"(/etc/default/kdump-tools); the dialect is detected from the content.\n"
 	"Without FILE: /etc/kdump.conf, else /etc/default/kdump-tools.\n"
 	"Problems are reported as FILE:LINE: error|warning: what is wrong.\n"
+	"The checks are kdumpctl's (kdump-config's for kdump-tools), including\n"
+	"makedumpfile --check-params on core_collector, plus one table of what\n"
+	"this build's capture can do at crash time: a directive kdumpctl would\n"
+	"take but the capture cannot carry out (nfs, ssh, hooks, failure_action\n"
+	"shell...) is an error that says \"not supported by this build\".\n"
 	"Exit status: 0 valid (warnings allowed), 1 errors or no file, 2 usage.\n"
 	"\n"
-	"  -j, --json         print JSON: {file, format, valid, errors,\n"
-	"                     warnings, config}\n"
+	"  -j, --json         print JSON: {file, format, valid, errors (each\n"
+	"                     with line, message, unsupported), warnings,\n"
+	"                     config}\n"
 	"  -f, --format=FMT   kdump.conf or kdump-tools (default: detect)\n"
 	"  -r, --root=DIR     look for the default files under DIR (default:\n"
 	"                     $DP_SYSROOT, else /)\n"
@@ -35,6 +44,58 @@ const char *dp_cli_sysroot(const char *opt)
 		return opt;
 	const char *env = getenv("DP_SYSROOT");
 	return env && *env ? env : "";
+}
+
+#define MAX_SELF 64	/* host names and addresses compared */
+
+// This host's name and addresses, as kdumpctl takes them (hostname,
+// hostname -I): under a --root the name in ROOT/etc/hostname only (the
+// addresses are the live machine's, not the tree's).
+static size_t self_names(const char *root, char names[][64], size_t max)
+{
+	size_t n = 0;
+	if (*root) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/etc/hostname", root);
+		FILE *f = fopen(path, "re");
+		if (f) {
+			if (fgets(names[0], 64, f) && names[0][0] != '\n')
+				n = 1;
+			names[0][strcspn(names[0], " \t\r\n")] = '\0';
+			fclose(f);
+		}
+		return n;
+	}
+	if (gethostname(names[0], 64) == 0 && names[0][0])
+		n = 1;
+	names[0][63] = '\0';
+	struct ifaddrs *ifa = NULL;
+	if (getifaddrs(&ifa) != 0)
+		return n;
+	for (struct ifaddrs *i = ifa; i && n < max; i = i->ifa_next) {
+		const void *a = NULL;
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET)
+			a = &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr;
+		else if (i->ifa_addr->sa_family == AF_INET6)
+			a = &((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr;
+		if (a && inet_ntop(i->ifa_addr->sa_family, a, names[n], 64))
+			n++;
+	}
+	freeifaddrs(ifa);
+	return n;
+}
+
+// kdumpctl's checks that need the machine (dp_config_check_host()).
+static struct dp_error *check_host(struct dp_config *cfg, const char *root)
+{
+	static char names[MAX_SELF][64];
+	const char *self[MAX_SELF];
+	size_t n = self_names(root, names, MAX_SELF);
+	for (size_t i = 0; i < n; i++)
+		self[i] = names[i];
+	return dp_config_check_host(cfg, root, self, n);
 }
 
 int dp_cli_load_config(const char *cmd, const char *root, const char *file,
@@ -59,6 +120,8 @@ int dp_cli_load_config(const char *cmd, const char *root, const char *file,
 	}
 	struct dp_error *err = dp_config_load(file,
 					       (enum dp_config_format)fmt, ret);
+	if (!err && (err = check_host(*ret, root)))
+		dp_config_destroy(*ret);
 	if (err) {
 		dp_cli_error(cmd, err);
 		return DP_EXIT_FAILURE;
@@ -235,6 +298,9 @@ static void json_diags(const struct dp_config *c, bool errors)
 		printf("%s\n    {\"line\": %u, \"message\": ", first ? "" : ",",
 		       c->diags[i].line);
 		dp_json_string(stdout, c->diags[i].message);
+		if (errors)
+			printf(", \"unsupported\": %s",
+			       c->diags[i].unsupported ? "true" : "false");
 		putchar('}');
 		first = false;
 	}

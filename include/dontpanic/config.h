@@ -49,6 +49,7 @@ enum dp_target_kind {
 	DP_TARGET_SSH,		/**< `ssh user@host` */
 	DP_TARGET_FTP,		/**< kdump-tools FTP= */
 	DP_TARGET_DRACUT,	/**< `dracut_args --mount "..."` */
+	DP_TARGET_VIRTIOFS,	/**< `virtiofs TAG` (a virtiofs tag, no device) */
 };
 
 /** What the capture kernel does after a failure or after the dump. */
@@ -68,6 +69,11 @@ struct dp_config_diag {
 	unsigned line;		/**< 1-based; 0 = about the whole file */
 	/** "<name>:<line>: error: <what is wrong>" ("warning:" likewise). */
 	char *message;
+	/**
+	 * An error only because this build's capture cannot do it (see
+	 * dp_capability_lookup()); kdumpctl or kdump-config would accept it.
+	 */
+	bool unsupported;
 };
 
 /** A list of words (argv-like). */
@@ -88,6 +94,7 @@ struct dp_config {
 	char *path;			/**< dump directory (default filled in) */
 	bool path_default;
 	char *sshkey;			/**< default filled in for ssh */
+	unsigned sshkey_line;		/**< 0: the default */
 
 	struct dp_config_words collector; /**< argv; default filled in */
 	bool collector_default;
@@ -101,6 +108,7 @@ struct dp_config {
 	char *kdump_pre, *kdump_post, *kdump_emergency;
 	struct dp_config_words extra_bins, extra_modules;
 	struct dp_config_words fence_kdump_nodes;
+	unsigned fence_kdump_nodes_line;
 	char *fence_kdump_args;
 	char *dracut_args;
 	int force_rebuild;		/**< -1 unset, 0, 1 */
@@ -118,6 +126,7 @@ struct dp_config {
 	struct dp_config_diag *diags;
 	size_t ndiags;
 	size_t nerrors, nwarnings;
+	size_t nunsupported;		/**< errors that are `unsupported` */
 	bool diags_truncated;		/**< more than DP_CONFIG_MAX_DIAGS */
 };
 
@@ -148,6 +157,53 @@ struct dp_error *dp_config_load(const char *path, enum dp_config_format format,
 struct dp_error *dp_config_load_machine(const char *root,
 					struct dp_config **ret,
 					const char **path_ret);
+
+/**
+ * Checks that need the machine the configuration is for, as kdumpctl makes
+ * them when it starts: an `sshkey` that is not a file (a warning: the
+ * default key is used), `fence_kdump_nodes` naming this host (an error).
+ * @p root prefixes the sshkey path ("" or NULL: /); @p self lists this
+ * host's names and addresses (hostname, IP addresses), @p nself of them.
+ * Adds diagnostics to @p cfg, in line order. Fails only on memory
+ * exhaustion.
+ */
+struct dp_error *dp_config_check_host(struct dp_config *cfg, const char *root,
+				      const char *const *self, size_t nself);
+
+/**
+ * Would `makedumpfile --check-params` accept these options? @p argv is a
+ * core_collector line, its options from index @p first on (after
+ * "makedumpfile" or "dontpanic collect"); @p nfiles is the number of file
+ * arguments kdumpctl's mkdumprd appends (1: vmcore, for a stream to a raw
+ * device or ssh; 2: vmcore dumpfile). Stricter than makedumpfile where
+ * dontpanic's collector is (-d must be a number; -x, -i refused).
+ * Returns NULL when they are valid, else a static sentence saying why.
+ */
+const char *dp_collector_check_params(const struct dp_config_words *argv,
+				      size_t first, unsigned nfiles);
+
+/** One row of what this build's capture can carry out at crash time. */
+struct dp_capability {
+	const char *directive;	/**< kdump.conf directive or kdump-tools variable */
+	const char *value;	/**< this value only; NULL: any value */
+	bool supported;
+	/** What the capture does; when unsupported, the error message. */
+	const char *note;
+};
+
+/** The whole table (for docs and tests); @p n gets its length. */
+const struct dp_capability *dp_capabilities(size_t *n);
+
+/**
+ * The row for @p directive with @p value (NULL: look for an any-value
+ * row), or NULL when the table has none (then it does not act at crash
+ * time: kexec arguments, rebuild flags).
+ */
+const struct dp_capability *dp_capability_lookup(const char *directive,
+						 const char *value);
+
+/** No row, or a supported one. */
+bool dp_capability_supported(const char *directive, const char *value);
 
 /** Free a config. Accepts NULL. */
 void dp_config_destroy(struct dp_config *cfg);

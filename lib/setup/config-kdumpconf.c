@@ -4,16 +4,23 @@
 // Facts followed (kdump-utils' kdumpctl parse_config(), kdump_read_conf(),
 // mkdumprd() and verify_core_collector(); kdump.conf(5); ANCHORS.md §4.1):
 // - `#` starts a comment anywhere on a line; the first word is the
-//   directive, the rest of the line (trimmed) its value.
+//   directive, the rest of the line (trimmed) its value, without one pair
+//   of surrounding double quotes (kdump_get_conf_val()).
 // - dump targets: raw, ext2/3/4, minix, btrfs, xfs, virtiofs, nfs, ssh, and
 //   dracut_args with one --mount; two targets are an error.
 // - every directive needs a value and may appear once.
 // - `default` is the old name of failure_action (warning).
 // - net, options, link_delay, disk_timeout, debug_mem_level, blacklist
 //   were removed: an error.
-// - a makedumpfile core_collector needs -F for raw and ssh targets; a
+// - a makedumpfile core_collector needs -F for raw and ssh targets, and
+//   `makedumpfile --check-params` must accept its options with "vmcore"
+//   (raw, ssh) or "vmcore dumpfile" appended (mkdumprd); a
 //   non-makedumpfile collector on raw leaves a dump to recover by hand.
-// - an ssh target must be user@host.
+// - an ssh target must be user@host; an nfs one host:/export, the host
+//   possibly an IPv6 address in brackets.
+// - virtiofs names a tag, not a device.
+// What kdumpctl accepts but this build's capture cannot do is an error
+// from the capability table (capability.c, cfg_capability()).
 // Checks marked "(dontpanic)" below are ours, not kdumpctl's.
 #include <stdlib.h>
 #include <string.h>
@@ -124,26 +131,54 @@ static bool device_spec_ok(const char *s)
 	return false;
 }
 
+// <host>:/<export>, the host a name, an IPv4 address or an IPv6 address
+// in brackets ("[2001:db8::1]:/export", kdump-lib.sh get_remote_host()).
+static bool nfs_spec_ok(const char *s)
+{
+	const char *colon;
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close == s + 1 || !memchr(s, ':', (size_t)(close - s)))
+			return false;
+		colon = close + 1;
+		if (*colon != ':')
+			return false;
+	} else {
+		colon = strchr(s, ':');
+		if (!colon || colon == s)
+			return false;
+	}
+	return colon[1] == '/';
+}
+
 static void set_target(struct kdc *k, const char *dir, const char *val)
 {
 	struct cfg_parse *p = k->p;
 	struct dp_config *c = p->cfg;
 	unsigned line = p->lineno;
+	// kdumpctl takes the rest of the line as the target; no device,
+	// export or host has a blank in it, so a second word is a mistake.
+	const char *blank = val + strcspn(val, " \t");
+	if (*blank)
+		cfg_diag(p, true, line,
+			 "'%s' takes one value; '%s' is more than one word",
+			 dir, val);
 	if (!strcmp(dir, "raw")) {
 		c->target = DP_TARGET_RAW;
 	} else if (!strcmp(dir, "nfs")) {
 		c->target = DP_TARGET_NFS;
-		// (dontpanic) the mount in the capture kernel needs both.
-		const char *colon = strchr(val, ':');
-		if (!colon || colon == val || colon[1] != '/')
+		if (!nfs_spec_ok(val))
 			cfg_diag(p, true, line,
-				 "nfs target '%s' is not <host>:/<export>", val);
+				 "nfs target '%s' is not <host>:/<export> ([<IPv6>]:/<export>)",
+				 val);
 	} else if (!strcmp(dir, "ssh")) {
 		c->target = DP_TARGET_SSH;
 		const char *at = strchr(val, '@');
 		if (!at || at == val || !at[1])
 			cfg_diag(p, true, line,
 				 "ssh target '%s' is not <user>@<host>", val);
+	} else if (!strcmp(dir, "virtiofs")) {
+		c->target = DP_TARGET_VIRTIOFS;	// a tag, not a device
 	} else {
 		c->target = DP_TARGET_FS;
 		free(c->fstype);
@@ -154,6 +189,7 @@ static void set_target(struct kdc *k, const char *dir, const char *val)
 		cfg_diag(p, false, line,
 			 "'%s %s': a device is /dev/..., UUID=, LABEL=, PARTUUID= or PARTLABEL=",
 			 dir, val);
+	cfg_capability(p, line, dir, NULL);
 	free(c->target_spec);
 	c->target_spec = cfg_strdup(p, val);
 	c->target_line = line;
@@ -165,6 +201,7 @@ static void dracut_args(struct kdc *k, const char *val)
 	struct cfg_parse *p = k->p;
 	struct dp_config *c = p->cfg;
 	c->dracut_args = cfg_strdup(p, val);
+	cfg_capability(p, p->lineno, "dracut_args", NULL);
 	const char *m = strstr(val, "--mount");
 	if (!m)
 		return;
@@ -185,6 +222,19 @@ static void dracut_args(struct kdc *k, const char *val)
 	c->target_line = p->lineno;
 }
 
+// The table's core_collector rows are keyed by program: makedumpfile,
+// dontpanic (collect); anything else is its any-value row.
+static void collector_capability(struct cfg_parse *p,
+				 const struct dp_config_words *w)
+{
+	const char *prog = NULL;
+	if (cfg_collector_is_makedumpfile(w)) {
+		prog = strrchr(w->v[0], '/');
+		prog = prog ? prog + 1 : w->v[0];
+	}
+	cfg_capability(p, p->lineno, "core_collector", prog);
+}
+
 static void set_value(struct kdc *k, enum key key, const char *dir,
 		      const char *val)
 {
@@ -194,15 +244,24 @@ static void set_value(struct kdc *k, enum key key, const char *dir,
 	int b;
 	switch (key) {
 	case K_TARGET: set_target(k, dir, val); break;
-	case K_SSHKEY: c->sshkey = cfg_strdup(p, val); break;
+	case K_SSHKEY:
+		c->sshkey = cfg_strdup(p, val);
+		c->sshkey_line = line;
+		break;
 	case K_PATH: c->path = cfg_strdup(p, val); break;
-	case K_COLLECTOR: cfg_split(p, val, &c->collector); break;
+	case K_COLLECTOR:
+		cfg_split(p, val, &c->collector);
+		collector_capability(p, &c->collector);
+		break;
 	case K_PRE: c->kdump_pre = cfg_strdup(p, val); break;
 	case K_POST: c->kdump_post = cfg_strdup(p, val); break;
 	case K_EMERGENCY: c->kdump_emergency = cfg_strdup(p, val); break;
 	case K_EXTRA_BINS: cfg_split(p, val, &c->extra_bins); break;
 	case K_EXTRA_MODULES: cfg_split(p, val, &c->extra_modules); break;
-	case K_FENCE_NODES: cfg_split(p, val, &c->fence_kdump_nodes); break;
+	case K_FENCE_NODES:
+		cfg_split(p, val, &c->fence_kdump_nodes);
+		c->fence_kdump_nodes_line = line;
+		break;
 	case K_FENCE_ARGS: c->fence_kdump_args = cfg_strdup(p, val); break;
 	case K_DRACUT_ARGS: dracut_args(k, val); break;
 	case K_FAILURE:
@@ -211,6 +270,8 @@ static void set_value(struct kdc *k, enum key key, const char *dir,
 			cfg_diag(p, true, line,
 				 "%s '%s': must be reboot, halt, poweroff, shell or dump_to_rootfs",
 				 dir, val);
+		else
+			cfg_capability(p, line, "failure_action", val);
 		break;
 	case K_FINAL:
 		c->final_action = parse_action(val, true);
@@ -218,6 +279,8 @@ static void set_value(struct kdc *k, enum key key, const char *dir,
 			cfg_diag(p, true, line,
 				 "final_action '%s': must be reboot, halt or poweroff",
 				 val);
+		else
+			cfg_capability(p, line, "final_action", val);
 		break;
 	case K_FORCE_REBUILD:
 	case K_FORCE_NO_REBUILD:
@@ -282,6 +345,12 @@ static void parse_line(struct kdc *k, char *s)
 		*val++ = '\0';
 	while (cfg_blank((unsigned char)*val))
 		val++;
+	// kdump_get_conf_val() strips one pair of surrounding double quotes.
+	size_t vlen = strlen(val);
+	if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
+		val[vlen - 1] = '\0';
+		val++;
+	}
 	int d = find_directive(s);
 	if (d < 0) {
 		unknown_directive(p, s);
@@ -309,6 +378,14 @@ static void parse_line(struct kdc *k, char *s)
 	}
 	k->seen[key] = p->lineno;
 	set_value(k, key, s, val);
+	// Accepted by kdumpctl, never done by this build's capture.
+	static const enum key crash_time[] = {
+		K_PRE, K_POST, K_EMERGENCY, K_EXTRA_BINS, K_FENCE_NODES,
+		K_FENCE_ARGS,
+	};
+	for (size_t i = 0; i < sizeof(crash_time) / sizeof(crash_time[0]); i++)
+		if (key == crash_time[i])
+			cfg_capability(p, p->lineno, s, NULL);
 }
 
 static void fill_defaults(struct kdc *k)
@@ -341,6 +418,9 @@ static void fill_defaults(struct kdc *k)
 	}
 }
 
+// mkdumprd verify_core_collector(): a makedumpfile collector needs -F for
+// a stream target, then `makedumpfile --check-params OPTIONS vmcore
+// [dumpfile]` must pass.
 static void check_collector(struct kdc *k)
 {
 	struct cfg_parse *p = k->p;
@@ -356,16 +436,21 @@ static void check_collector(struct kdc *k)
 				 c->collector.v[0]);
 		return;
 	}
-	bool flat = cfg_collector_has_flag(&c->collector, 'F');
-	if (stream && !flat)
+	if (stream && !cfg_collector_has_flag(&c->collector, 'F')) {
 		cfg_diag(p, true, line,
 			 "the %s target needs makedumpfile -F (flattened output to a stream); add -F to core_collector",
 			 dp_target_kind_name(c->target));
-	else if (!stream && flat)
-		// (dontpanic) a flattened file must be rearranged
-		// (makedumpfile -R) before crash or drgn can read it.
-		cfg_diag(p, false, line,
-			 "core_collector has -F: the dump file will be flattened and need 'makedumpfile -R' before analysis");
+		return;
+	}
+	const char *prog = strrchr(c->collector.v[0], '/');
+	prog = prog ? prog + 1 : c->collector.v[0];
+	size_t first = strcmp(prog, "dontpanic") ? 1 : 2;
+	const char *why = dp_collector_check_params(&c->collector, first,
+						    stream ? 1 : 2);
+	if (why)
+		cfg_diag(p, true, line,
+			 "core_collector: makedumpfile --check-params refuses these options: %s",
+			 why);
 }
 
 static void check_model(struct kdc *k)

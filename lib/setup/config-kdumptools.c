@@ -195,6 +195,9 @@ static char *take(struct kdt *k, enum var v)
 	return s;
 }
 
+// kdump-config savecore tries FTP, then SSH, then NFS (or the local
+// directory): several are allowed and each is tried. The model keeps the
+// first in the file; each is checked against the capability table.
 static void set_target(struct kdt *k)
 {
 	struct cfg_parse *p = k->p;
@@ -203,57 +206,95 @@ static void set_target(struct kdt *k)
 		{ V_SSH, DP_TARGET_SSH }, { V_NFS, DP_TARGET_NFS },
 		{ V_FTP, DP_TARGET_FTP },
 	};
-	// The first one in the file is the target; later ones are the error.
 	for (size_t i = 1; i < 3; i++)
 		for (size_t j = i; j && k->line[t[j - 1].v] > k->line[t[j].v]; j--) {
 			__typeof__(t[0]) tmp = t[j];
 			t[j] = t[j - 1];
 			t[j - 1] = tmp;
 		}
-	enum var first = V_COUNT;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		enum var v = t[i].v;
-		if (!k->val[v])
+		const char *spec = k->val[v];
+		if (!spec)
 			continue;
-		if (first != V_COUNT) {
+		if (v == V_SSH && (!strchr(spec, '@') || spec[0] == '@' ||
+				   !strchr(spec, '@')[1]))
 			cfg_diag(p, true, k->line[v],
-				 "more than one dump target: %s here and %s on line %u",
-				 var_names[v], var_names[first], k->line[first]);
+				 "SSH '%s' is not <user>@<host>", spec);
+		const char *colon = strchr(spec, ':');
+		if (v == V_NFS && (!colon || colon == spec || colon[1] != '/'))
+			cfg_diag(p, true, k->line[v],
+				 "NFS '%s' is not <host>:/<export>", spec);
+		cfg_capability(p, k->line[v], var_names[v], NULL);
+		if (c->target != DP_TARGET_LOCAL)
 			continue;
-		}
-		first = v;
 		c->target = t[i].kind;
 		c->target_line = k->line[v];
 		c->target_spec = take(k, v);
 	}
-	const char *spec = c->target_spec;
-	if (c->target == DP_TARGET_SSH) {
-		const char *at = strchr(spec, '@');
-		if (!at || at == spec || !at[1])
-			cfg_diag(p, true, c->target_line,
-				 "SSH '%s' is not <user>@<host>", spec);
-	} else if (c->target == DP_TARGET_NFS) {
-		const char *colon = strchr(spec, ':');
-		if (!colon || colon == spec || colon[1] != '/')
-			cfg_diag(p, true, c->target_line,
-				 "NFS '%s' is not <host>:/<export>", spec);
-	}
-	if (k->val[V_SSH_KEY] && c->target != DP_TARGET_SSH)
+	if (k->val[V_SSH_KEY] && !k->val[V_SSH] && c->target != DP_TARGET_SSH)
 		cfg_diag(p, false, k->line[V_SSH_KEY],
 			 "SSH_KEY is only used with SSH");
-	if (c->target == DP_TARGET_SSH)
+	if (c->target == DP_TARGET_SSH || k->val[V_SSH]) {
+		c->sshkey_line = k->val[V_SSH_KEY] ? k->line[V_SSH_KEY] : 0;
 		c->sshkey = k->val[V_SSH_KEY] ? take(k, V_SSH_KEY) :
 			    cfg_strdup(p, "/root/.ssh/kdump_id_rsa");
+	}
+}
+
+// kdump-config check_compression(): bzip2, gzip, lz4, xz; anything else
+// is refused (it goes on uncompressed). This build compresses with none.
+static void compression(struct kdt *k)
+{
+	static const char *const ok[] = { "bzip2", "gzip", "lz4", "xz" };
+	const char *v = k->val[V_COMPRESSION];
+	if (!v)
+		return;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(v, ok[i])) {
+			cfg_capability(k->p, k->line[V_COMPRESSION],
+				       "KDUMP_COMPRESSION", v);
+			return;
+		}
+	cfg_diag(k->p, true, k->line[V_COMPRESSION],
+		 "KDUMP_COMPRESSION '%s': kdump-config supports bzip2, gzip, lz4 or xz",
+		 v);
+}
+
+// kdump-config: MAKEDUMP_ARGS defaults to "-F -c -d 31", and "-F" is
+// appended unless the value starts with it: the dump is always a
+// flattened stream (saved as dump.STAMP, vmcore.flat here).
+static void collector(struct kdt *k)
+{
+	struct cfg_parse *p = k->p;
+	struct dp_config *c = p->cfg;
+	const char *args = k->val[V_MAKEDUMP_ARGS];
+	c->collector_default = !args;
+	cfg_split(p, "makedumpfile", &c->collector);
+	p->lineno = k->line[V_MAKEDUMP_ARGS];
+	cfg_split(p, args ? args : "-F -c -d 31", &c->collector);
+	if (args && strncmp(args, "-F", 2) != 0)
+		cfg_split(p, "-F", &c->collector);
+	// A value the shell would expand cannot be checked as written.
+	const char *why = args && !strpbrk(args, "$`") ?
+		dp_collector_check_params(&c->collector, 1, 1) : NULL;
+	if (why)
+		cfg_diag(p, true, k->line[V_MAKEDUMP_ARGS],
+			 "MAKEDUMP_ARGS: makedumpfile refuses these options: %s",
+			 why);
 }
 
 static void fill_model(struct kdt *k)
 {
 	struct cfg_parse *p = k->p;
 	struct dp_config *c = p->cfg;
-	c->use_kdump = flag01(k, V_USE_KDUMP);
-	if (c->use_kdump == 0 || !k->line[V_USE_KDUMP])
+	// kdump-config: only unset, empty or 0 disables; any other value
+	// (1, yes, true...) enables.
+	const char *use = k->val[V_USE_KDUMP];
+	c->use_kdump = use && strcmp(use, "0") ? 1 : 0;
+	if (!c->use_kdump)
 		cfg_diag(p, false, k->line[V_USE_KDUMP],
-			 "USE_KDUMP is not 1: kdump-tools will not load the capture kernel");
+			 "USE_KDUMP is not set or 0: kdump-tools will not load the capture kernel");
 	c->dump_dmesg = flag01(k, V_DUMP_DMESG);
 	c->num_dumps = number(k, V_NUM_DUMPS, 1000000);
 	c->nfs_timeo = number(k, V_NFS_TIMEO, 1000000);
@@ -264,16 +305,19 @@ static void fill_model(struct kdt *k)
 			 "HOSTTAG '%s': must be ip or hostname",
 			 k->val[V_HOSTTAG]);
 	set_target(k);
+	if (k->val[V_COREDIR] && k->val[V_COREDIR][0] != '/')
+		cfg_diag(p, false, k->line[V_COREDIR],
+			 "KDUMP_COREDIR '%s' is relative: kdump-config takes it from its working directory; write an absolute path",
+			 k->val[V_COREDIR]);
 	c->path_default = !k->val[V_COREDIR];
 	c->path = k->val[V_COREDIR] ? take(k, V_COREDIR) :
 		  cfg_strdup(p, "/var/crash");
-	// kdump-tools runs makedumpfile $MAKEDUMP_ARGS (default -c -d 31).
-	c->collector_default = !k->val[V_MAKEDUMP_ARGS];
-	cfg_split(p, "makedumpfile", &c->collector);
-	p->lineno = k->line[V_MAKEDUMP_ARGS];
-	cfg_split(p, k->val[V_MAKEDUMP_ARGS] ? k->val[V_MAKEDUMP_ARGS] :
-		  "-c -d 31", &c->collector);
+	collector(k);
+	compression(k);
+	if (c->num_dumps > 0)
+		cfg_capability(p, k->line[V_NUM_DUMPS], "KDUMP_NUM_DUMPS", NULL);
 	if (k->val[V_FAIL_CMD]) {
+		cfg_capability(p, k->line[V_FAIL_CMD], "KDUMP_FAIL_CMD", NULL);
 		c->failure_action = DP_ACTION_COMMAND;
 		c->failure_command = take(k, V_FAIL_CMD);
 	} else {

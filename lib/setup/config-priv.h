@@ -29,6 +29,14 @@ bool cfg_next_line(struct cfg_parse *p);
 void cfg_diag(struct cfg_parse *p, bool error, unsigned line,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * Is directive (with value) something this build's capture can do
+ * (capability.c)? When not, records the table's error, marked
+ * unsupported, and returns false.
+ */
+bool cfg_capability(struct cfg_parse *p, unsigned line, const char *directive,
+		    const char *value);
+
 /* strdup that records an allocation failure (returns NULL then). */
 char *cfg_strdup(struct cfg_parse *p, const char *s);
 

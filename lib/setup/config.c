@@ -18,14 +18,19 @@ bool cfg_blank(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-void cfg_diag(struct cfg_parse *p, bool error, unsigned line,
-	      const char *fmt, ...)
+static void diag_v(struct cfg_parse *p, bool error, bool unsupported,
+		   unsigned line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+static void diag_v(struct cfg_parse *p, bool error, bool unsupported,
+		   unsigned line, const char *fmt, va_list ap)
 {
 	struct dp_config *c = p->cfg;
 	if (error)
 		c->nerrors++;
 	else
 		c->nwarnings++;
+	if (unsupported)
+		c->nunsupported++;
 	if (c->ndiags >= DP_CONFIG_MAX_DIAGS) {
 		c->diags_truncated = true;
 		return;
@@ -38,10 +43,7 @@ void cfg_diag(struct cfg_parse *p, bool error, unsigned line,
 		}
 	}
 	char *what, *msg;
-	va_list ap;
-	va_start(ap, fmt);
 	int n = vasprintf(&what, fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		p->nomem = true;
 		return;
@@ -60,6 +62,38 @@ void cfg_diag(struct cfg_parse *p, bool error, unsigned line,
 	d->error = error;
 	d->line = line;
 	d->message = msg;
+	d->unsupported = unsupported;
+}
+
+void cfg_diag(struct cfg_parse *p, bool error, unsigned line,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_v(p, error, false, line, fmt, ap);
+	va_end(ap);
+}
+
+static void diag_unsupported(struct cfg_parse *p, unsigned line,
+			     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void diag_unsupported(struct cfg_parse *p, unsigned line,
+			     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_v(p, true, true, line, fmt, ap);
+	va_end(ap);
+}
+
+bool cfg_capability(struct cfg_parse *p, unsigned line, const char *directive,
+		    const char *value)
+{
+	const struct dp_capability *cap = dp_capability_lookup(directive, value);
+	if (!cap || cap->supported)
+		return true;
+	diag_unsupported(p, line, "%s", cap->note);
+	return false;
 }
 
 char *cfg_strdup(struct cfg_parse *p, const char *s)
@@ -291,6 +325,47 @@ struct dp_error *dp_config_parse(const char *text, size_t len,
 	return NULL;
 }
 
+static bool is_self(const char *node, const char *const *self, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (self[i] && !strcmp(node, self[i]))
+			return true;
+	return false;
+}
+
+struct dp_error *dp_config_check_host(struct dp_config *c, const char *root,
+				      const char *const *self, size_t nself)
+{
+	struct cfg_parse *p = calloc(1, sizeof(*p));
+	if (!p)
+		return &dp_enomem;
+	p->cfg = c;
+	// kdumpctl parse_config(): a missing key file is a warning and the
+	// default key is used.
+	if (c->sshkey_line && c->sshkey) {
+		char path[4096];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s%s", root ? root : "", c->sshkey);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			cfg_diag(p, false, c->sshkey_line,
+				 "sshkey '%s' is not a file; kdumpctl uses the default /root/.ssh/kdump_id_rsa",
+				 c->sshkey);
+			free(c->sshkey);
+			c->sshkey = cfg_strdup(p, "/root/.ssh/kdump_id_rsa");
+		}
+	}
+	// kdumpctl check_fence_kdump_config(): no node may be this host.
+	for (size_t i = 0; i < c->fence_kdump_nodes.n; i++)
+		if (is_self(c->fence_kdump_nodes.v[i], self, nself))
+			cfg_diag(p, true, c->fence_kdump_nodes_line,
+				 "fence_kdump_nodes cannot contain this host ('%s')",
+				 c->fence_kdump_nodes.v[i]);
+	sort_diags(c);
+	bool nomem = p->nomem;
+	free(p);
+	return nomem ? &dp_enomem : NULL;
+}
+
 struct dp_error *dp_config_load(const char *path, enum dp_config_format format,
 				struct dp_config **ret)
 {
@@ -404,7 +479,7 @@ const char *dp_target_kind_name(enum dp_target_kind kind)
 		[DP_TARGET_LOCAL] = "local", [DP_TARGET_RAW] = "raw",
 		[DP_TARGET_FS] = "fs", [DP_TARGET_NFS] = "nfs",
 		[DP_TARGET_SSH] = "ssh", [DP_TARGET_FTP] = "ftp",
-		[DP_TARGET_DRACUT] = "dracut",
+		[DP_TARGET_DRACUT] = "dracut", [DP_TARGET_VIRTIOFS] = "virtiofs",
 	};
 	if ((unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind])
 		return names[kind];

@@ -488,6 +488,14 @@ static struct dp_error *add_target(struct builder *b,
 	struct dp_error *err = dp_target_resolve(b->root, b->opts->config, &t);
 	if (err)
 		return dp_error_prefix(err, "dump target");
+	// The capture looks the kind up in the same table (capability.c);
+	// an image it could not use is not written.
+	const struct dp_capability *cap =
+		t->kind ? dp_capability_lookup(t->kind, NULL) : NULL;
+	if (t->kind && (!cap || !cap->supported))
+		err = dp_error_create(DP_ERR_UNSUPPORTED, "dump target %s: %s",
+				      t->kind, cap ? cap->note :
+				      "not a file system this build's capture mounts (ext2/3/4, xfs, btrfs) nor a raw device");
 	for (size_t i = 0; i < t->nnotes && !err; i++)
 		err = note(b, "target: %s", t->notes[i]);
 	if (!err && !(b->plan->target_text = dp_target_format(t)))

@@ -198,7 +198,7 @@ struct dp_error *dp_target_resolve(const char *root,
 	static const char *const names[] = {
 		[DP_TARGET_RAW] = "raw", [DP_TARGET_NFS] = "nfs",
 		[DP_TARGET_SSH] = "ssh", [DP_TARGET_FTP] = "ftp",
-		[DP_TARGET_DRACUT] = "dracut",
+		[DP_TARGET_DRACUT] = "dracut", [DP_TARGET_VIRTIOFS] = "virtiofs",
 	};
 	struct dp_error *err = NULL;
 	if (set(&t->path, path))

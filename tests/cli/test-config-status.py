@@ -17,13 +17,24 @@ seeds = os.path.join(here, "..", "fuzz", "seeds", "config")
 
 
 # --- config on files -------------------------------------------------------
-rc, out, err = run("config", os.path.join(seeds, "ssh.conf"))
-check(rc == 0 and err == "", f"config ssh.conf: rc {rc}, stderr {err!r}")
-check("target           ssh kdump@dumps.example.com  (line 1)" in out,
-      "config ssh.conf: target line")
-check("core_collector   makedumpfile -F -l --message-level 7 -d 31" in out,
-      "config ssh.conf: collector")
-check("final_action     poweroff" in out, "config ssh.conf: final_action")
+# The host checks (sshkey file, fence_kdump_nodes) look under $DP_SYSROOT:
+# an empty tree makes them the same on every machine.
+empty = tempfile.mkdtemp(prefix="dp-cfg-empty-")
+E = {"DP_SYSROOT": empty}
+rc, out, err = run("config", os.path.join(seeds, "ssh.conf"), env=E)
+ssh = os.path.join(seeds, "ssh.conf")
+lines = err.splitlines()
+check(rc == 1 and out == "", f"config ssh.conf: rc {rc}, stdout {out!r}")
+check(f"{ssh}:1: error: ssh targets are not supported by this build "
+      "(the capture has no network or SSH client yet)" in lines,
+      f"config ssh.conf: ssh unsupported {lines}")
+check(f"{ssh}:2: warning: sshkey '/root/.ssh/kdump_id_rsa' is not a file; "
+      "kdumpctl uses the default /root/.ssh/kdump_id_rsa" in lines,
+      "config ssh.conf: missing sshkey is a warning, as in kdumpctl")
+check(f"{ssh}:5: error: failure_action shell is not supported by this build: "
+      "the initramfs packs no shell (the capture reboots instead)" in lines,
+      "config ssh.conf: failure_action shell unsupported")
+check(lines[-1] == f"{ssh}: 2 errors, 1 warning", f"summary {lines[-1]!r}")
 
 bad = os.path.join(seeds, "bad.conf")
 rc, out, err = run("config", bad)
@@ -36,7 +47,11 @@ check(f"{bad}:5: error: failure_action 'explode': must be reboot, halt, "
 check(f"{bad}:13: error: 'USE_KDUMP=1' looks like a kdump-tools variable; "
       "kdump.conf lines are '<directive> <value>'" in lines,
       "kdump-tools line in kdump.conf at 13")
-check(lines[-1] == f"{bad}: 10 errors, 0 warnings", f"summary: {lines[-1]!r}")
+check(f"{bad}:8: error: this core_collector is not supported by this build: "
+      "only makedumpfile or dontpanic collect (the capture runs its own "
+      "collector, in a child process, and packs no cp, scp or shell)" in lines,
+      "core_collector cp unsupported at 8")
+check(lines[-1] == f"{bad}: 11 errors, 0 warnings", f"summary: {lines[-1]!r}")
 nums = [int(l.split(":")[1]) for l in lines[:-1]]
 check(nums == sorted(nums), f"errors not in line order: {nums}")
 
@@ -44,20 +59,136 @@ rc, out, err = run("config", "--json", bad)
 j = json.loads(out)
 check(rc == 1 and j["valid"] is False and j["config"] is None,
       "config --json bad: valid false, config null")
-check(len(j["errors"]) == 10 and j["errors"][0]["line"] == 2,
+check(len(j["errors"]) == 11 and j["errors"][0]["line"] == 2,
       "config --json bad: errors with lines")
+check([e["line"] for e in j["errors"] if e["unsupported"]] == [8],
+      f"config --json bad: the unsupported one {j['errors']}")
 
+# kdump-tools: SSH is unsupported, KDUMP_NUM_DUMPS and KDUMP_FAIL_CMD too;
+# MAKEDUMP_ARGS is shown with the -F kdump-config adds.
 rc, out, err = run("config", "--json", os.path.join(seeds, "debian-ssh"))
 j = json.loads(out)
-check(rc == 0 and j["format"] == "kdump-tools", "debian-ssh: format")
-c = j["config"]
-check(c["target"] == "ssh" and c["target_spec"] == "kdump@dumps.example.com"
-      and c["target_line"] == 7, "debian-ssh: target")
-check(c["core_collector"] == ["makedumpfile", "-c", "-d", "31"],
-      "debian-ssh: collector from MAKEDUMP_ARGS")
-check(c["failure_action"] == "command" and c["failure_command"] == "reboot -f",
-      "debian-ssh: KDUMP_FAIL_CMD")
-check(c["num_dumps"] == 5 and c["use_kdump"] == 1, "debian-ssh: numbers")
+check(rc == 1 and j["format"] == "kdump-tools", "debian-ssh: format")
+check(sorted((e["line"], e["unsupported"]) for e in j["errors"]) ==
+      [(4, True), (6, True), (7, True)], f"debian-ssh: errors {j['errors']}")
+rc, out, err = run("config", "--json", os.path.join(seeds, "debian-kdump-tools"))
+j = json.loads(out)
+check(rc == 0 and "-F" in j["config"]["core_collector"],
+      f"debian-kdump-tools: collector {j['config'] and j['config']['core_collector']}")
+
+
+# --- kdumpctl's and kdump-config's verdicts ---------------------------------
+def verdict(text, fmt=None, env=E):
+    """config on text: (rc, errors not 'unsupported', unsupported, all)."""
+    f = os.path.join(empty, "t.conf")
+    with open(f, "w") as fh:
+        fh.write(text)
+    args = ["config", "--json"] + (["--format", fmt] if fmt else []) + [f]
+    rc, out, err = run(*args, env=env)
+    j = json.loads(out)
+    msgs = [e["message"] for e in j["errors"] + j["warnings"]]
+    other = [e["message"] for e in j["errors"] if not e["unsupported"]]
+    unsup = [e["message"] for e in j["errors"] if e["unsupported"]]
+    return rc, other, unsup, msgs, j
+
+
+def expect(text, other, unsup, has=(), why=""):
+    rc, o, u, msgs, j = verdict(text)
+    ok = len(o) == other and len(u) == unsup and \
+        all(any(h in m for m in msgs) for h in has) and \
+        rc == (1 if other + unsup else 0)
+    check(ok, f"{why or text!r}: rc {rc} errors {o} unsupported {u} all {msgs}")
+    return j
+
+
+# accepted by kdumpctl, impossible at crash time: errors naming the directive
+for line, what in [
+        ("nfs srv:/export", "nfs targets are not supported by this build"),
+        ("ssh root@host", "ssh targets are not supported by this build"),
+        ("core_collector cp", "this core_collector is not supported"),
+        ("core_collector scp", "this core_collector is not supported"),
+        ("failure_action shell", "failure_action shell is not supported"),
+        ("failure_action dump_to_rootfs",
+         "failure_action dump_to_rootfs is not supported"),
+        ("kdump_pre /bin/true", "kdump_pre is not supported"),
+        ("kdump_post /bin/true", "kdump_post is not supported"),
+        ("kdump_emergency /bin/true", "kdump_emergency is not supported"),
+        ("extra_bins /bin/ls", "extra_bins is not supported"),
+        ("dracut_args --omit-drivers snd", "dracut_args is not supported"),
+        ("dracut_args --mount \"srv:/x /mnt nfs defaults\"",
+         "dracut_args is not supported"),
+        ("virtiofs myfs", "virtiofs targets are not supported")]:
+    expect(line + "\n", 0, 1, [what])
+# kdumpctl's own verdicts
+expect("nfs [2001:db8::1]:/export\n", 0, 1,
+       ["nfs targets are not supported by this build"], "IPv6 nfs parses")
+j = expect("virtiofs TAG\n", 0, 1, [])
+check(not j["warnings"], "virtiofs TAG is not a device (no device warning)")
+expect('path "/var/crash"\ncore_collector "makedumpfile -l -d 31"\n', 0, 0)
+rc, o, u, msgs, j = verdict('path "/var/crash"\ncore_collector "makedumpfile -l -d 31"\n')
+check(j["config"]["path"] == "/var/crash" and
+      j["config"]["core_collector"] == ["makedumpfile", "-l", "-d", "31"],
+      f"quotes stripped as kdumpctl does: {j['config']}")
+expect("raw /dev/sdb1 extra\n", 1, 0, ["'raw' takes one value"])
+expect("ssh root@host extra\n", 1, 1, ["'ssh' takes one value"])
+expect("ext4 /dev/sdb1\ncore_collector makedumpfile -F -l -d 31\n", 1, 0,
+       ["makedumpfile --check-params refuses these options: -F"])
+expect("nfs h:/e\ncore_collector makedumpfile -F -l -d 31\n", 1, 1,
+       ["makedumpfile --check-params refuses these options: -F"])
+expect("core_collector makedumpfile -d 99\n", 1, 0,
+       ["the dump level (-d) must be a number from 0 to 31"])
+# sshkey to a missing file: kdumpctl warns and takes the default key
+rc, o, u, msgs, j = verdict("ssh a@b\nsshkey /nope/key\n")
+check(len(o) == 0 and any("sshkey '/nope/key' is not a file" in m for m in msgs),
+      f"sshkey missing: {msgs}")
+# fence_kdump_nodes naming this host (its /etc/hostname under the root)
+put(empty, "/etc/hostname", "node7\n")
+rc, o, u, msgs, j = verdict("fence_kdump_nodes node1 node7\n")
+check(rc == 1 and any("fence_kdump_nodes cannot contain this host ('node7')"
+                      in m for m in o), f"fence_kdump_nodes self: {o}")
+os.unlink(os.path.join(empty, "etc/hostname"))
+
+# kdump-config's verdicts
+for text, other, unsup, has in [
+        ("USE_KDUMP=yes\n", 0, 0, []),
+        ("USE_KDUMP=1\nSSH=a@b\nNFS=h:/e\n", 0, 2,
+         ["SSH targets are not supported", "NFS targets are not supported"]),
+        ("USE_KDUMP=1\nKDUMP_COMPRESSION=zstd\n", 1, 0,
+         ["KDUMP_COMPRESSION 'zstd': kdump-config supports bzip2, gzip, lz4 or xz"]),
+        ("USE_KDUMP=1\nKDUMP_COMPRESSION=xz\n", 0, 1,
+         ["KDUMP_COMPRESSION is not supported by this build"]),
+        ("USE_KDUMP=1\nKDUMP_COREDIR=crash\n", 0, 0,
+         ["KDUMP_COREDIR 'crash' is relative"]),
+        ("USE_KDUMP=1\nKDUMP_FAIL_CMD=reboot\n", 0, 1,
+         ["KDUMP_FAIL_CMD is not supported"]),
+        ("USE_KDUMP=1\nMAKEDUMP_ARGS=\"-c -d 99\"\n", 1, 0,
+         ["MAKEDUMP_ARGS: makedumpfile refuses these options"])]:
+    expect(text, other, unsup, has)
+rc, o, u, msgs, j = verdict("USE_KDUMP=1\nMAKEDUMP_ARGS=\"-c -d 31\"\n")
+check(j["config"]["core_collector"] == ["makedumpfile", "-c", "-d", "31", "-F"],
+      f"MAKEDUMP_ARGS shown with kdump-config's -F: {j['config']}")
+
+# kdump-utils' shipped kdump.conf and its documented examples
+# (tests/cli/kdump-utils/README): the same verdict as kdumpctl.
+exdir = os.path.join(here, "kdump-utils")
+nex = 0
+for name in sorted(os.listdir(exdir)):
+    if not name.endswith(".conf"):
+        continue
+    text = open(os.path.join(exdir, name)).read()
+    exp = [l for l in text.splitlines() if l.startswith("# expect: ")][0]
+    fields = exp[len("# expect: "):]
+    accept = "kdumpctl=accept" in fields
+    nunsup = int(fields.split("unsupported=")[1].split()[0])
+    has = fields.split("has=")[1] if "has=" in fields else None
+    rc, o, u, msgs, j = verdict(text)
+    ok = (not o) == accept and len(u) == nunsup and \
+        (has is None or any(has in m for m in msgs))
+    check(ok, f"kdump-utils/{name}: kdumpctl {'accepts' if accept else 'refuses'}"
+          f"; dontpanic errors {o}, unsupported {u}, all {msgs}")
+    nex += 1
+check(nex >= 30, f"only {nex} kdump-utils examples")
+shutil.rmtree(empty)
 
 # --format forces the dialect: a kdump-tools file read as kdump.conf fails.
 rc, out, err = run("config", "--format=kdump.conf",
@@ -77,9 +208,9 @@ tmp = tempfile.mkdtemp(prefix="dp-cfg-")
 try:
     rc, out, err = run("config", "--root", tmp)
     check(rc == 1 and "no kdump configuration" in err, "no config: rc 1")
-    put(tmp, "/etc/default/kdump-tools", "USE_KDUMP=1\nNFS=filer:/dumps\n")
+    put(tmp, "/etc/default/kdump-tools", "USE_KDUMP=1\nKDUMP_COREDIR=/srv/k\n")
     rc, out, err = run("config", env={"DP_SYSROOT": tmp})
-    check(rc == 0 and "target           nfs filer:/dumps  (line 2)" in out,
+    check(rc == 0 and "path             /srv/k\n" in out,
           f"DP_SYSROOT kdump-tools fallback: {rc} {out!r} {err!r}")
     put(tmp, "/etc/kdump.conf", "xfs LABEL=crash\npath /dumps\n")
     rc, out, err = run("config", "--root", tmp)
@@ -109,14 +240,14 @@ def tree(cmdline, size, loaded, sysctl, oom="0"):
 ready = tree("root=/dev/vda1 crashkernel=256M", "268435456", "1", "1")
 notready = tree("root=/dev/vda1 ro quiet", "0", "0", "0", oom="1")
 try:
-    put(ready, "/etc/kdump.conf", "ssh kdump@dumps\ncore_collector makedumpfile -F -d 31\n")
+    put(ready, "/etc/kdump.conf", "raw /dev/vdb1\ncore_collector makedumpfile -F -d 31\n")
     rc, out, err = run("status", "--root", ready)
     check(rc == 0, f"status ready: rc {rc} {err!r}")
     check("  ok    crashkernel                      256M" in out,
           "status ready: crashkernel line")
     check("  ok    reserved                         256 MiB (268435456 bytes)"
           in out, "status ready: reserved")
-    check("  ok    config target                    ssh kdump@dumps, path /var/crash"
+    check("  ok    config target                    raw /dev/vdb1, path /var/crash"
           in out, "status ready: config target")
     check(out.rstrip().endswith("ready: a panic now would take a dump"),
           "status ready: verdict")
@@ -149,11 +280,20 @@ try:
           == "0 MiB (0 bytes)", "status --json: reserved")
 
     # A config with errors makes a ready kernel not ready.
-    put(ready, "/etc/kdump.conf", "ssh kdump@dumps\ncore_collector makedumpfile -d 31\n")
+    put(ready, "/etc/kdump.conf", "raw /dev/vdb1\ncore_collector makedumpfile -d 31\n")
     rc, out, err = run("status", "--root", ready)
     check(rc == 1 and "  FAIL  config target" in out
           and "1 error in the configuration" in out,
           f"status with bad config: rc {rc} {out!r}")
+    # What the capture cannot do is not ready either (the same table).
+    for conf in ("nfs filer:/dumps\n", "failure_action shell\n",
+                 "kdump_post /bin/true\n"):
+        put(ready, "/etc/kdump.conf", conf)
+        rc, out, err = run("status", "--root", ready)
+        check(rc == 1 and "  FAIL  config target" in out
+              and "1 error in the configuration" in out
+              and "NOT ready" in out,
+              f"status with {conf!r}: rc {rc} {out!r}")
 
     # Dump space, for a local target: the estimate from the fake meminfo
     # (no iomem: MemTotal is the base), the free space from statvfs of the

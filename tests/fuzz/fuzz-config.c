@@ -24,10 +24,16 @@ static void check(const struct dp_config *c)
 		if (!c->diags[i].message || !strlen(c->diags[i].message))
 			__builtin_trap();
 		errors += c->diags[i].error;
+		if (c->diags[i].unsupported && !c->diags[i].error)
+			__builtin_trap();	// unsupported is an error
+		if (c->diags[i].unsupported &&
+		    !strstr(c->diags[i].message, "not supported by this build"))
+			__builtin_trap();	// and says so
 		if (i && c->diags[i].line < c->diags[i - 1].line)
 			__builtin_trap();	// sorted by line
 	}
-	if (c->ndiags > DP_CONFIG_MAX_DIAGS || errors > c->nerrors)
+	if (c->ndiags > DP_CONFIG_MAX_DIAGS || errors > c->nerrors ||
+	    c->nunsupported > c->nerrors)
 		__builtin_trap();
 	if (!c->path || !c->collector.n)
 		__builtin_trap();	// defaults are always filled in

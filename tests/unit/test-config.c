@@ -3,6 +3,8 @@
 // defaults, every rule with its line number, hostile input.
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <dontpanic/config.h>
@@ -75,7 +77,16 @@ TEST(ssh_target_is_normalized)
 		"extra_modules megaraid_sas sd_mod\n"
 		"kdump_post /usr/local/bin/post.sh\n");
 	CHECK(c->format == DP_CONFIG_KDUMP_CONF);
-	CHECK_EQ_U64(c->ndiags, 0);
+	// kdumpctl accepts it all; this build's capture cannot do the ssh
+	// target, the shell or the hook: errors marked unsupported.
+	CHECK_EQ_U64(c->nerrors, 3);
+	CHECK_EQ_U64(c->nunsupported, 3);
+	CHECK_EQ_U64(c->nwarnings, 0);
+	CHECK(line_has(c, 2, "t.conf:2: error: ssh targets are not supported by this build"));
+	CHECK(line_has(c, 6, "error: failure_action shell is not supported by this build"));
+	CHECK(line_has(c, 9, "error: kdump_post is not supported by this build"));
+	for (size_t i = 0; i < c->ndiags; i++)
+		CHECK(c->diags[i].unsupported);
 	CHECK(c->target == DP_TARGET_SSH);
 	CHECK_STR(c->target_spec, "kdump@dumps.example.com");
 	CHECK_EQ_U64(c->target_line, 2);
@@ -148,7 +159,8 @@ TEST(errors_carry_their_line)
 		"force_rebuild yes\n"		// 10 not 0/1
 		"auto_reset_crashkernel 1\n"	// 11 not yes/no
 		"kdump_pre pre.sh\n");		// 12 not absolute
-	CHECK_EQ_U64(c->nerrors, 10);
+	CHECK_EQ_U64(c->nerrors, 11);
+	CHECK_EQ_U64(c->nunsupported, 1);
 	CHECK(line_has(c, 2, "t.conf:2: error: more than one dump target: 'nfs' here and line 1"));
 	CHECK(line_has(c, 3, "failure_action 'explode': must be reboot, halt, poweroff, shell or dump_to_rootfs"));
 	CHECK(line_has(c, 4, "final_action 'shell': must be reboot, halt or poweroff"));
@@ -159,6 +171,7 @@ TEST(errors_carry_their_line)
 	CHECK(line_has(c, 10, "force_rebuild 'yes': must be 0 or 1"));
 	CHECK(line_has(c, 11, "must be yes or no"));
 	CHECK(line_has(c, 12, "kdump_pre 'pre.sh': needs the absolute path"));
+	CHECK(line_has(c, 12, "kdump_pre is not supported by this build"));
 	CHECK(diag_at(c, 1) == NULL && diag_at(c, 6) == NULL);
 	// The first target stays; the path is the first one given.
 	CHECK_STR(c->target_spec, "/dev/sdb1");
@@ -176,29 +189,51 @@ TEST(collector_rules_follow_kdumpctl)
 	CHECK(line_has(c, 3, "error: the raw target needs makedumpfile -F"));
 	dp_config_destroy(c);
 	// -F in a cluster counts; "-d F" would be -d's argument.
-	c = conf("ssh u@h\ncore_collector makedumpfile -lF -d 31\n");
+	c = conf("raw /dev/sdb2\ncore_collector makedumpfile -lF -d 31\n");
 	CHECK_EQ_U64(c->nerrors, 0);
 	dp_config_destroy(c);
-	c = conf("ssh u@h\ncore_collector makedumpfile -l -dF\n");
+	c = conf("raw /dev/sdb2\ncore_collector makedumpfile -l -dF\n");
 	CHECK_EQ_U64(c->nerrors, 1);
-	dp_config_destroy(c);
-	// Our collector is makedumpfile-compatible.
-	c = conf("ssh u@h\ncore_collector /usr/bin/dontpanic collect -d 31\n");
 	CHECK(line_has(c, 2, "needs makedumpfile -F"));
 	dp_config_destroy(c);
-	// A non-makedumpfile collector on raw: a warning, not an error.
-	c = conf("raw /dev/sdb2\ncore_collector dd bs=1M\n");
-	CHECK_EQ_U64(c->nerrors, 0);
-	CHECK(line_has(c, 2, "warning: core_collector 'dd' is not makedumpfile"));
+	// Our collector is makedumpfile-compatible.
+	c = conf("raw /dev/sdb2\ncore_collector /usr/bin/dontpanic collect -d 31\n");
+	CHECK(line_has(c, 2, "needs makedumpfile -F"));
 	dp_config_destroy(c);
-	// -F into a file on a file system works but needs -R later.
-	c = conf("core_collector makedumpfile -F -d 31\n");
-	CHECK_EQ_U64(c->nerrors, 0);
-	CHECK(line_has(c, 1, "flattened"));
-	dp_config_destroy(c);
-	// scp and cp are fine collectors for ssh and fs targets.
-	c = conf("ssh u@h\ncore_collector scp\n");
+	c = conf("raw /dev/sdb2\ncore_collector dontpanic collect -F -c -d 31\n");
 	CHECK_EQ_U64(c->ndiags, 0);
+	dp_config_destroy(c);
+	// A non-makedumpfile collector on raw: kdumpctl warns; this build
+	// cannot run it (an unsupported error).
+	c = conf("raw /dev/sdb2\ncore_collector dd bs=1M\n");
+	CHECK_EQ_U64(c->nerrors, 1);
+	CHECK_EQ_U64(c->nunsupported, 1);
+	CHECK(line_has(c, 2, "warning: core_collector 'dd' is not makedumpfile"));
+	CHECK(line_has(c, 2, "error: this core_collector is not supported by this build"));
+	dp_config_destroy(c);
+	// mkdumprd runs makedumpfile --check-params OPTIONS vmcore dumpfile:
+	// -F (a stream) into a file system and -d 99 are refused.
+	c = conf("core_collector makedumpfile -F -d 31\n");
+	CHECK_EQ_U64(c->nerrors, 1);
+	CHECK_EQ_U64(c->nunsupported, 0);
+	CHECK(line_has(c, 1, "error: core_collector: makedumpfile --check-params refuses these options: -F"));
+	dp_config_destroy(c);
+	c = conf("ext4 /dev/sda1\ncore_collector makedumpfile -l -d 99\n");
+	CHECK(line_has(c, 2, "the dump level (-d) must be a number from 0 to 31"));
+	CHECK_EQ_U64(c->nerrors, 1);
+	dp_config_destroy(c);
+	c = conf("core_collector makedumpfile -l --message-level 7 -d 31\n");
+	CHECK_EQ_U64(c->ndiags, 0);
+	dp_config_destroy(c);
+	// scp and cp: kdumpctl takes them, this build cannot run them.
+	c = conf("ssh u@h\ncore_collector scp\n");
+	CHECK_EQ_U64(c->nerrors, 2);
+	CHECK_EQ_U64(c->nunsupported, 2);
+	CHECK(line_has(c, 2, "this core_collector is not supported by this build"));
+	dp_config_destroy(c);
+	c = conf("xfs LABEL=crash\ncore_collector cp\n");
+	CHECK_EQ_U64(c->nunsupported, 1);
+	CHECK(line_has(c, 2, "this core_collector is not supported by this build"));
 	dp_config_destroy(c);
 }
 
@@ -206,7 +241,8 @@ TEST(deprecated_default_and_other_rules)
 {
 	struct dp_config *c = conf("default shell\n");
 	CHECK(c->failure_action == DP_ACTION_SHELL);
-	CHECK_EQ_U64(c->nerrors, 0);
+	CHECK_EQ_U64(c->nerrors, 1);
+	CHECK(line_has(c, 1, "error: failure_action shell is not supported by this build"));
 	CHECK(line_has(c, 1, "warning: 'default' is the old name of 'failure_action'"));
 	dp_config_destroy(c);
 	c = conf("failure_action halt\ndefault shell\n");
@@ -242,7 +278,8 @@ TEST(crlf_tabs_and_comments)
 	struct dp_config *c = conf("\tnfs\t srv:/export # the filer\r\n"
 				   "path /crash#x\r\n"
 				   "#core_collector cat\r\n");
-	CHECK_EQ_U64(c->ndiags, 0);
+	CHECK_EQ_U64(c->ndiags, 1);
+	CHECK(line_has(c, 1, "error: nfs targets are not supported by this build"));
 	CHECK_STR(c->target_spec, "srv:/export");
 	CHECK_STR(c->path, "/crash");
 	CHECK(c->collector_default);
@@ -307,10 +344,18 @@ TEST(kdump_tools_file)
 		"NFS_TIMEO=600\n"
 		"KDUMP_CMDLINE_APPEND=\"nr_cpus=1 \\\"q\\\" x\"\n");
 	CHECK(c->format == DP_CONFIG_KDUMP_TOOLS);
-	CHECK_EQ_U64(c->ndiags, 0);
+	// kdump-config takes it; this build has no ssh, keeps every dump
+	// and runs no command.
+	CHECK_EQ_U64(c->nerrors, 3);
+	CHECK_EQ_U64(c->nunsupported, 3);
+	CHECK_EQ_U64(c->nwarnings, 0);
+	CHECK(line_has(c, 5, "error: KDUMP_NUM_DUMPS is not supported by this build"));
+	CHECK(line_has(c, 6, "error: KDUMP_FAIL_CMD is not supported by this build"));
+	CHECK(line_has(c, 7, "error: SSH targets are not supported by this build"));
 	CHECK(c->use_kdump == 1);
 	CHECK_STR(c->path, "/var/crash");
-	CHECK_STR(join(&c->collector), "makedumpfile -c -d 31");
+	// kdump-config appends -F unless MAKEDUMP_ARGS starts with it.
+	CHECK_STR(join(&c->collector), "makedumpfile -c -d 31 -F");
 	CHECK(!c->collector_default);
 	CHECK(c->num_dumps == 5);
 	CHECK(c->failure_action == DP_ACTION_COMMAND);
@@ -324,7 +369,8 @@ TEST(kdump_tools_file)
 	dp_config_destroy(c);
 	// Defaults: kdump-tools' own.
 	c = parse("USE_KDUMP=1\n", 12, DP_CONFIG_KDUMP_TOOLS);
-	CHECK_STR(join(&c->collector), "makedumpfile -c -d 31");
+	CHECK_EQ_U64(c->ndiags, 0);
+	CHECK_STR(join(&c->collector), "makedumpfile -F -c -d 31");
 	CHECK(c->collector_default);
 	CHECK(c->failure_action == DP_ACTION_REBOOT);
 	CHECK(c->target == DP_TARGET_LOCAL);
@@ -344,10 +390,14 @@ TEST(kdump_tools_errors)
 		"NFS_RETRANS=3 3\n"			// 8 warning
 		"HOSTTAG=fqdn\n"			// 9
 		"USE_KDUMP=1\n");			// 10 again: wins
-	CHECK_EQ_U64(c->nerrors, 4);
+	CHECK_EQ_U64(c->nerrors, 5);
+	CHECK_EQ_U64(c->nunsupported, 2);
 	CHECK(c->use_kdump == 1);
+	CHECK(diag_at(c, 1) == NULL);	// yes enables, as any value but 0
+	CHECK(line_has(c, 2, "t.conf:2: error: NFS targets are not supported by this build"));
 	CHECK(line_has(c, 3, "t.conf:3: error: NFS_TIMEO '600s'"));
-	CHECK(line_has(c, 4, "error: more than one dump target: SSH here and NFS on line 2"));
+	// savecore tries SSH and NFS both: not two targets, two unsupported.
+	CHECK(line_has(c, 4, "error: SSH targets are not supported by this build"));
 	CHECK(line_has(c, 5, "warning: MAKEDUMP_ARGS: shell expansion"));
 	CHECK(line_has(c, 6, "error: KDUMP_COREDIR: unterminated quote"));
 	CHECK(line_has(c, 7, "warning: not a variable assignment"));
@@ -357,9 +407,198 @@ TEST(kdump_tools_errors)
 	CHECK(c->target == DP_TARGET_NFS);
 	dp_config_destroy(c);
 	c = parse("USE_KDUMP=0\nSSH=host\n", 21, DP_CONFIG_KDUMP_TOOLS);
-	CHECK(line_has(c, 1, "warning: USE_KDUMP is not 1"));
+	CHECK(line_has(c, 1, "warning: USE_KDUMP is not set or 0"));
 	CHECK(line_has(c, 2, "error: SSH 'host' is not <user>@<host>"));
+	CHECK(c->use_kdump == 0);
 	dp_config_destroy(c);
+}
+
+// kdump-config's verdicts (kdump-tools 1.8.1 /usr/sbin/kdump-config).
+TEST(kdump_tools_like_kdump_config)
+{
+	struct dp_config *c = conf("USE_KDUMP=true\n");
+	CHECK(c->use_kdump == 1);
+	CHECK_EQ_U64(c->ndiags, 0);
+	dp_config_destroy(c);
+	c = conf("USE_KDUMP=\"\"\n");
+	CHECK(c->use_kdump == 0);
+	CHECK(line_has(c, 1, "warning: USE_KDUMP is not set or 0"));
+	dp_config_destroy(c);
+	// check_compression(): zstd is not one of kdump-config's.
+	c = conf("USE_KDUMP=1\nKDUMP_COMPRESSION=zstd\n");
+	CHECK_EQ_U64(c->nerrors, 1);
+	CHECK_EQ_U64(c->nunsupported, 0);
+	CHECK(line_has(c, 2, "KDUMP_COMPRESSION 'zstd': kdump-config supports bzip2, gzip, lz4 or xz"));
+	dp_config_destroy(c);
+	c = conf("USE_KDUMP=1\nKDUMP_COMPRESSION=gzip\n");
+	CHECK_EQ_U64(c->nunsupported, 1);
+	CHECK(line_has(c, 2, "KDUMP_COMPRESSION is not supported by this build"));
+	dp_config_destroy(c);
+	// -F is added unless the value starts with it; a bad level is an
+	// error on the MAKEDUMP_ARGS line.
+	c = conf("USE_KDUMP=1\nMAKEDUMP_ARGS=\"-F -l -d 31\"\n");
+	CHECK_STR(join(&c->collector), "makedumpfile -F -l -d 31");
+	CHECK_EQ_U64(c->ndiags, 0);
+	dp_config_destroy(c);
+	c = conf("USE_KDUMP=1\nMAKEDUMP_ARGS=\"-c -d 99\"\n");
+	CHECK(line_has(c, 2, "error: MAKEDUMP_ARGS: makedumpfile refuses these options: the dump level"));
+	dp_config_destroy(c);
+	c = conf("USE_KDUMP=1\nKDUMP_COREDIR=crash\n");
+	CHECK_EQ_U64(c->nerrors, 0);
+	CHECK(line_has(c, 2, "warning: KDUMP_COREDIR 'crash' is relative"));
+	dp_config_destroy(c);
+	c = conf("USE_KDUMP=1\nFTP=ftp.example.com:/d\nSSH=a@b\n");
+	CHECK_EQ_U64(c->nerrors, 2);
+	CHECK_EQ_U64(c->nunsupported, 2);
+	CHECK(c->target == DP_TARGET_FTP);
+	dp_config_destroy(c);
+}
+
+// kdumpctl's verdicts (kdump-utils kdumpctl parse_config(),
+// kdump-lib-initramfs.sh kdump_get_conf_val(), mkdumprd).
+TEST(kdump_conf_like_kdumpctl)
+{
+	// IPv6 is valid syntax: the only error is that nfs is unsupported.
+	struct dp_config *c = conf("nfs [2001:db8::1]:/export\n");
+	CHECK_EQ_U64(c->nerrors, 1);
+	CHECK_EQ_U64(c->nunsupported, 1);
+	CHECK(line_has(c, 1, "error: nfs targets are not supported by this build"));
+	CHECK_STR(c->target_spec, "[2001:db8::1]:/export");
+	dp_config_destroy(c);
+	c = conf("nfs [2001:db8::1/export\n");
+	CHECK_EQ_U64(c->nerrors, 2);
+	CHECK(line_has(c, 1, "is not <host>:/<export>"));
+	dp_config_destroy(c);
+	c = conf("nfs 192.168.1.1:/export\n");
+	CHECK_EQ_U64(c->nerrors, c->nunsupported);
+	dp_config_destroy(c);
+	// virtiofs names a tag, not a device: no device warning.
+	c = conf("virtiofs myfs\n");
+	CHECK(c->target == DP_TARGET_VIRTIOFS);
+	CHECK_STR(dp_target_kind_name(c->target), "virtiofs");
+	CHECK_EQ_U64(c->nwarnings, 0);
+	CHECK_EQ_U64(c->nunsupported, 1);
+	CHECK(line_has(c, 1, "error: virtiofs targets are not supported by this build"));
+	dp_config_destroy(c);
+	// One pair of surrounding double quotes is stripped.
+	c = conf("path \"/var/crash\"\ncore_collector \"makedumpfile -l -d 31\"\n");
+	CHECK_EQ_U64(c->ndiags, 0);
+	CHECK_STR(c->path, "/var/crash");
+	CHECK_STR(join(&c->collector), "makedumpfile -l -d 31");
+	dp_config_destroy(c);
+	c = conf("path \"/var/crash\n");
+	CHECK_STR(c->path, "\"/var/crash");
+	dp_config_destroy(c);
+	// A target is one word.
+	c = conf("raw /dev/sdb1 extra\n");
+	CHECK(line_has(c, 1, "error: 'raw' takes one value; '/dev/sdb1 extra' is more than one word"));
+	CHECK_EQ_U64(c->nunsupported, 0);
+	dp_config_destroy(c);
+	c = conf("ssh root@host extra\n");
+	CHECK(line_has(c, 1, "error: 'ssh' takes one value"));
+	CHECK_EQ_U64(c->nerrors, 2);
+	dp_config_destroy(c);
+	// Hooks, extras and dracut_args: kdumpctl takes them, we cannot.
+	c = conf("kdump_pre /a\nkdump_emergency /b\nextra_bins /bin/ls\n"
+		 "dracut_args --omit-drivers \"a b\"\nfence_kdump_nodes n1\n"
+		 "failure_action dump_to_rootfs\n");
+	CHECK_EQ_U64(c->nerrors, 6);
+	CHECK_EQ_U64(c->nunsupported, 6);
+	for (unsigned l = 1; l <= 6; l++)
+		CHECK(line_has(c, l, "is not supported by this build"));
+	dp_config_destroy(c);
+	// final_action, extra_modules and the local targets are supported.
+	c = conf("btrfs UUID=1\nfinal_action halt\nfailure_action poweroff\n"
+		 "extra_modules xfs\n");
+	CHECK_EQ_U64(c->ndiags, 0);
+	dp_config_destroy(c);
+	c = conf("minix /dev/sdb1\n");
+	CHECK(line_has(c, 1, "minix targets are not supported by this build"));
+	dp_config_destroy(c);
+}
+
+// kdumpctl's checks that need the machine: sshkey, fence_kdump_nodes.
+TEST(host_checks)
+{
+	const char *self[] = { "node1", "192.0.2.7" };
+	struct dp_config *c = conf("ssh a@b\nsshkey /nonexistent/key\n");
+	CHECK_OK(dp_config_check_host(c, "", self, 2));
+	CHECK(line_has(c, 2, "warning: sshkey '/nonexistent/key' is not a file; kdumpctl uses the default"));
+	CHECK_STR(c->sshkey, "/root/.ssh/kdump_id_rsa");
+	dp_config_destroy(c);
+	c = conf("ssh a@b\nsshkey /etc/hostname\n");
+	CHECK_OK(dp_config_check_host(c, "", self, 2));
+	CHECK(diag_at(c, 2) == NULL);
+	CHECK_STR(c->sshkey, "/etc/hostname");
+	dp_config_destroy(c);
+	c = conf("fence_kdump_nodes node2 192.0.2.7 node1\n");
+	size_t before = c->nerrors;
+	CHECK_OK(dp_config_check_host(c, "", self, 2));
+	CHECK_EQ_U64(c->nerrors, before + 2);
+	CHECK(line_has(c, 1, "error: fence_kdump_nodes cannot contain this host ('192.0.2.7')"));
+	CHECK(line_has(c, 1, "('node1')"));
+	dp_config_destroy(c);
+}
+
+// One table: every row is explained; the unsupported ones say so.
+TEST(capability_table)
+{
+	size_t n;
+	const struct dp_capability *t = dp_capabilities(&n);
+	CHECK(n > 20);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(t[i].note && t[i].note[0]);
+		if (!t[i].supported)
+			CHECK(has(t[i].note, "not supported by this build"));
+	}
+	CHECK(!dp_capability_supported("failure_action", "shell"));
+	CHECK(dp_capability_supported("failure_action", "reboot"));
+	CHECK(dp_capability_supported("core_collector", "makedumpfile"));
+	CHECK(!dp_capability_supported("core_collector", NULL));
+	CHECK(!dp_capability_supported("nfs", NULL));
+	CHECK(dp_capability_supported("ext4", NULL));
+	CHECK(dp_capability_lookup("force_rebuild", "1") == NULL);
+}
+
+// makedumpfile --check-params, with mkdumprd's appended file names.
+TEST(collector_check_params)
+{
+	static const struct { const char *line; unsigned files; bool ok; } v[] = {
+		{ "makedumpfile -l --message-level 7 -d 31", 2, true },
+		{ "makedumpfile -F -l -d 31", 1, true },
+		{ "makedumpfile -F -l -d 31", 2, false },
+		{ "makedumpfile -l -d 31", 1, false },
+		{ "makedumpfile -d 99", 2, false },
+		{ "makedumpfile -d31", 2, true },
+		{ "makedumpfile -d 11,31", 2, true },
+		{ "makedumpfile -E -c", 2, false },
+		{ "makedumpfile --bogus", 2, false },
+		{ "makedumpfile --message-level=31 -c", 2, true },
+		{ "makedumpfile --message-level 32", 2, false },
+		{ "makedumpfile -x vmlinux", 2, false },
+		{ "makedumpfile -d", 2, false },
+		{ "makedumpfile -c extra", 2, false },
+		{ "makedumpfile --split -d 31", 2, false },
+		{ "makedumpfile -cF", 1, true },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct dp_config_words w = { 0 };
+		char *copy = strdup(v[i].line), *save = NULL;
+		char *argv[16];
+		size_t n = 0;
+		for (char *t = strtok_r(copy, " ", &save); t && n < 15;
+		     t = strtok_r(NULL, " ", &save))
+			argv[n++] = t;
+		argv[n] = NULL;
+		w.v = argv;
+		w.n = n;
+		const char *why = dp_collector_check_params(&w, 1, v[i].files);
+		if ((why == NULL) != v[i].ok)
+			printf("#   '%s' + %u files: %s\n", v[i].line,
+			       v[i].files, why ? why : "accepted");
+		CHECK((why == NULL) == v[i].ok);
+		free(copy);
+	}
 }
 
 TEST(detect_and_load)
@@ -429,4 +668,6 @@ TEST_MAIN(T(ssh_target_is_normalized),
 	  T(collector_rules_follow_kdumpctl),
 	  T(deprecated_default_and_other_rules), T(crlf_tabs_and_comments),
 	  T(hostile_input), T(kdump_tools_file), T(kdump_tools_errors),
+	  T(kdump_tools_like_kdump_config), T(kdump_conf_like_kdumpctl),
+	  T(host_checks), T(capability_table), T(collector_check_params),
 	  T(detect_and_load), T(machine_config_or_defaults))
