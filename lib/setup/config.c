@@ -341,8 +341,8 @@ struct dp_error *dp_config_check_host(struct dp_config *c, const char *root,
 		return &dp_enomem;
 	p->cfg = c;
 	// kdumpctl parse_config(): a missing key file is a warning and the
-	// default key is used.
-	if (c->sshkey_line && c->sshkey) {
+	// default key is used (kdump-config has no such rule).
+	if (c->format == DP_CONFIG_KDUMP_CONF && c->sshkey_line && c->sshkey) {
 		char path[4096];
 		struct stat st;
 		snprintf(path, sizeof(path), "%s%s", root ? root : "", c->sshkey);

@@ -531,6 +531,13 @@ TEST(host_checks)
 	CHECK(diag_at(c, 2) == NULL);
 	CHECK_STR(c->sshkey, "/etc/hostname");
 	dp_config_destroy(c);
+	// kdump-config has no such rule: SSH_KEY is taken as written.
+	c = conf("USE_KDUMP=1\nSSH=a@b\nSSH_KEY=/nonexistent/key\n");
+	size_t warnings = c->nwarnings;
+	CHECK_OK(dp_config_check_host(c, "", self, 2));
+	CHECK_EQ_U64(c->nwarnings, warnings);
+	CHECK_STR(c->sshkey, "/nonexistent/key");
+	dp_config_destroy(c);
 	c = conf("fence_kdump_nodes node2 192.0.2.7 node1\n");
 	size_t before = c->nerrors;
 	CHECK_OK(dp_config_check_host(c, "", self, 2));
