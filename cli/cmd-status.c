@@ -126,8 +126,9 @@ static void print_text(const char *root, const struct dp_status *st,
 		printf(", path %s  (%s)\n", cfg->path ? cfg->path : "?",
 		       cfg->name);
 		if (cfg->nerrors)
-			printf("        -> %zu error%s in the configuration: run 'dontpanic config %s'\n",
+			printf("        -> %zu error%s in the configuration%s: run 'dontpanic config %s'\n",
 			       cfg->nerrors, cfg->nerrors == 1 ? "" : "s",
+			       cfg->nunsupported ? " (what this build's capture cannot do counts)" : "",
 			       cfg->name);
 	} else if (cfg_missing) {
 		printf("  %-5s %-32s none\n", "info", "config target");
@@ -196,8 +197,8 @@ static void print_json(const char *root, const struct dp_status *st,
 	} else {
 		printf("{\"file\": ");
 		dp_json_string(stdout, cfg->name);
-		printf(", \"errors\": %zu, \"warnings\": %zu, \"target\": ",
-		       cfg->nerrors, cfg->nwarnings);
+		printf(", \"errors\": %zu, \"unsupported\": %zu, \"warnings\": %zu, \"target\": ",
+		       cfg->nerrors, cfg->nunsupported, cfg->nwarnings);
 		dp_json_string(stdout, dp_target_kind_name(cfg->target));
 		printf(", \"target_spec\": ");
 		if (cfg->target_spec)

@@ -296,6 +296,9 @@ static void fill_model(struct kdt *k)
 		cfg_diag(p, false, k->line[V_USE_KDUMP],
 			 "USE_KDUMP is not set or 0: kdump-tools will not load the capture kernel");
 	c->dump_dmesg = flag01(k, V_DUMP_DMESG);
+	if (c->dump_dmesg == 0)
+		cfg_diag(p, false, k->line[V_DUMP_DMESG],
+			 "KDUMP_DUMP_DMESG=0: dontpanic's capture writes vmcore-dmesg.txt anyway");
 	c->num_dumps = number(k, V_NUM_DUMPS, 1000000);
 	c->nfs_timeo = number(k, V_NFS_TIMEO, 1000000);
 	c->nfs_retrans = number(k, V_NFS_RETRANS, 1000000);

@@ -159,6 +159,8 @@ for text, other, unsup, has in [
          ["KDUMP_COMPRESSION is not supported by this build"]),
         ("USE_KDUMP=1\nKDUMP_COREDIR=crash\n", 0, 0,
          ["KDUMP_COREDIR 'crash' is relative"]),
+        ("USE_KDUMP=1\nKDUMP_DUMP_DMESG=0\n", 0, 0,
+         ["KDUMP_DUMP_DMESG=0: dontpanic's capture writes vmcore-dmesg.txt anyway"]),
         ("USE_KDUMP=1\nKDUMP_FAIL_CMD=reboot\n", 0, 1,
          ["KDUMP_FAIL_CMD is not supported"]),
         ("USE_KDUMP=1\nMAKEDUMP_ARGS=\"-c -d 99\"\n", 1, 0,
@@ -291,9 +293,13 @@ try:
         put(ready, "/etc/kdump.conf", conf)
         rc, out, err = run("status", "--root", ready)
         check(rc == 1 and "  FAIL  config target" in out
-              and "1 error in the configuration" in out
-              and "NOT ready" in out,
+              and "1 error in the configuration (what this build's capture "
+              "cannot do counts)" in out and "NOT ready" in out,
               f"status with {conf!r}: rc {rc} {out!r}")
+        rc, out, err = run("status", "--json", "--root", ready)
+        jc = json.loads(out)["config"]
+        check(rc == 1 and jc["errors"] == 1 and jc["unsupported"] == 1,
+              f"status --json with {conf!r}: {jc}")
 
     # Dump space, for a local target: the estimate from the fake meminfo
     # (no iomem: MemTotal is the base), the free space from statvfs of the
