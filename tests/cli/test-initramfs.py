@@ -263,6 +263,14 @@ for conf, what in [
     rc, so, se = run("initramfs", "--root", root, "--kver", KVER, "-o", img)
     check(rc == 1 and what in se and not os.path.exists(img),
           f"initramfs refuses {conf!r}: rc {rc} {se.strip()!r}")
+# A dump on the root file system that the capture cannot mount.
+put(root, "/proc/self/mounts", "none / tmpfs rw 0 0\n")
+put(root, "/etc/kdump.conf", "path /var/crash\n")
+img = os.path.join(tmp, "refused.img")
+rc, so, se = run("initramfs", "--root", root, "--kver", KVER, "-o", img)
+check(rc == 1 and "dump target tmpfs: not a file system this build's "
+      "capture mounts" in se and not os.path.exists(img),
+      f"initramfs refuses a tmpfs root target: rc {rc} {se.strip()!r}")
 
 shutil.rmtree(tmp, ignore_errors=True)
 if fails:
