@@ -53,7 +53,7 @@ grep -q 'Unable to locate package' "$tmp/out" || { echo "FAIL: apt-get's error n
 rm -f "$tmp/broken"
 
 # 3. A lock held past DP_APT_LOCK_WAIT: gives up with a message.
-flock -o "$tmp/lock" sleep 30 & holder=$!  # -o: killing flock frees the lock
+flock -o "$tmp/lock" sleep 30 >/dev/null 2>&1 & holder=$!  # -o: killing flock frees the lock
 sleep 1
 DP_APT_LOCK_WAIT=5 run; rc=$?
 kill $holder 2>/dev/null; wait $holder 2>/dev/null
