@@ -21,7 +21,10 @@ static void usage(FILE *f)
 		"Classify the crash, name the culprit task, the guilty frame "
 		"and module,\nand print a stable bucket id. DUMP needs no "
 		"debuginfo. --log works on a\nkernel log alone "
-		"(makedumpfile --dump-dmesg, vmcore-dmesg.txt, dmesg).\n\n"
+		"(makedumpfile --dump-dmesg, vmcore-dmesg.txt, dmesg).\n"
+		"The head names the kernel release and build, host, machine "
+		"and crash\ntime; the log shows the whole last kernel "
+		"report.\n\n"
 		"  --json          JSON output (schema: docs/report-schema.json)\n"
 		"  --log FILE      analyse a kernel log text file instead of a dump\n"
 		"  --vmlinux PATH  accepted for crash-style command lines; not needed\n"
@@ -79,6 +82,9 @@ static int report_from_log(const char *path, struct report_out *out)
 		dp_cli_error("report", err);
 		return DP_EXIT_FAILURE;
 	}
+	struct report_head head;
+	report_head_from_log(&head, log->recs, log->nrecs);
+	out->head = &head;
 	out->rep = rep;
 	out->in = &in;
 	out->log_path = path;

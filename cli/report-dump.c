@@ -40,6 +40,9 @@ int report_from_dump(const char *const *paths, size_t npaths,
 	if (!err)
 		out->dump_format = info.format;
 	dp_error_destroy(err);
+	struct report_head head;
+	report_head_from_dump(&head, prog, dump);
+	out->head = &head;
 	out->dump_path = paths[0];
 	out->in = in;
 	out->rep = rep;
