@@ -41,6 +41,10 @@ void report_head_from_dump(struct report_head *h, struct dp_program *prog,
 	h->have_uptime = si.have_uptime;
 	h->uptime_sec = si.uptime_sec;
 	h->cpus = si.nr_cpus;
+	// The kernel's own count may sit in a lost page; the dump has one
+	// register note per CPU the crash stopped.
+	if (!h->cpus)
+		h->cpus = (unsigned int)dp_dump_num_cpu_notes(dump);
 	h->memory_bytes = si.memory_pages * 4096;
 }
 
@@ -88,6 +92,23 @@ void report_head_from_log(struct report_head *h,
 	}
 }
 
+void report_head_fill(struct report_head *h,
+		      const struct dp_triage_logrec *log, size_t n)
+{
+	struct report_head l;
+	report_head_from_log(&l, log, n);
+	if (!h->release[0])
+		memcpy(h->release, l.release, sizeof(h->release));
+	if (!h->version[0])
+		memcpy(h->version, l.version, sizeof(h->version));
+	if (!h->memory_bytes)
+		h->memory_bytes = l.memory_bytes;
+	if (!h->have_uptime) {
+		h->have_uptime = l.have_uptime;
+		h->uptime_sec = l.uptime_sec;
+	}
+}
+
 static void format_uptime(uint64_t s, char *buf, size_t len)
 {
 	if (s >= 86400)
@@ -110,8 +131,8 @@ static bool format_time(int64_t t, char *buf, size_t len)
 void report_head_text(FILE *f, const struct report_head *h)
 {
 	char buf[64];
-	fprintf(f, "%-10s %s %s\n", "KERNEL", h->release[0] ? h->release :
-		"(unknown)", h->version);
+	fprintf(f, "%-10s %s%s%s\n", "KERNEL", h->release[0] ? h->release :
+		"(unknown)", h->version[0] ? " " : "", h->version);
 	fprintf(f, "%-10s %s\n", "HOST", h->nodename[0] ? h->nodename :
 		"(unknown)");
 	fprintf(f, "%-10s %s%s%u CPUs", "MACHINE", h->machine,

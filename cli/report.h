@@ -54,4 +54,16 @@ void report_head_from_log(struct report_head *h,
 void report_head_text(FILE *f, const struct report_head *h);
 void report_head_json(FILE *f, const struct report_head *h);
 
+/* Fill the fields h lacks from a kernel log's boot lines. */
+void report_head_fill(struct report_head *h,
+		      const struct dp_triage_logrec *log, size_t n);
+
+/* A kernel log text file, parsed (report-fallback.c). */
+struct dp_error *report_read_log(const char *path, struct dp_triage_log **ret);
+/* The log a capture left beside the dump (vmcore-dmesg.txt, dmesg.txt)
+ * whose banner names release; NULL and *why when there is none. */
+struct dp_triage_log *report_log_beside(const char *dump_path,
+					const char *release, char **path_ret,
+					char **why);
+
 #endif /* DP_CLI_REPORT_H */
