@@ -58,7 +58,7 @@ sleep 1
 DP_APT_LOCK_WAIT=5 run; rc=$?
 kill $holder 2>/dev/null; wait $holder 2>/dev/null
 [ $rc -ne 0 ] || { echo "FAIL: a lock never released did not fail"; fail=1; }
-grep -q 'gave up after waiting 5 s' "$tmp/out" ||
+grep -q 'gave up after waiting 5 s for the apt lock' "$tmp/out" ||
 	{ echo "FAIL: no give-up message"; cat "$tmp/out"; fail=1; }
 
 [ $fail -eq 0 ] && echo "ok: install-deps waits for the apt lock, fails at once on other errors, gives up after the limit"

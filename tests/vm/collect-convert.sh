@@ -14,8 +14,8 @@ d1=$(dp_vmcore sysrq kdump-nocomp-d1) || skip "no sysrq kdump-nocomp-d1 vmcore"
 d31=$(dp_vmcore sysrq kdump-nocomp-d31) || skip "no sysrq kdump-nocomp-d31 vmcore"
 zd31=$(dp_vmcore sysrq kdump-zlib-d31) || skip "no sysrq kdump-zlib-d31 vmcore"
 flat=$(dp_vmcore sysrq flat-zlib-d31) || skip "no sysrq flat-zlib-d31 vmcore"
-command -v makedumpfile >/dev/null || skip "makedumpfile (the oracle) is not installed"
-[ -n "${VERIFY:-}" ] || skip "collect-verify was not built (no libkdumpfile)"
+command -v makedumpfile >/dev/null || no_oracle "makedumpfile (the oracle) is not installed"
+[ -n "${VERIFY:-}" ] || no_oracle "collect-verify was not built (no libkdumpfile)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The oracles crash and drgn need the dump's own vmlinux (by build-id);
