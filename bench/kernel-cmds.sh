@@ -14,7 +14,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/vm/lib.sh"
 dump=${1:-$(dp_vmcore sysrq kdump-zlib-d31)}
-vmlinux=${2:-/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64}
+# crash and drgn get the dump's vmlinux, found by build-id.
+vmlinux=${2:-$(dp_vmlinux "$dump" || true)}
+[ -r "$vmlinux" ] || { dp_vmlinux_why "$dump"; exit 1; }
 DP=${DP:-$top/build/dontpanic}
 out=${BENCHMARKS:-$top/BENCHMARKS.md}
 tmp=$(mktemp -d)

@@ -12,9 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/vm/lib.sh"
 dp=${1:-$here/../build/dontpanic}
 runs=${2:-3}
-vmlinux=${VMLINUX:-$(dp_kernel VMLINUX 2>/dev/null || true)}
-[ -n "$vmlinux" ] || vmlinux=/usr/lib/debug/boot/vmlinux-$(uname -r)
-[ -r "$vmlinux" ] || { echo "no -dbg vmlinux ($vmlinux)"; exit 1; }
+# crash needs the dumps' vmlinux: found by build-id (VMLINUX overrides).
+first=$(dp_vmcore null kdump-zlib-d31) || { echo "no harness dumps"; exit 1; }
+vmlinux=${VMLINUX:-$(dp_vmlinux "$first" || true)}
+[ -r "$vmlinux" ] || { dp_vmlinux_why "$first"; exit 1; }
 command -v crash >/dev/null || { echo "crash is not installed"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

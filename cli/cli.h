@@ -121,4 +121,13 @@ void dp_cli_print_diags(const struct dp_config *c);
 int dp_cli_setup_crashkernel(const char *cmd, const char *root,
 			     const char *value, bool dry, bool update_grub);
 
+/*
+ * The crash's wall-clock time (Unix seconds, 0 unknown) and where it came
+ * from: VMCOREINFO CRASHTIME (kdump), the kdump header's copy, else the
+ * kernel's own clock at its last tick (timekeeper xtime_sec, xtime_sec
+ * from dp_kernel_sysinfo; QEMU dumps). Shared by sys and report.
+ */
+int64_t dp_cli_crash_time(struct dp_dump *dump, int64_t xtime_sec,
+			  const char **source);
+
 #endif /* DP_CLI_H */

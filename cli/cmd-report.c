@@ -21,7 +21,10 @@ static void usage(FILE *f)
 		"Classify the crash, name the culprit task, the guilty frame "
 		"and module,\nand print a stable bucket id. DUMP needs no "
 		"debuginfo. --log works on a\nkernel log alone "
-		"(makedumpfile --dump-dmesg, vmcore-dmesg.txt, dmesg).\n\n"
+		"(makedumpfile --dump-dmesg, vmcore-dmesg.txt, dmesg).\n"
+		"The head names the kernel release and build, host, machine "
+		"and crash\ntime; the log shows the whole last kernel "
+		"report.\n\n"
 		"  --json          JSON output (schema: docs/report-schema.json)\n"
 		"  --log FILE      analyse a kernel log text file instead of a dump\n"
 		"  --vmlinux PATH  accepted for crash-style command lines; not needed\n"
@@ -32,42 +35,11 @@ static void usage(FILE *f)
 
 static int report_from_log(const char *path, struct report_out *out)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		dp_cli_error("report", dp_error_os(errno, "%s", path));
-		return DP_EXIT_BAD_DUMP;
-	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[65536];
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (len + n > cap) {
-			cap = (len + n) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				dp_cli_error("report", &dp_enomem);
-				return DP_EXIT_FAILURE;
-			}
-			buf = nb;
-		}
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		dp_cli_errorf("report", "%s: read error", path);
-		return DP_EXIT_BAD_DUMP;
-	}
 	struct dp_triage_log *log;
-	struct dp_error *err = dp_triage_log_parse(buf ? buf : "", len, &log);
-	free(buf);
+	struct dp_error *err = report_read_log(path, &log);
 	if (err) {
 		dp_cli_error("report", err);
-		return DP_EXIT_FAILURE;
+		return DP_EXIT_BAD_DUMP;
 	}
 	struct dp_triage_input in = { .log = log->recs, .nlog = log->nrecs,
 				      .tasks_error = "only a kernel log was "
@@ -79,6 +51,9 @@ static int report_from_log(const char *path, struct report_out *out)
 		dp_cli_error("report", err);
 		return DP_EXIT_FAILURE;
 	}
+	struct report_head head;
+	report_head_from_log(&head, log->recs, log->nrecs);
+	out->head = &head;
 	out->rep = rep;
 	out->in = &in;
 	out->log_path = path;

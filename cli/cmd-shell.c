@@ -24,10 +24,11 @@ static const char usage_text[] =
 	"FILE for the commands that take it. 'CMD ... | PIPELINE' sends the\n"
 	"output through /bin/sh (e.g. 'log | grep -i oops'). Quotes ('' and\n"
 	"\"\") group words; '#' starts a comment. 'help' lists the commands,\n"
-	"'q', 'quit', 'exit' or end of input leave. Commands are read from\n"
-	"standard input, so a script can be piped in; the prompt is shown only\n"
-	"on a terminal. Each command opens the dump again (no state is kept\n"
-	"between commands).\n"
+	"'help CMD' is 'CMD --help'; 'q', 'quit', 'exit' or end of input\n"
+	"leave. A blank line separates one command's output from the next.\n"
+	"Commands are read from standard input, so a script can be piped in;\n"
+	"the prompt is shown only on a terminal. Each command opens the dump\n"
+	"again (no state is kept between commands).\n"
 	"\n"
 	"Exit status: the last command's (0 if none ran), 2 usage.\n";
 
@@ -105,6 +106,7 @@ struct shell {
 	char **dumps;
 	int ndumps;
 	int last_rc;
+	bool ran;	/* a command ran: the next one is set apart */
 };
 
 /* argv for the command: words, then --vmlinux, then the dump paths. */
@@ -191,10 +193,20 @@ static bool run_line(struct shell *sh, char *line)
 	if (!strcmp(words[0], "q") || !strcmp(words[0], "quit") ||
 	    !strcmp(words[0], "exit"))
 		return false;
-	if (!strcmp(words[0], "help") || !strcmp(words[0], "?")) {
+	if ((!strcmp(words[0], "help") || !strcmp(words[0], "?")) && n == 1) {
 		shell_help();
 		return true;
 	}
+	if (!strcmp(words[0], "help")) {	/* help CMD = CMD --help */
+		words[0] = words[1];
+		words[1] = (char *)"--help";
+		n = 2;
+	}
+	/* A blank line between one command's output and the next, so a
+	 * script's outputs (and a terminal's) stay apart. */
+	if (sh->ran)
+		putchar('\n');
+	sh->ran = true;
 	sh->last_rc = pipeline && pipeline[strspn(pipeline, " \t\r\n")] ?
 		      run_piped(sh, words, n, pipeline) :
 		      run_words(sh, words, n);

@@ -41,14 +41,9 @@ static void gather(struct dp_session *s, struct facts *f, const char *cmd)
 		dp_cli_error(cmd, err);
 	f->have_info = !(err = dp_dump_get_info(s->dump, &f->info));
 	dp_error_destroy(err);
-	if ((err = dp_dump_vmcoreinfo_number(s->dump, "CRASHTIME",
-					     &f->crash_time))) {
-		dp_error_destroy(err);
-		f->crash_time = f->have_info ? f->info.crash_time : 0;
-	}
 	// No CRASHTIME (hypervisor dumps): the kernel's own clock.
-	if (!f->crash_time)
-		f->crash_time = f->si.xtime_sec;
+	const char *source;
+	f->crash_time = dp_cli_crash_time(s->dump, f->si.xtime_sec, &source);
 	const struct dp_task *t;
 	if ((err = dp_kernel_tasks(s->k, &t, &f->ntasks)))
 		dp_cli_error(cmd, err);

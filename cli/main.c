@@ -27,7 +27,8 @@ static void usage(FILE *f)
 		   "Linux kernel crash dumps, from capture to root cause.\n\n"
 		   "commands:\n");
 	dp_cli_list_commands(f, false);
-	fprintf(f, "\nRun 'dontpanic <command> --help' for a command's options.\n"
+	fprintf(f, "\nRun 'dontpanic <command> --help' (or 'dontpanic help "
+		   "<command>') for a\ncommand's options.\n"
 		   "Exit status: 0 ok, 1 command failed, 2 usage error, "
 		   "3 dump unreadable.\n");
 }
@@ -44,6 +45,19 @@ static const struct command *find_command(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
+}
+
+/* `help CMD` is `CMD --help`, as git and most CLIs answer it. */
+static int help_command(const char *name)
+{
+	const struct command *c = find_command(name);
+	if (!c) {
+		fprintf(stderr, "dontpanic: unknown command '%s'; 'help' lists "
+			"them\n", name);
+		return DP_EXIT_USAGE;
+	}
+	char *args[] = { (char *)c->name, (char *)"--help", NULL };
+	return c->fn(2, args);
 }
 
 int dp_cli_run(int argc, char **argv)
@@ -92,6 +106,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return DP_EXIT_USAGE;
 	}
+	if (!strcmp(argv[1], "help") && argc > 2)
+		return help_command(argv[2]);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);

@@ -51,3 +51,25 @@ bool dp_cli_parse_hex(const char *s, uint64_t *ret)
 	*ret = v;
 	return true;
 }
+
+int64_t dp_cli_crash_time(struct dp_dump *dump, int64_t xtime_sec,
+			  const char **source)
+{
+	int64_t t = 0;
+	struct dp_error *err = dp_dump_vmcoreinfo_number(dump, "CRASHTIME",
+							 &t);
+	if (!err && t) {
+		*source = "VMCOREINFO CRASHTIME";
+		return t;
+	}
+	dp_error_destroy(err);
+	struct dp_dump_info info;
+	err = dp_dump_get_info(dump, &info);
+	if (!err && info.crash_time) {
+		*source = "dump header";
+		return info.crash_time;
+	}
+	dp_error_destroy(err);
+	*source = xtime_sec ? "kernel clock (timekeeper)" : NULL;
+	return xtime_sec;
+}

@@ -119,6 +119,10 @@ static void print_text(const struct report_out *o)
 	const struct dp_triage_report *r = o->rep;
 	fprintf(f, "dontpanic report: %s\n\n",
 		o->dump_path ? o->dump_path : o->log_path);
+	if (o->head) {
+		report_head_text(f, o->head);
+		fputc('\n', f);
+	}
 	if (r->summary)
 		wrap(f, r->summary, "");
 	fputc('\n', f);
@@ -426,7 +430,12 @@ static void print_json(const struct report_out *o)
 	jstr(f, o->dump_format);
 	fputs(", \"log\": ", f);
 	jstr(f, o->log_path);
-	fputs("},\n  \"class\": ", f);
+	fputc('}', f);
+	if (o->head)
+		report_head_json(f, o->head);
+	else
+		fputs(",\n  \"system\": null", f);
+	fputs(",\n  \"class\": ", f);
 	jstr(f, dp_triage_class_name(r->cls));
 	fputs(",\n  \"class_description\": ", f);
 	jstr(f, dp_triage_class_description(r->cls));

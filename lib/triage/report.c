@@ -137,6 +137,31 @@ static void merge_panic_task(struct triage_ctx *c)
 		r->culprit = d;
 }
 
+/*
+ * The last record of the kernel report that starts at anchor (its first
+ * line: BUG:, a watchdog line, the panic line...). A report goes on with
+ * Oops:, CPU:, RIP:, the registers, the call trace, "Modules linked in:"
+ * and, when the kernel got that far, "---[ end trace ... ]---" and the
+ * panic line (lib/dump_stack.c, arch/x86/kernel/dumpstack.c, kernel/
+ * panic.c); with kdump the log usually ends inside it. So: every record
+ * up to the end of the log, stopping after a "---[ end " marker that
+ * follows the panic record, at most TRIAGE_REPORT_RECS records.
+ */
+#define TRIAGE_REPORT_RECS 150	/* records of one kernel report, at most */
+
+static size_t report_end(const struct dp_triage_input *in, size_t anchor)
+{
+	size_t end = anchor;
+	for (size_t i = anchor + 1;
+	     i < in->nlog && i - anchor <= TRIAGE_REPORT_RECS; i++) {
+		const char *t = in->log[i].text;
+		end = i;
+		if (!strncmp(t, "---[ end Kernel panic", 21))
+			break;
+	}
+	return end;
+}
+
 static void evidence_range(struct triage_ctx *c)
 {
 	struct dp_triage_report *r = c->rep;
@@ -150,7 +175,7 @@ static void evidence_range(struct triage_ctx *c)
 	size_t first = anchor > TRIAGE_EVIDENCE_RECS ?
 		       anchor - TRIAGE_EVIDENCE_RECS : 0;
 	r->log_first = first;
-	r->log_count = anchor - first + 1;
+	r->log_count = report_end(c->in, anchor) - first + 1;
 }
 
 struct dp_error *dp_triage_analyze(const struct dp_triage_input *in,

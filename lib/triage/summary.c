@@ -192,7 +192,10 @@ static void taint_sentence(FILE *f, const struct dp_triage_report *r)
 			fprintf(f, "%s proprietary", sep);
 		fprintf(f, " (taint %s).", r->guilty_module_taints);
 	}
-	if (!r->have_taint)
+	// Said once: the module's letters are the whole kernel taint.
+	if (!r->have_taint || (r->guilty_module && r->guilty_module_taints &&
+	    r->guilty_module_taints[0] && r->taint_mask ==
+	    dp_triage_taint_from_letters(r->guilty_module_taints)))
 		return;
 	if (!r->taint_mask) {
 		fputs(" The kernel is not tainted.", f);

@@ -16,6 +16,16 @@ for c in $cmds; do
 		fail=1
 	fi
 done
+# `help CMD` is `CMD --help` (issue 16: it printed the general usage).
+hl=$(mktemp); hr=$(mktemp)
+for c in $cmds; do
+	[ "$c" = version ] && continue
+	"$exe" help "$c" > "$hl" 2>&1; "$exe" "$c" --help > "$hr" 2>&1
+	cmp -s "$hl" "$hr" || { echo "FAIL: 'help $c' differs from '$c --help'"; fail=1; }
+done
+rm -f "$hl" "$hr"
+"$exe" help no-such-command >/dev/null 2>&1
+[ $? -eq 2 ] || { echo "FAIL: 'help no-such-command' is not exit 2"; fail=1; }
 "$exe" no-such-command >/dev/null 2>&1
 [ $? -eq 2 ] || { echo "FAIL: unknown command is not exit 2"; fail=1; }
 tmp=$(mktemp)

@@ -32,6 +32,15 @@ same "mod" "$dp" mod "$s"
 same "sym 'dpcrash_null'" "$dp" sym dpcrash_null "$s"
 same "p init_uts_ns.name.release  # a comment" "$dp" p init_uts_ns.name.release "$s"
 same "struct -o \"list_head\"" "$dp" struct -o list_head "$s"
+# One command's output is set apart from the next by a blank line
+# (issue 16: they ran together).
+printf 'sys\n\n# nothing\nmod\nhelp sym\n' | "$dp" shell "$s" >"$tmp/in" 2>/dev/null
+{ "$dp" sys "$s"; echo; "$dp" mod "$s"; echo; "$dp" sym --help; } >"$tmp/out" 2>/dev/null
+if cmp -s "$tmp/in" "$tmp/out"; then
+	ok "outputs separated by one blank line; 'help sym' is 'sym --help'"
+else
+	fail "separators: $(diff "$tmp/in" "$tmp/out" | head -5)"
+fi
 # A pipe goes through /bin/sh.
 n=$("$dp" ps "$s" | grep -c dp-crash)
 [ "$n" -ge 1 ] || fail "ps on the sample shows no dp-crash"

@@ -7,8 +7,10 @@
 set -u
 . "$(dirname "$0")/collect-lib.sh"
 vmcore=$(dp_vmcore sysrq elf-full) || skip "no sysrq elf-full vmcore"
-command -v makedumpfile >/dev/null || skip "makedumpfile (the oracle) is not installed"
-vmlinux=$(ls /usr/lib/debug/boot/vmlinux-* 2>/dev/null | head -1)
+command -v makedumpfile >/dev/null || no_oracle "makedumpfile (the oracle) is not installed"
+command -v dp_vmlinux >/dev/null || skip "tests/vm/lib.sh missing"
+vmlinux=$(dp_vmlinux "$vmcore") || dp_no_oracle "$(dp_vmlinux_why "$vmcore")"
+dp_need_crash
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -18,7 +20,6 @@ cmp "$tmp/mdf.dmesg" "$tmp/dp.dmesg" || fail "--dump-dmesg differs from makedump
 grep -q "Kernel panic - not syncing" "$tmp/dp.dmesg" || fail "--dump-dmesg has no panic line"
 echo "ok --dump-dmesg: identical to makedumpfile's ($(wc -l <"$tmp/dp.dmesg") lines)"
 
-command -v crash >/dev/null && [ -n "$vmlinux" ] || skip "crash or the -dbg vmlinux is missing"
 makedumpfile -d 31 -c "$vmcore" "$tmp/mdf" >/dev/null 2>&1 || fail "makedumpfile -d 31 -c failed"
 "$DP" collect --message-level 4 --no-log-first -d 31 -c "$vmcore" "$tmp/dp0" || fail "collect failed"
 cmp "$tmp/mdf" "$tmp/dp0" || fail "-d 31 -c --no-log-first output differs from makedumpfile's"

@@ -20,6 +20,11 @@ if ! command -v dp_vmcore >/dev/null 2>&1; then
 fi
 DP=${DP:-$here/../../build/dontpanic}
 skip() { echo "SKIP: $*"; exit 77; }
+# An oracle (makedumpfile, libkdumpfile) missing: FAIL under CI (lib.sh).
+no_oracle() {
+	if command -v dp_no_oracle >/dev/null 2>&1; then dp_no_oracle "$*"; fi
+	skip "$*"
+}
 fail() { echo "FAIL: $*"; exit 1; }
 # Value of a makedumpfile --message-level 31 report line, as decimal.
 mdf_count() { # file label

@@ -12,7 +12,7 @@
 set -u
 . "$(dirname "$0")/collect-lib.sh"
 vmcore=$(dp_vmcore sysrq elf-full) || skip "no sysrq elf-full vmcore"
-command -v makedumpfile >/dev/null || skip "makedumpfile (the oracle) is not installed"
+command -v makedumpfile >/dev/null || no_oracle "makedumpfile (the oracle) is not installed"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ksize=$(readelf -lW "$vmcore" | awk '$1=="LOAD" && $3 ~ /^0xffffffff/ {print $5; exit}')

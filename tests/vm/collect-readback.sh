@@ -10,7 +10,7 @@
 set -u
 . "$(dirname "$0")/collect-lib.sh"
 vmcore=$(dp_vmcore sysrq elf-full) || skip "no sysrq elf-full vmcore"
-[ -n "${VERIFY:-}" ] || skip "collect-verify was not built (no libkdumpfile)"
+[ -n "${VERIFY:-}" ] || no_oracle "collect-verify was not built (no libkdumpfile)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

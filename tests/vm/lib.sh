@@ -14,6 +14,17 @@
 #                             VMLINUX BUILD_ID DPCRASH_KO GUEST_MEM_MIB ...
 #   dp_skip MSG               print "SKIP: MSG" and exit 77 (meson: skipped)
 #   dp_fail MSG               print "FAIL: MSG" and exit 1
+#   dp_vmlinux DUMP           the vmlinux whose NT_GNU_BUILD_ID note is the
+#                             dump's VMCOREINFO BUILD-ID (DP_VMLINUX, then
+#                             /usr/lib/debug/.build-id/xx/yyyy.debug, then
+#                             /usr/lib/debug/boot/vmlinux-*); never by name
+#                             (DP_DEBUG_ROOT replaces /usr/lib/debug)
+#   dp_vmlinux_why DUMP       why dp_vmlinux found none (for dp_no_oracle)
+#   dp_dump_buildid DUMP      the dump's VMCOREINFO BUILD-ID
+#   dp_elf_buildid FILE       an ELF file's GNU build-id note
+#   dp_no_oracle MSG          a cross-check cannot run: FAIL (exit 1) when
+#                             CI is set (CI=true), else a loud SKIP (77)
+#   dp_need_crash, dp_need_drgn   dp_no_oracle unless crash / drgn runs
 # The path functions print the path and return 0, or return 1 when the
 # file is missing or empty.
 #
@@ -71,4 +82,62 @@ dp_expect() {
 dp_kernel() {
 	_dp_v=$(dp_vmdir) && [ -s "$_dp_v/kernel.env" ] || return 1
 	sed -n "s/^$1=//p" "$_dp_v/kernel.env" | grep .
+}
+
+# Tests never name a kernel: the vmlinux of a dump is the one whose build-id
+# is the dump's. VMCOREINFO is stored uncompressed near the start of every
+# format (an ELF PT_NOTE; kdump's sub-header area), so the raw bytes give
+# the BUILD-ID without going through the reader under test. A dump without
+# VMCOREINFO (qemu-novmci) falls back to the harness's kernel.env record.
+dp_dump_buildid() {
+	head -c 32M "$1" 2>/dev/null | grep -a -o -m 1 'BUILD-ID=[0-9a-f]*' |
+		head -n 1 | sed 's/^BUILD-ID=//' | grep . && return 0
+	dp_kernel BUILD_ID
+}
+
+dp_elf_buildid() {
+	readelf -n "$1" 2>/dev/null | sed -n 's/.*Build ID: *//p' | head -n 1 | grep .
+}
+
+dp_vmlinux() {
+	_dp_id=$(dp_dump_buildid "$1") || return 1
+	_dp_x=${_dp_id#??}
+	for _dp_c in ${DP_VMLINUX:-} \
+		"${DP_DEBUG_ROOT:-/usr/lib/debug}/.build-id/${_dp_id%"$_dp_x"}/$_dp_x.debug" \
+		"${DP_DEBUG_ROOT:-/usr/lib/debug}"/boot/vmlinux-*; do
+		[ -s "$_dp_c" ] && [ "$(dp_elf_buildid "$_dp_c")" = "$_dp_id" ] &&
+			{ printf '%s\n' "$_dp_c"; return 0; }
+	done
+	return 1
+}
+
+dp_vmlinux_why() {
+	_dp_id=$(dp_dump_buildid "$1") ||
+		{ echo "$1: no BUILD-ID in the dump nor in kernel.env"; return 0; }
+	_dp_rel=$(head -c 32M "$1" 2>/dev/null | grep -a -o -m 1 'OSRELEASE=[!-~]*' |
+		head -n 1 | sed 's/^OSRELEASE=//')
+	[ -n "$_dp_rel" ] || _dp_rel=$(dp_kernel KVER) || _dp_rel=KVER
+	echo "no vmlinux with build-id $_dp_id (the kernel of $1) in" \
+	     "/usr/lib/debug: install linux-image-$_dp_rel-dbg (tests/vm/harness does)"
+}
+
+dp_no_oracle() {
+	case ${CI:-} in
+	'' | 0 | false | no)
+		echo "SKIP: *** cross-check NOT RUN: $* ***"
+		echo "SKIP: *** cross-check NOT RUN: $* ***" >&2
+		exit 77 ;;
+	esac
+	echo "FAIL: cross-check cannot run under CI=$CI: $*"
+	exit 1
+}
+
+dp_need_crash() {
+	command -v crash >/dev/null ||
+		dp_no_oracle "crash is not installed (tests/vm/harness installs it)"
+}
+
+dp_need_drgn() {
+	/usr/bin/python3 -c 'import drgn' 2>/dev/null ||
+		dp_no_oracle "drgn (python3-drgn) is not installed (tests/vm/harness installs it)"
 }

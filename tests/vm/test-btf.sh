@@ -27,14 +27,14 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 rel=$("$DP" vmcoreinfo "$kz" | sed -n 's/^OSRELEASE=//p')
 bid=$("$DP" vmcoreinfo "$kz" | sed -n 's/^BUILD-ID=//p')
 [ -n "$rel" ] && [ -n "$bid" ] || dp_fail "no OSRELEASE/BUILD-ID in $kz"
-vmlinux=/usr/lib/debug/boot/vmlinux-$rel
-[ -r "$vmlinux" ] || dp_fail "oracle missing: $vmlinux (install linux-image-$rel-dbg)"
+# The oracles: drgn and crash with the dump's vmlinux, by build-id.
+vmlinux=$(dp_vmlinux "$kz") || dp_no_oracle "$(dp_vmlinux_why "$kz")"
 py=
 for p in python3 /usr/bin/python3; do
 	if "$p" -c 'import drgn' 2>/dev/null; then py=$p; break; fi
 done
-[ -n "$py" ] || dp_fail "oracle missing: python3 module drgn (python3-drgn)"
-command -v crash >/dev/null || dp_fail "oracle missing: crash"
+[ -n "$py" ] || dp_no_oracle "python3 module drgn (python3-drgn) missing"
+dp_need_crash
 
 # ---- 1. layouts: BTF from the dump vs DWARF from the vmlinux ----
 structs="task_struct mm_struct module page pglist_data zone printk_info

@@ -45,10 +45,8 @@ def put(root, rel, text):
         f.write(text)
 
 
-vmlinux = lib("dp_kernel", "VMLINUX")
-if not vmlinux or not os.path.exists(vmlinux):
-    print("SKIP: no -dbg vmlinux for crashk_res")
-    sys.exit(77)
+sys.path.insert(0, here)
+import dplib  # noqa: E402
 dumps = [(s, lib("dp_vmcore", s, "kdump-zlib-d31")) for s in
          ["sysrq", "null", "bug", "softlockup", "hung", "panic", "oom"]]
 # The reference test bed's 1 GiB guest (crashkernel=192M), same kernel.
@@ -61,6 +59,8 @@ for scen, dump in dumps:
     if not dump or not os.path.exists(dump):
         continue
     seen += 1
+    # crashk_res's type comes from the DWARF of the dump's vmlinux.
+    vmlinux = dplib.vmlinux(dump) or dplib.no_oracle(dplib.vmlinux_why(dump))
     log = run("log", dump).stdout
     m = re.search(r"\] Command line: (.*)\n", log)
     r = re.search(r"Reserving (\d+)MB of memory at (\d+)MB for crashkernel "

@@ -28,11 +28,15 @@ def vmcore(scen, kind):
 
 
 dump = vmcore("sysrq", "kdump-zlib-d31")
-vmlinux = lib("dp_kernel", "VMLINUX")
-if not dump or not vmlinux or not os.path.exists(vmlinux) or \
-        not shutil.which("objdump"):
-    print("SKIP: no sysrq dump, -dbg vmlinux or objdump")
+if not dump:
+    print("SKIP: no sysrq dump")
     sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dplib  # noqa: E402
+# The oracle (objdump of the dump's vmlinux, by build-id) must run.
+vmlinux = dplib.vmlinux(dump) or dplib.no_oracle(dplib.vmlinux_why(dump))
+if not shutil.which("objdump"):
+    dplib.no_oracle("objdump (binutils) is not installed")
 
 failed = 0
 

@@ -26,16 +26,6 @@ hexadd() {	# hexadd HEX HEX: 64-bit sum, in hex
 	/usr/bin/python3 -c 'import sys; print("%x" % ((int(sys.argv[1], 16) + int(sys.argv[2], 16)) % 2**64))' "$1" "$2"
 }
 
-# The -dbg vmlinux must be the very kernel that was dumped.
-vmlinux_of() {	# vmlinux_of DUMP: print the matching vmlinux
-	osrel=$(vmci "$1" OSRELEASE)
-	v=/usr/lib/debug/boot/vmlinux-$osrel
-	[ -n "$osrel" ] && [ -s "$v" ] || return 1
-	vbid=$(readelf -n "$v" | sed -n 's/.*Build ID: //p' | head -n 1)
-	[ "$(vmci "$1" BUILD-ID)" = "$vbid" ] || return 1
-	echo "$v"
-}
-
 lookups() {	# lookups DUMP LABEL VMLINUX KASLR
 	d=$1
 	[ -n "$crash_fn" ] ||
@@ -56,7 +46,8 @@ vmlinux= args= crash_fn=
 for s in $scens; do
 	for k in $kinds; do
 		d=$(dp_vmcore "$s" "$k") || continue
-		v=$(vmlinux_of "$d") || { echo "# $s/$k: no matching vmlinux"; continue; }
+		# The -dbg vmlinux must be the very kernel that was dumped.
+		v=$(dp_vmlinux "$d") || dp_no_oracle "$(dp_vmlinux_why "$d")"
 		[ -z "$vmlinux" ] || [ "$vmlinux" = "$v" ] ||
 			{ echo "# $s/$k: another kernel, skipped"; continue; }
 		vmlinux=$v

@@ -12,10 +12,8 @@ for k in kdump-zlib-d31 elf-d31 kdump-lzo-d31 elf-full; do
 	d=$(dp_vmcore sysrq "$k") && break
 done
 [ -n "$d" ] || dp_skip "no sysrq dump"
-command -v crash >/dev/null || dp_skip "crash is not installed"
-osrel=$("$DP" vmcoreinfo "$d" | sed -n 's/^OSRELEASE=//p')
-vmlinux=/usr/lib/debug/boot/vmlinux-$osrel
-[ -s "$vmlinux" ] || dp_skip "no $vmlinux for crash"
+dp_need_crash
+vmlinux=$(dp_vmlinux "$d") || dp_no_oracle "$(dp_vmlinux_why "$d")"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fails=0
