@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "reports.h"
 
 #define NONE SIZE_MAX
 #define PANIC_PREFIX "Kernel panic - not syncing: "
@@ -102,6 +103,10 @@ static void classify_oops(struct triage_ctx *c, size_t die)
 {
 	struct dp_triage_report *r = c->rep;
 	const char *d = triage_skip_blank(triage_rec(c, die));
+	// 6.12 and later prefix the die line with "Oops: "
+	// (arch/x86/kernel/dumpstack.c __die_header).
+	if (triage_starts(d, "Oops: "))
+		d += 6;
 	r->cls = DP_CLASS_OOPS;
 	c->event_rec = die;
 	c->trace_rec = die;
@@ -362,9 +367,10 @@ static void classify_oom(struct triage_ctx *c, size_t to)
 // "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:" or
 // "rcu: INFO: rcu_sched self-detected stall on CPU", then one
 // "rcu: \t<cpu>-...." line per stalled CPU (kernel/rcu/tree_stall.h).
+static void classify_rcu_at(struct triage_ctx *c, size_t i, size_t to);
+
 static void classify_rcu(struct triage_ctx *c, size_t to)
 {
-	struct dp_triage_report *r = c->rep;
 	size_t i = NONE;
 	for (size_t k = to; k-- > 0;) {
 		const char *t = triage_rec(c, k);
@@ -377,6 +383,12 @@ static void classify_rcu(struct triage_ctx *c, size_t to)
 		triage_note(c, "no RCU stall report in the log");
 		return;
 	}
+	classify_rcu_at(c, i, to);
+}
+
+static void classify_rcu_at(struct triage_ctx *c, size_t i, size_t to)
+{
+	struct dp_triage_report *r = c->rep;
 	r->detail = triage_strdup(c, triage_skip_blank(triage_rec(c, i)));
 	c->event_rec = i;
 	c->trace_rec = i;
@@ -552,13 +564,106 @@ static void classify_panic_line(struct triage_ctx *c, size_t pidx)
 	}
 }
 
+// The first die line at or after rec, within the report's opening lines.
+static size_t die_after(const struct triage_ctx *c, size_t rec)
+{
+	for (size_t i = rec; i < c->in->nlog && i <= rec + 2 * TRIAGE_CONTEXT_RECS;
+	     i++)
+		if (is_die_line(triage_skip_blank(triage_rec(c, i))))
+			return i;
+	return NONE;
+}
+
+static bool oops_like(enum dp_triage_class cls)
+{
+	switch (cls) {
+	case DP_CLASS_OOPS_NULL_DEREF: case DP_CLASS_OOPS_PAGING:
+	case DP_CLASS_OOPS_GPF: case DP_CLASS_OOPS: case DP_CLASS_BUG:
+	case DP_CLASS_DIVIDE_ERROR: case DP_CLASS_INVALID_OPCODE:
+	case DP_CLASS_DOUBLE_FAULT: case DP_CLASS_LIST_CORRUPTION:
+	case DP_CLASS_USERCOPY: case DP_CLASS_STACK_CORRUPTION:
+		return true;
+	default:
+		return false;
+	}
+}
+
+// Details of the subject report by its class, with the parsers above.
+static void subject_details(struct triage_ctx *c, const struct triage_hit *h,
+			    size_t rec, size_t pidx)
+{
+	struct dp_triage_report *r = c->rep;
+	size_t die = die_after(c, rec);
+	const char *t = triage_skip_blank(triage_rec(c, rec));
+	if (oops_like(h->cls) && die != NONE) {
+		classify_oops(c, die);
+		c->event_rec = rec;
+	} else if (h->cls == DP_CLASS_SOFT_LOCKUP) {
+		classify_softlockup(c, rec + 1);
+	} else if (h->cls == DP_CLASS_HARD_LOCKUP) {
+		classify_hardlockup(c, rec + 1);
+	} else if (h->cls == DP_CLASS_HUNG_TASK) {
+		classify_hung(c, pidx != NONE ? pidx : c->in->nlog);
+	} else if (h->cls == DP_CLASS_RCU_STALL) {
+		classify_rcu_at(c, rec, pidx != NONE ? pidx : c->in->nlog);
+	} else if (triage_starts(t, "WARNING: CPU: ")) {
+		classify_warn(c, rec + 1);
+	} else {
+		who_after(c, rec, &r->culprit);
+		if (triage_starts(t, "kernel BUG at "))
+			parse_bug_at(c, t);
+	}
+	if (c->event_rec == NONE)
+		c->event_rec = rec;
+	if (c->trace_rec == NONE)
+		c->trace_rec = rec;
+	if (pidx != NONE) {
+		r->panic_message = triage_strdup(c,
+			triage_skip_blank(triage_rec(c, pidx)));
+		r->have_panic_rec = true;
+		r->panic_rec = pidx;
+		if (r->panicked.pid < 0)
+			who_after(c, pidx, &r->panicked);
+	} else if (die != NONE) {
+		r->panic_message = triage_strdup(c, t);
+		r->have_panic_rec = true;
+		r->panic_rec = die;
+	}
+	if (r->panicked.pid < 0 && r->have_panic_rec)
+		r->panicked = r->culprit;
+	if (r->culprit.pid < 0 && r->panicked.pid >= 0)
+		r->culprit = r->panicked;
+}
+
+// The subject is a report (not a bare panic line): its kind is the class.
+static void classify_subject(struct triage_ctx *c)
+{
+	const struct triage_hit *h = &c->hits[c->subject];
+	size_t rec = c->lines[h->line].rec;
+	size_t pidx = triage_subject_panicked(c) ?
+		      find_last(c, rec, c->in->nlog, PANIC_PREFIX) : NONE;
+	subject_details(c, h, rec, pidx);
+	c->rep->cls = h->cls;
+}
+
 void triage_classify(struct triage_ctx *c)
 {
 	struct dp_triage_report *r = c->rep;
 	size_t n = c->in->nlog;
+	triage_find_reports(c);
+	if (c->subject != NONE &&
+	    !triage_starts(c->hits[c->subject].kind->hdr, "Kernel panic")) {
+		classify_subject(c);
+		return;
+	}
 	size_t pidx = find_last(c, 0, n, PANIC_PREFIX);
 	if (pidx != NONE) {
 		classify_panic_line(c, pidx);
+		// Panic messages that name their own kind (stack-protector,
+		// corrupted stack end, kernel stack overflow).
+		if (c->subject != NONE &&
+		    c->hits[c->subject].cls != DP_CLASS_PANIC)
+			r->cls = c->hits[c->subject].cls;
 		return;
 	}
 	// With kdump loaded and panic_on_oops, oops_end() calls crash_kexec()

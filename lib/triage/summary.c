@@ -33,6 +33,19 @@ static void where(FILE *f, const struct dp_triage_report *r)
 		fputs(" in the kernel image", f);
 }
 
+// The kinds of report beyond the classic panics: sanitizers, lockdep,
+// checkers, exceptions.
+static void report_sentence(FILE *f, const struct dp_triage_report *r)
+{
+	fprintf(f, "The kernel reported a %s (\"%s\") in ",
+		dp_triage_class_description(r->cls), r->title ? r->title : "");
+	where(f, r);
+	fputs(", in ", f);
+	who(f, &r->culprit);
+	fputs(r->panic_message ? "; the kernel panicked." :
+	      "; the kernel did not panic on it.", f);
+}
+
 static void class_sentence(FILE *f, const struct dp_triage_report *r)
 {
 	switch (r->cls) {
@@ -167,6 +180,10 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 				r->running[i].wait_function : "");
 		break;
 	default:
+		if (r->cls > DP_CLASS_MCE) {
+			report_sentence(f, r);
+			break;
+		}
 		fprintf(f, "The kernel panicked, but the cause was not "
 			   "recognised (\"%s\").",
 			r->panic_message ? r->panic_message : "no message");

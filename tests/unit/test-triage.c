@@ -117,7 +117,8 @@ TEST(hard_lockup)
 	CHECK(r->guilty_out_of_tree && !r->guilty_unsigned);
 	CHECK_STR(r->bucket, "HARD_LOCKUP:foo!foo_spin_irqoff");
 	CHECK_EQ_U64(r->taint_mask, 1u << 12);
-	CHECK_EQ_U64(r->nbacktrace, 4);
+	// The stack the report's rule read: the RIP frame, then the trace.
+	CHECK_EQ_U64(r->nbacktrace, 5);
 	dp_triage_report_destroy(r);
 	dp_triage_log_destroy(log);
 }

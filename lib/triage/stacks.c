@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+// Reading the stacks of one kernel report: walking its lines (skipping
+// what other CPUs or tasks printed in between), the instruction pointer
+// line, the call trace and the frames after a marker line, in the layouts
+// of arch/x86/kernel/dumpstack.c (" sym+0x1/0x2 [mod]", "<IRQ>", "<TASK>",
+// and before 4.15 " [<ffffffff81234567>] ? sym+0x1/0x2") and
+// arch/arm64/kernel/stacktrace.c ("Call trace:", " sym+0x1/0x2").
+#include <ctype.h>
+#include <string.h>
+
+#include "internal.h"
+#include "reports.h"
+
+void triage_walk_init(struct triage_walk *w, const struct triage_ctx *c,
+		      const struct triage_hit *h, size_t from)
+{
+	w->c = c;
+	w->i = from;
+	w->end = h->end;
+	w->caller = c->lines[h->line].caller;
+	w->nmi = false;
+	w->cur = SIZE_MAX;
+}
+
+const char *triage_walk_next(struct triage_walk *w)
+{
+	const struct triage_ctx *c = w->c;
+	while (w->i < w->end && w->i < c->nlines) {
+		const struct triage_line *l = &c->lines[w->i++];
+		// Other CPUs' lines are part of the report once it asked them
+		// for backtraces (lib/nmi_backtrace.c).
+		bool mine = !w->caller || l->caller == w->caller ||
+			    (w->nmi && l->caller >> 24 == 'C');
+		if (!mine)
+			continue;
+		if (strstr(l->s, "Sending NMI from CPU") ||
+		    strstr(l->s, "NMI backtrace for cpu"))
+			w->nmi = true;
+		w->cur = w->i - 1;
+		return triage_skip_blank(l->s);
+	}
+	return NULL;
+}
+
+// Lines between or around frames that neither are frames nor end a trace.
+static bool filler(const char *t)
+{
+	static const char *const fill[] = {
+		"<TASK>", "<IRQ>", "</IRQ>", "<NMI>", "</NMI>", "<#DF>",
+		"</#DF>", "<SOFTIRQ>", "</SOFTIRQ>", "<EOI>", "RIP: ", "RSP: ",
+		"RAX: ", "RBX: ", "RDX: ", "RBP: ", "R08: ", "R10: ", "R13: ",
+		"Code: ", "FS: ", "CS: ", "CR2: ", "DR0: ", "DR3: ", "DR6: ",
+		"PKRU: ", "Stack:", "lr : ", "sp : ", "pc : ", "pstate: ",
+		"Exception stack", "irq event stamp:", "hardirqs last",
+		"softirqs last", "---[ end trace", "Call Trace:", "Call trace:",
+		"EFLAGS: ", "ORIG_RAX", "Hardware name:", "Workqueue:",
+	};
+	if (!*t)
+		return true;
+	for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]); i++)
+		if (triage_starts(t, fill[i]))
+			return true;
+	// arm64 registers "x29: ffff800008003e10 x28: ..." and x86 stack
+	// dumps of hex words.
+	if (t[0] == 'x' && isdigit((unsigned char)t[1]))
+		return true;
+	for (; *t; t++)
+		if (!isxdigit((unsigned char)*t) && *t != ' ')
+			return false;
+	return true;
+}
+
+// Lines that start another stack of the same report.
+bool triage_stack_start(const char *t)
+{
+	static const char *const start[] = {
+		"Allocated by task", "Freed by task", "Allocated:", "Freed:",
+		"Last potentially related work creation:",
+		"Second to last potentially related", "Uninit was",
+		"Local variable", "The buggy address", "page last allocated",
+		"page last free", "Memory state around",
+	};
+	for (size_t i = 0; i < sizeof(start) / sizeof(start[0]); i++)
+		if (triage_starts(t, start[i]))
+			return true;
+	return strstr(t, "backtrace") && !strstr(t, "stack backtrace") &&
+	       !strstr(t, "NMI backtrace");
+}
+
+size_t triage_walk_frames(struct triage_walk *w, struct triage_logframe *f,
+			  size_t max)
+{
+	size_t n = 0, junk = 0;
+	const char *t;
+	while ((t = triage_walk_next(w))) {
+		struct triage_logframe fr;
+		if (triage_parse_frame(t, &fr)) {
+			if (n < max)
+				f[n++] = fr;
+			junk = 0;
+			continue;
+		}
+		if (n && (triage_starts(t, "</TASK>") ||
+			  triage_starts(t, "---[ end") ||
+			  triage_stack_start(t) ||
+			  triage_starts(t, "Call Trace:") ||
+			  triage_starts(t, "Call trace:")))
+			break;
+		if (filler(t))
+			continue;
+		// Before the first frame a few header lines are expected;
+		// after it, a line of text ends the trace.
+		if (n || ++junk > 12)
+			break;
+	}
+	return n;
+}
+
+// Position the walk after the first line for which pred() holds.
+bool triage_walk_to(struct triage_walk *w, bool (*pred)(const char *))
+{
+	const char *t;
+	while ((t = triage_walk_next(w)))
+		if (pred(t))
+			return true;
+	return false;
+}
+
+bool triage_is_call_trace(const char *t)
+{
+	return triage_starts(t, "Call Trace:") ||
+	       triage_starts(t, "Call trace:") || triage_starts(t, "Backtrace:");
+}
+
+size_t triage_hit_trace(const struct triage_ctx *c, const struct triage_hit *h,
+			struct triage_logframe *f, size_t max)
+{
+	struct triage_walk w;
+	triage_walk_init(&w, c, h, h->line + 1);
+	if (!triage_walk_to(&w, triage_is_call_trace))
+		return 0;
+	return triage_walk_frames(&w, f, max);
+}
+
+bool triage_hit_ip(const struct triage_ctx *c, const struct triage_hit *h,
+		   struct triage_logframe *f, size_t *line)
+{
+	struct triage_walk w;
+	triage_walk_init(&w, c, h, h->line);
+	const char *t;
+	while ((t = triage_walk_next(&w)))
+		if (triage_parse_ip_line(t, f)) {
+			if (line)
+				*line = w.cur;
+			return true;
+		}
+	return false;
+}
