@@ -79,6 +79,9 @@ bool triage_subject_panicked(const struct triage_ctx *c);
 /* Glob match of the skip-list syntax ("x", "x*", "*x", "*x*"). */
 bool triage_glob(const char *fn, const char *pat);
 bool triage_match_any(const char *fn, const char *const *pats);
+/* The skip list without the page-fault path (for a report's own stacks;
+ * dp_triage_skip_function() adds it for unwound stacks). */
+bool triage_skip_report(const char *name);
 /* Strip one syscall wrapper prefix ("__x64_sys_foo" -> "sys_foo"). */
 void triage_strip_wrapper(const char *fn, char *buf, size_t size);
 /* Kernel-mode instruction pointer line of any arch/era: "RIP: 0010:f+..",

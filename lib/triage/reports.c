@@ -57,6 +57,8 @@ static const char *const skip_usercopy[] = { "*usercopy*", "*__check*",
 	NULL };
 static const char *const skip_list[] = { "*__list_*valid*", NULL };
 static const char *const skip_skb[] = { "skb_*", NULL };
+static const char *const skip_stall[] = { "*apic_timer_interrupt*",
+	"*rcu*", NULL };
 static const char *const skip_stack[] = { "*schedule*", "*retint_kernel*",
 	"*bad_stack*", "*stack_chk*", NULL };
 
@@ -66,17 +68,17 @@ static const char *const skip_stack[] = { "*schedule*", "*retint_kernel*",
 // Order matters: the first kind whose header matches a line wins.
 static const struct triage_kind kinds[] = {
 	K("BUG: KASAN: double-free", NULL, KASAN, IN, "KASAN: invalid-free",
-	  HEADER, NULL, skip_free, 0),
+	  HEADER, NULL, skip_free, 3),
 	K("BUG: KASAN: invalid-free", NULL, KASAN, IN, "KASAN: invalid-free",
-	  HEADER, NULL, skip_free, 0),
+	  HEADER, NULL, skip_free, 3),
 	K("BUG: KASAN: ", NULL, KASAN, KASAN, "KASAN: ", HEADER, NULL,
-	  skip_kasan, 0),
+	  skip_kasan, 3),
 	K("BUG: KMSAN: ", NULL, KMSAN, WORDS, "KMSAN: ", HEADER, NULL,
-	  skip_kmsan, 0),
+	  skip_kmsan, 3),
 	K("BUG: KCSAN: ", NULL, KCSAN, REST, "KCSAN: ", HEADER_ONLY, NULL,
 	  NULL, 0),
 	K("BUG: KFENCE: ", NULL, KFENCE, WORDS, "KFENCE: ", HEADER, NULL,
-	  NULL, 0),
+	  NULL, 3),
 	K("BUG: unable to handle kernel NULL pointer", NULL, OOPS_NULL_DEREF,
 	  IN, "BUG: unable to handle kernel NULL pointer dereference",
 	  IP_TRACE, NULL, NULL, 0),
@@ -184,7 +186,7 @@ static const struct triage_kind kinds[] = {
 	K("WARNING: at ", NULL, WARN, WARN, "WARNING", WARN, NULL, NULL, 0),
 	K("WARNING: ", ", CPU#", WARN, WARN, "WARNING", WARN, NULL, NULL, 0),
 	K("INFO: rcu_", "stall", RCU_STALL, IN, "INFO: rcu detected stall",
-	  STALL, NULL, NULL, 0),
+	  STALL, NULL, skip_stall, 0),
 	K("INFO: task ", " blocked for more than", HUNG_TASK, IN,
 	  "INFO: task hung", HUNG, NULL, NULL, 0),
 	K("INFO: task ", " blocked in I/O wait for more than", HUNG_TASK, IN,
@@ -391,6 +393,9 @@ static const char *const skip_refcount[] = { "*refcount*", "*kobject_*",
 	NULL };
 static const char *const skip_kobject[] = { "*kobject_*", NULL };
 static const char *const skip_proc[] = { "*proc_*", NULL };
+static const char *const skip_urb[] = { "*usb_submit_urb*",
+	"*usb_start_wait_urb*", "*usb_bulk_msg*", "*usb_interrupt_msg*",
+	"*usb_control_msg*", NULL };
 static const char *const skip_kmalloc[] = { "*kmalloc*", "*krealloc*",
 	"*slab*", "*kmem*", NULL };
 
@@ -423,6 +428,9 @@ static const struct {
 	    skip_kmalloc, 0) },
 	{ "mm/vmalloc.c", "__vmalloc_node", "zero-size vmalloc",
 	  K("WARNING: ", NULL, WARN, WARN, "WARNING", WARN, NULL, NULL, 0) },
+	{ " usb_submit_urb", NULL, NULL,
+	  K("WARNING: ", NULL, WARN, WARN, "WARNING", WARN, NULL, skip_urb,
+	    0) },
 	{ "lib/list_debug.c", NULL, NULL,
 	  K("WARNING: ", NULL, LIST_CORRUPTION, WARN, "WARNING", WARN, NULL,
 	    skip_list, 0) },
@@ -470,8 +478,9 @@ static void make_title(struct triage_ctx *c, struct triage_hit *h,
 		snprintf(h->title, sizeof(h->title), "%s", k->fmt);
 		return;
 	case TITLE_WARN:
-		snprintf(h->title, sizeof(h->title), "WARNING%s%s%s%s",
-			 what ? ": " : "", what ? what : "", in, fn);
+		snprintf(h->title, sizeof(h->title), "WARNING%s%s%s%s%s",
+			 what ? ": " : "", what ? what : "", in, fn,
+			 k->skip == skip_urb ? "/usb_submit_urb" : "");
 		return;
 	default:
 		snprintf(h->title, sizeof(h->title), "%s%s%s", k->fmt, in, fn);

@@ -56,6 +56,8 @@ struct triage_walk {
 	size_t i, end, cur;
 	uint32_t caller;
 	bool nmi;
+	bool skip_nmi;		/* drop frames inside <NMI> ... </NMI> */
+	bool after_irq;		/* keep only frames after the interrupt */
 };
 void triage_walk_init(struct triage_walk *w, const struct triage_ctx *c,
 		      const struct triage_hit *h, size_t from);

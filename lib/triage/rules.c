@@ -53,7 +53,7 @@ static bool skipped(const struct triage_kind *k, const char *fn)
 {
 	char norm[128];
 	dp_triage_normalize_function(fn, norm, sizeof(norm));
-	return dp_triage_skip_function(fn) || triage_match_any(norm, k->skip);
+	return triage_skip_report(fn) || triage_match_any(norm, k->skip);
 }
 
 static void canon(const char *fn, char *buf, size_t size)
@@ -161,7 +161,7 @@ static bool hung_frame(struct triage_hit *h, const struct triage_logframe *f,
 
 // The function named in the header line after " in " (KASAN, KFENCE,
 // KMSAN, KCSAN) or "in: " (stack-protector).
-static bool header_func(const char *t, struct triage_logframe *f)
+static bool header_func(const char *t, struct triage_logframe *f, bool strict)
 {
 	const char *p = strstr(t, " in: ");
 	p = p ? p + 5 : strstr(t, " in ");
@@ -176,6 +176,8 @@ static bool header_func(const char *t, struct triage_logframe *f)
 		return false;
 	if (triage_parse_frame(p, f))
 		return true;
+	if (strict)
+		return false;
 	memcpy(f->function, p, n);
 	f->function[n] = '\0';
 	return true;
@@ -268,19 +270,70 @@ static size_t rule_after(struct triage_ctx *c, struct triage_hit *h,
 	return triage_hit_trace(c, h, f, MAXF);
 }
 
+// Sanitizer headers name the faulting function; symbolized logs repeat
+// the header once per inlined frame ("in atomic_read include/..
+// [inline]"), so the first header line with a real frame counts.
+static size_t rule_header(struct triage_ctx *c, struct triage_hit *h,
+			  struct triage_logframe *f)
+{
+	struct triage_walk w;
+	triage_walk_init(&w, c, h, h->line);
+	const char *t;
+	size_t n = 0, last = h->line;
+	for (int k = 0; k < 8 && (t = triage_walk_next(&w)); k++) {
+		if (!strstr(t, h->kind->hdr))
+			break;
+		last = w.cur;
+		if (!n && header_func(t, &f[0], true))
+			n = 1;
+	}
+	triage_walk_init(&w, c, h, last + 1);
+	return n + triage_walk_frames(&w, f + n, MAXF - n);
+}
+
+// The IP line of the interrupted context: the first one after the timer
+// interrupt's frames, when the report shows them.
+static bool ip_after_irq(struct triage_ctx *c, struct triage_hit *h,
+			 struct triage_logframe *f, size_t *line)
+{
+	struct triage_walk w;
+	triage_walk_init(&w, c, h, h->line);
+	const char *t;
+	bool irq = false;
+	while ((t = triage_walk_next(&w))) {
+		if (strstr(t, "apic_timer_interrupt") ||
+		    strstr(t, "el1h_64_irq") || strstr(t, "Exception stack"))
+			irq = true;
+		else if (irq && triage_parse_ip_line(t, f)) {
+			*line = w.cur;
+			return true;
+		}
+	}
+	return false;
+}
+
 // Stalls: the stalled context's stack -- its IP line and the frames after
 // it; without one, the frames after the timer interrupt, else the trace.
 static size_t rule_stall(struct triage_ctx *c, struct triage_hit *h,
 			 struct triage_logframe *f)
 {
 	size_t line, n = 0;
-	if (triage_hit_ip(c, h, &f[0], &line)) {
-		struct triage_walk w;
+	struct triage_walk w;
+	if (ip_after_irq(c, h, &f[0], &line) ||
+	    triage_hit_ip(c, h, &f[0], &line)) {
 		triage_walk_init(&w, c, h, line + 1);
+		w.skip_nmi = true;
 		n = 1 + triage_walk_frames(&w, f + 1, MAXF - 1);
 		return n;
 	}
-	return triage_hit_trace(c, h, f, MAXF);
+	// No IP line (4.x "Task dump for CPU"): the interrupted frames
+	// follow the timer interrupt ("apic_timer_interrupt", "<EOI>",
+	// arm64 "el1h_64_irq").
+	triage_walk_init(&w, c, h, h->line + 1);
+	if (!triage_walk_to(&w, triage_is_call_trace))
+		return 0;
+	w.after_irq = true;
+	return triage_walk_frames(&w, f, MAXF);
 }
 
 static size_t rule_frames(struct triage_ctx *c, struct triage_hit *h,
@@ -294,21 +347,17 @@ static size_t rule_frames(struct triage_ctx *c, struct triage_hit *h,
 	case RULE_WARN:
 		if (triage_hit_ip(c, h, &f[0], NULL))
 			n = 1;
-		if (h->kind->rule == RULE_WARN && header_warn_func(hdr, &f[n]))
+		if (h->kind->rule == RULE_WARN && !n &&
+		    header_warn_func(hdr, &f[n]))
 			n++;
 		return n + triage_hit_trace(c, h, f + n, MAXF - n);
 	case RULE_TRACE:
 	case RULE_HUNG:
 		return triage_hit_trace(c, h, f, MAXF);
-	case RULE_HEADER: {
-		if (header_func(hdr, &f[0]))
-			n = 1;
-		struct triage_walk w;
-		triage_walk_init(&w, c, h, h->line + 1);
-		return n + triage_walk_frames(&w, f + n, MAXF - n);
-	}
+	case RULE_HEADER:
+		return rule_header(c, h, f);
 	case RULE_HEADER_ONLY:
-		return header_func(hdr, &f[0]) ? 1 : 0;
+		return header_func(hdr, &f[0], false) ? 1 : 0;
 	case RULE_STALL:
 		return rule_stall(c, h, f);
 	case RULE_AT:

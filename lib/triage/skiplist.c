@@ -30,8 +30,7 @@ static const char *const skip_list[] = {
 	"die_body", "do_trap", "do_error_trap", "handle_invalid_op",
 	"handle_bug", "report_bug", "exc_*", "asm_exc_*", "page_fault_oops",
 	"kernelmode_fixup_or_oops", "no_context", "__bad_area*",
-	"bad_area*", "do_user_addr_fault", "do_kern_addr_fault",
-	"handle_page_fault", "fixup_exception", "do_int3*",
+	"bad_area*", "fixup_exception", "do_int3*",
 	"__warn", "warn_slowpath_fmt", "__warn_printk", "check_panic_on_warn",
 	/* interrupts, softirqs, timers, watchdogs, RCU stall reports */
 	"sysvec_*", "asm_sysvec_*", "__sysvec_*", "instr_sysvec_*",
@@ -49,7 +48,8 @@ static const char *const skip_list[] = {
 	"nmi_handle", "default_do_nmi", "perf_event_nmi_handler",
 	"__perf_event_overflow", "perf_event_overflow", "handle_pmi_common",
 	"intel_pmu_handle_irq", "amd_pmu_handle_irq", "x86_pmu_handle_irq",
-	"do_machine_check", "mce_*",
+	"do_machine_check", "mce_*", "end_repeat_nmi", "repeat_nmi",
+	"first_nmi", "nmi_restore", "asm_exc_nmi",
 	/* scheduler and sleeping/spinning locks */
 	"__schedule", "schedule", "schedule_timeout*",
 	"schedule_preempt_disabled", "schedule_hrtimeout*", "io_schedule*",
@@ -69,9 +69,7 @@ static const char *const skip_list[] = {
 	"check_panic_on_oom", "oom_kill_process", "__oom_kill_process",
 	"kmalloc*", "__kmalloc*", "kmem_cache_alloc*", "__kmem_cache_alloc*",
 	"slab_alloc*", "___slab_alloc", "__slab_alloc", "new_slab",
-	"allocate_slab", "handle_mm_fault", "__handle_mm_fault",
-	"handle_pte_fault", "do_anonymous_page", "do_fault",
-	"do_read_fault", "do_cow_fault", "do_shared_fault",
+	"allocate_slab",
 	/* delays (panic loop), idle loop, boot */
 	"delay_tsc", "delay_halt*", "__delay", "__const_udelay", "__udelay",
 	"__ndelay", "touch_softlockup_watchdog*", "native_safe_halt",
@@ -171,6 +169,17 @@ static const char *const skip_list[] = {
 	"*el1_abort*", "*el1h_64_sync*",
 };
 
+// The page-fault path between a faulting instruction and the Oops: in an
+// unwound stack it sits above the faulting frame; in a report's own
+// stacks a reliable frame of it is a culprit (a lock taken in
+// do_user_addr_fault, a fault handled in __handle_mm_fault).
+static const char *const fault_path[] = {
+	"do_user_addr_fault", "do_kern_addr_fault", "handle_page_fault",
+	"handle_mm_fault", "__handle_mm_fault", "handle_pte_fault",
+	"do_anonymous_page", "do_fault", "do_read_fault", "do_cow_fault",
+	"do_shared_fault", NULL,
+};
+
 // Does fn match a pattern of the list syntax above?
 bool triage_glob(const char *fn, const char *pat)
 {
@@ -243,6 +252,15 @@ void dp_triage_normalize_function(const char *name, char *buf, size_t size)
 }
 
 bool dp_triage_skip_function(const char *name)
+{
+	char fn[128];
+	dp_triage_normalize_function(name, fn, sizeof(fn));
+	if (!fn[0])
+		return true;
+	return triage_skip_report(name) || triage_match_any(fn, fault_path);
+}
+
+bool triage_skip_report(const char *name)
 {
 	char fn[128];
 	dp_triage_normalize_function(name, fn, sizeof(fn));

@@ -19,6 +19,8 @@ void triage_walk_init(struct triage_walk *w, const struct triage_ctx *c,
 	w->end = h->end;
 	w->caller = c->lines[h->line].caller;
 	w->nmi = false;
+	w->skip_nmi = false;
+	w->after_irq = false;
 	w->cur = SIZE_MAX;
 }
 
@@ -57,6 +59,10 @@ static bool filler(const char *t)
 	};
 	if (!*t)
 		return true;
+	// A symbolized log's inlined frames ("f file.c:12 [inline]").
+	size_t len = strlen(t);
+	if (len > 8 && !strcmp(t + len - 8, "[inline]"))
+		return true;
 	for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]); i++)
 		if (triage_starts(t, fill[i]))
 			return true;
@@ -91,10 +97,26 @@ size_t triage_walk_frames(struct triage_walk *w, struct triage_logframe *f,
 			  size_t max)
 {
 	size_t n = 0, junk = 0;
+	bool in_nmi = false;
 	const char *t;
 	while ((t = triage_walk_next(w))) {
 		struct triage_logframe fr;
+		if (triage_starts(t, "<NMI>"))
+			in_nmi = true;
+		else if (triage_starts(t, "</NMI>"))
+			in_nmi = false;
+		// The interrupted context starts after the interrupt's frames.
+		if (w->after_irq && (triage_starts(t, "</IRQ>") ||
+				     triage_starts(t, "<EOI>") ||
+				     strstr(t, "apic_timer_interrupt+") ||
+				     strstr(t, "el1h_64_irq+"))) {
+			n = 0;
+			if (!triage_starts(t, "<EOI>"))
+				continue;
+		}
 		if (triage_parse_frame(t, &fr)) {
+			if (in_nmi && w->skip_nmi)
+				continue;
 			if (n < max)
 				f[n++] = fr;
 			junk = 0;

@@ -535,6 +535,84 @@ K["panic"] = ("PANIC", "kernel panic: VFS: Unable to mount root fs on unknown-bl
               "mount_block_root", None, vfs)
 
 
+# Symbolized reports as automated testing stores them (file:line after
+# frames, "[inline]" frames without offsets, a header line per inlined
+# frame, caller ids), one per kind that reads a stack differently.
+def sym(fn, i, src="net/core/foo.c", inline=False):
+    if inline:
+        return f" {fn} {src}:{100 + i} [inline]"
+    return f" {fn}+0x{i * 37 + 11:x}/0x{i * 53 + 400:x} {src}:{100 + i}"
+
+
+SYZ = {}
+SYZ["kasan"] = ("KASAN", "KASAN: slab-out-of-bounds Write in {F}", "hci_sock_sendmsg", None, [
+    "=" * 66,
+    "BUG: KASAN: slab-out-of-bounds in instrument_write include/linux/instrumented.h:40 [inline]",
+    "BUG: KASAN: slab-out-of-bounds in hci_sock_sendmsg+0x2b/0x90 net/bluetooth/hci_sock.c:1800",
+    "Write of size 8 at addr ffff88801e3c2d28 by task syz-executor.0/5944", "",
+    "CPU: 0 PID: 5944 Comm: syz-executor.0 Not tainted 6.6.0-syzkaller #0",
+    "Call Trace:", " <TASK>", sym("__dump_stack", 1, "lib/dump_stack.c", True),
+    sym("dump_stack_lvl", 2, "lib/dump_stack.c"), sym("print_report", 3, "mm/kasan/report.c"),
+    sym("kasan_report", 4, "mm/kasan/report.c"), sym("instrument_write", 5, "include/linux/instrumented.h", True),
+    sym("hci_sock_sendmsg", 6, "net/bluetooth/hci_sock.c"), sym("sock_sendmsg_nosec", 7, "net/socket.c", True),
+    sym("__sock_sendmsg", 8, "net/socket.c"), " </TASK>", "", "Allocated by task 5944:",
+    sym("kasan_save_stack", 9, "mm/kasan/common.c")])
+SYZ["deadlock"] = ("LOCKDEP", "possible deadlock in {F}", "do_user_addr_fault", None, [
+    "======================================================",
+    "WARNING: possible circular locking dependency detected",
+    "6.6.0-syzkaller #0 Not tainted", "-" * 54,
+    "syz-executor.3/7151 is trying to acquire lock:",
+    "ffff88807c8c8c28 (&mm->mmap_lock){++++}-{3:3}, at: mmap_read_lock include/linux/mmap_lock.h:144 [inline]",
+    "ffff88807c8c8c28 (&mm->mmap_lock){++++}-{3:3}, at: do_user_addr_fault+0x2ac/0x1190 arch/x86/mm/fault.c:1382",
+    "", "but task is already holding lock:",
+    "ffff8880b9928b98 (&rq->__lock){-.-.}-{2:2}, at: raw_spin_rq_lock_nested+0x29/0x130 kernel/sched/core.c:558",
+    "", "which lock already depends on the new lock."])
+SYZ["hung"] = ("HUNG_TASK", "INFO: task hung in {F}", "synchronize_rcu", None, [
+    "INFO: task kworker/u4:5:1234 blocked for more than 143 seconds.",
+    "      Not tainted 6.6.0-syzkaller #0",
+    '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+    "task:kworker/u4:5    state:D stack:23456 pid:1234  ppid:2      flags:0x00004000",
+    "Workqueue: netns cleanup_net", "Call Trace:", " <TASK>",
+    sym("context_switch", 1, "kernel/sched/core.c", True), sym("__schedule", 2, "kernel/sched/core.c"),
+    sym("schedule", 3, "kernel/sched/core.c"), sym("schedule_timeout", 4, "kernel/time/timer.c"),
+    sym("__wait_for_common", 5, "kernel/sched/completion.c"),
+    sym("__synchronize_srcu", 6, "kernel/rcu/srcutree.c"), sym("synchronize_srcu", 7, "kernel/rcu/srcutree.c"),
+    sym("cleanup_net", 8, "net/core/net_namespace.c"), sym("process_one_work", 9, "kernel/workqueue.c"),
+    " </TASK>", "", "Showing all locks held in the system:",
+    "1 lock held by khungtaskd/28:",
+    " #0: ffffffff8cd2ad60 (rcu_read_lock){....}-{1:2}, at: rcu_lock_acquire include/linux/rcupdate.h:326 [inline]"])
+SYZ["rcu_stall"] = ("RCU_STALL", "INFO: rcu detected stall in {F}", "sys_ppoll", None, [
+    "rcu: INFO: rcu_preempt self-detected stall on CPU",
+    "rcu: \t0-....: (10500 ticks this GP) idle=7fcc/1/0x4000000000000000 softirq=1/1 fqs=5241",
+    "rcu: \t(t=10502 jiffies g=12345 q=571 ncpus=2)",
+    "CPU: 0 PID: 5944 Comm: syz-executor.0 Not tainted 6.6.0-syzkaller #0",
+    "RIP: 0010:unwind_next_frame+0x12/0x2340 arch/x86/kernel/unwind_orc.c:495",
+    "Code: 48 89 df e8 d4 8c 01 00 <0f> 0b", "RSP: 0018:ffffc90003b0f8c8 EFLAGS: 00000246",
+    "Call Trace:", " <IRQ>", sym("rcu_dump_cpu_stacks", 1, "kernel/rcu/tree_stall.h"),
+    sym("rcu_sched_clock_irq", 2, "kernel/rcu/tree.c"), sym("update_process_times", 3, "kernel/time/timer.c"),
+    sym("__hrtimer_run_queues", 4, "kernel/time/hrtimer.c"), sym("sysvec_apic_timer_interrupt", 5, "arch/x86/kernel/apic/apic.c"),
+    " </IRQ>", " <TASK>", sym("asm_sysvec_apic_timer_interrupt", 6, "arch/x86/include/asm/idtentry.h"),
+    "RIP: 0010:unwind_next_frame+0x12/0x2340 arch/x86/kernel/unwind_orc.c:495",
+    "RSP: 0018:ffffc90003b0f8c8 EFLAGS: 00000246",
+    sym("arch_stack_walk", 7, "arch/x86/kernel/stacktrace.c"), sym("stack_trace_save", 8, "kernel/stacktrace.c"),
+    sym("do_sys_poll", 9, "fs/select.c"), sym("__do_sys_ppoll", 10, "fs/select.c", True),
+    sym("__se_sys_ppoll", 11, "fs/select.c", True), sym("__x64_sys_ppoll", 12, "fs/select.c"),
+    sym("do_syscall_x64", 13, "arch/x86/entry/common.c", True), sym("do_syscall_64", 14, "arch/x86/entry/common.c"),
+    " </TASK>"])
+# Two reports: the first is analysed, both are listed.
+SYZ["two_reports"] = ("WARN", "WARNING in {F}", "nbd_disconnect_and_put", None, [
+    "------------[ cut here ]------------",
+    "WARNING: CPU: 1 PID: 812 at drivers/block/nbd.c:1240 nbd_disconnect_and_put+0x2b7/0x390 drivers/block/nbd.c:1240",
+    "Modules linked in:", "CPU: 1 PID: 812 Comm: syz-executor Not tainted 6.6.0 #0",
+    "RIP: 0010:nbd_disconnect_and_put+0x2b7/0x390 drivers/block/nbd.c:1240",
+    "Call Trace:", " <TASK>", sym("nbd_genl_disconnect", 1, "drivers/block/nbd.c"), " </TASK>",
+    "---[ end trace 0000000000000000 ]---",
+    "general protection fault, probably for non-canonical address 0xdffffc0000000003: 0000 [#1] PREEMPT SMP KASAN",
+    "CPU: 1 PID: 812 Comm: syz-executor Tainted: G        W 6.6.0 #0",
+    "RIP: 0010:recv_work+0x1a/0x80 drivers/block/nbd.c:880", "Call Trace:", " <TASK>",
+    sym("process_one_work", 1, "kernel/workqueue.c"), " </TASK>"])
+
+
 def prefix(style, lines):
     out = []
     for i, l in enumerate(lines):
@@ -571,4 +649,21 @@ def main():
                         f"function={fn}\nmodule={mod or ''}\n")
 
 
+def main_syz():
+    for name, (cls, title, fn, mod, lines) in SYZ.items():
+        base = os.path.join(HERE, f"{name}-syz")
+        out = []
+        for i, l in enumerate(lines):
+            out.append(f"[{200 + i * 0.000731:12.6f}][ T5944] {l}")
+            if i == 2:
+                # another task's output in the middle of the report
+                out.append(f"[{200 + i * 0.000731:12.6f}][ T1812] Bluetooth: hci0: command 0x0406 tx timeout")
+        with open(base + ".log", "w") as f:
+            f.write("\n".join(out) + "\n")
+        with open(base + ".expected", "w") as f:
+            f.write(f"title={title.replace('{F}', fn)}\nclass={cls}\n"
+                    f"function={fn}\nmodule={mod or ''}\n")
+
+
 main()
+main_syz()
