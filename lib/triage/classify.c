@@ -250,23 +250,61 @@ static void classify_hung(struct triage_ctx *c, size_t to)
 	}
 }
 
-// One row of the OOM killer's task table (mm/oom_kill.c dump_task):
+// The OOM killer's task table (mm/oom_kill.c dump_tasks/dump_task): its
+// header names the columns, which changed across kernels --
 // "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents
-// oom_score_adj name".
-static bool parse_oom_row(const char *t, struct dp_triage_memuser *m)
+// oom_score_adj name" (4.19-6.x), with "rss_anon rss_file rss_shmem"
+// after rss since 6.2, "nr_ptes nr_pmds" in 4.x -- so rows are read by
+// the header's column names.
+struct oom_cols {
+	int n;		/* numeric columns after "[ pid ]" */
+	int total_vm, rss;
+};
+
+#define OOM_MAX_COLS 16
+
+static bool parse_oom_header(const char *t, struct oom_cols *cols)
 {
 	t = triage_skip_blank(t);
-	uint64_t v[4];
+	if (!triage_starts(t, "[") || !strstr(t, "pid") || !strstr(t, "rss"))
+		return false;
+	const char *p = strchr(t, ']');
+	if (!p)
+		return false;
+	struct oom_cols k = { 0, -1, -1 };
+	for (p++;;) {
+		p = triage_skip_blank(p);
+		size_t n = strcspn(p, " \t");
+		if (!n || (n == 4 && !strncmp(p, "name", 4)))
+			break;
+		if (n == 8 && !strncmp(p, "total_vm", 8))
+			k.total_vm = k.n;
+		else if (n == 3 && !strncmp(p, "rss", 3))
+			k.rss = k.n;
+		if (++k.n >= OOM_MAX_COLS)
+			return false;
+		p += n;
+	}
+	if (k.total_vm < 0 || k.rss < 0)
+		return false;
+	*cols = k;
+	return true;
+}
+
+// One row: "[  1234]     0  1234   123456    98765 ... name".
+static bool parse_oom_row(const char *t, const struct oom_cols *cols,
+			  struct dp_triage_memuser *m)
+{
+	t = triage_skip_blank(t);
+	uint64_t pid;
 	if (*t != '[')
 		return false;
 	const char *p = triage_skip_blank(t + 1);
-	if (!triage_parse_u64(p, 10, &v[0], &p) || *p != ']' ||
-	    v[0] > INT32_MAX)
+	if (!triage_parse_u64(p, 10, &pid, &p) || *p != ']' || pid > INT32_MAX)
 		return false;
 	p++;
-	// uid tgid total_vm rss pgtables_bytes swapents oom_score_adj
-	int64_t col[7];
-	for (int i = 0; i < 7; i++) {
+	int64_t col[OOM_MAX_COLS];
+	for (int i = 0; i < cols->n; i++) {
 		p = triage_skip_blank(p);
 		bool neg = *p == '-';
 		uint64_t x;
@@ -277,11 +315,12 @@ static bool parse_oom_row(const char *t, struct dp_triage_memuser *m)
 	p = triage_skip_blank(p);
 	if (!*p)
 		return false;
-	m->task.pid = (int32_t)v[0];
+	m->task.pid = (int32_t)pid;
 	m->task.cpu = -1;
 	triage_set_comm(&m->task, p, strlen(p));
-	m->total_vm_pages = col[2] > 0 ? (uint64_t)col[2] : 0;
-	m->rss_pages = col[3] > 0 ? (uint64_t)col[3] : 0;
+	m->total_vm_pages = col[cols->total_vm] > 0 ?
+			    (uint64_t)col[cols->total_vm] : 0;
+	m->rss_pages = col[cols->rss] > 0 ? (uint64_t)col[cols->rss] : 0;
 	return true;
 }
 
@@ -331,11 +370,15 @@ static void classify_oom(struct triage_ctx *c, size_t to)
 	c->event_rec = inv;
 	c->trace_rec = inv;
 	struct dp_triage_memuser m;
+	// Without a header line: the 4.19-6.1 layout.
+	struct oom_cols cols = { 7, 2, 3 };
 	uint64_t ram_pages = 0, free_pages = 0;
 	bool have_ram = false, have_free = false;
 	for (size_t i = inv + 1; i < to; i++) {
 		const char *t = triage_rec(c, i);
-		if (parse_oom_row(t, &m))
+		if (parse_oom_header(t, &cols))
+			continue;
+		if (parse_oom_row(t, &cols, &m))
 			add_memuser(c, &m);
 		else if (!have_free && triage_starts(t, "Mem-Info:") &&
 			 i + 1 < to)

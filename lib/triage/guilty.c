@@ -294,8 +294,11 @@ void triage_find_guilty(struct triage_ctx *c)
 	if (r->have_taint)
 		dp_triage_taint_letters(r->taint_mask, r->taint_letters,
 					sizeof(r->taint_letters));
-	// Hardware and whole-system states have no guilty code.
-	if (r->cls == DP_CLASS_MCE || r->cls == DP_CLASS_NO_PANIC)
+	// Hardware and whole-system states have no guilty code; an OOM is
+	// caused by a process, not by the code that happened to allocate
+	// when memory ran out (docs/triage.md).
+	if (r->cls == DP_CLASS_MCE || r->cls == DP_CLASS_NO_PANIC ||
+	    r->cls == DP_CLASS_OOM)
 		return;
 	bool found = false;
 	bool dump_stacks = stack_tells(c);

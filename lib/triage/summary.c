@@ -97,7 +97,9 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", running ", f);
 		who(f, &r->culprit);
-		fputs("; softlockup_panic turned it into a panic.", f);
+		fputs(r->panic_message ?
+		      "; softlockup_panic turned it into a panic." :
+		      "; the kernel did not panic on it.", f);
 		break;
 	case DP_CLASS_HARD_LOCKUP:
 		fprintf(f, "CPU %d stopped taking interrupts (hard lockup, "
@@ -113,8 +115,10 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 			      "blocked tasks are not known.", f);
 			break;
 		}
-		fputs("The hung task detector (khungtaskd) raised the panic "
-		      "because ", f);
+		fputs(r->panic_message ?
+		      "The hung task detector (khungtaskd) raised the panic "
+		      "because " : "The hung task detector (khungtaskd) "
+		      "reported that ", f);
 		who(f, &r->blocked[0].task);
 		fputs(" was blocked in uninterruptible sleep (D state)", f);
 		if (r->blocked[0].blocked_s >= 0)
@@ -149,7 +153,9 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", running ", f);
 		who(f, &r->culprit);
-		fputs("; panic_on_rcu_stall turned it into a panic.", f);
+		fputs(r->panic_message ?
+		      "; panic_on_rcu_stall turned it into a panic." :
+		      "; the kernel did not panic on it.", f);
 		break;
 	case DP_CLASS_WARN:
 		fputs("A WARN() fired", f);
@@ -159,7 +165,9 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", in ", f);
 		who(f, &r->culprit);
-		fputs(", and panic_on_warn turned it into a panic.", f);
+		fputs(r->panic_message ?
+		      ", and panic_on_warn turned it into a panic." :
+		      "; the kernel did not panic on it.", f);
 		break;
 	case DP_CLASS_MCE:
 		fprintf(f, "The CPU reported a fatal machine check (a hardware "
