@@ -106,6 +106,32 @@ static void skip_dropped(const char **p, const char *end)
 	*p = e;
 }
 
+// The syslog/journal prefix of /var/log/kern.log and journalctl -k
+// ("Dec  8 03:12:01 host kernel: "); the kernel's text follows it, often
+// with its own "[ts] " stamp.
+static void skip_syslog(const char **p, const char *end)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *s = *p;
+	if (end - s < 20)
+		return;
+	bool month = false;
+	for (int i = 0; i < 12; i++)
+		if (!strncmp(s, months + 3 * i, 3))
+			month = true;
+	if (!month || s[3] != ' ')
+		return;
+	const char *lim = end - s < 80 ? end : s + 80;
+	bool colon = false;
+	for (const char *k = s; k + 9 <= lim; k++) {
+		colon = colon || *k == ':';
+		if (colon && !strncmp(k, " kernel: ", 9)) {
+			*p = k + 9;
+			return;
+		}
+	}
+}
+
 static bool grow(struct dp_triage_log *log, size_t *cap)
 {
 	if (log->nrecs < *cap)
@@ -129,6 +155,7 @@ static bool has_stamps(const char *text, size_t len)
 		const char *le = nl ? nl : end;
 		const char *q = p;
 		uint64_t ns;
+		skip_syslog(&q, le);
 		parse_level(&q, le);
 		if (parse_stamp(&q, le, &ns))
 			return true;
@@ -157,6 +184,7 @@ struct dp_error *dp_triage_log_parse(const char *text, size_t len,
 		const char *q = p;
 		uint64_t ns = 0;
 		skip_dropped(&q, le);
+		skip_syslog(&q, le);
 		int level = parse_level(&q, le);
 		bool stamped = parse_stamp(&q, le, &ns);
 		uint32_t caller = stamped ? parse_caller(&q, le) : 0;

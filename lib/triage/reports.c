@@ -107,6 +107,11 @@ static const struct triage_kind kinds[] = {
 	K("Unable to handle kernel access to user memory", NULL, OOPS_PAGING,
 	  IN, "BUG: unable to handle kernel access to user memory", IP_TRACE,
 	  NULL, NULL, 0),
+	// 4.x printed the header in two printk()s; another CPU's line may
+	// split it: the kind of fault follows on the next line.
+	K("BUG: unable to handle kernel", NULL, OOPS_PAGING, IN,
+	  "BUG: unable to handle kernel paging request", IP_TRACE, NULL,
+	  NULL, 0),
 	K("BUG: spinlock ", NULL, LOCKDEP, WORDS, "BUG: ", TRACE, NULL,
 	  skip_spin, 0),
 	K("BUG: rwlock ", NULL, LOCKDEP, WORDS, "BUG: ", TRACE, NULL,
@@ -488,8 +493,27 @@ static void make_title(struct triage_ctx *c, struct triage_hit *h,
 	}
 }
 
+// A split "BUG: unable to handle kernel " header: NULL or paging?
+static void split_header(struct triage_ctx *c, struct triage_hit *h)
+{
+	const char *t = strstr(c->lines[h->line].s,
+			       "BUG: unable to handle kernel");
+	if (!t || *triage_skip_blank(t + 28))
+		return;
+	for (size_t i = h->line + 1; i < c->nlines && i <= h->line + 3; i++)
+		if (strstr(c->lines[i].s, "NULL pointer dereference")) {
+			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+				if (kinds[k].cls == DP_CLASS_OOPS_NULL_DEREF) {
+					h->kind = &kinds[k];
+					h->cls = kinds[k].cls;
+					return;
+				}
+		}
+}
+
 static void analyse_hit(struct triage_ctx *c, struct triage_hit *h)
 {
+	split_header(c, h);
 	const char *line = c->lines[h->line].s;
 	const char *at = line;
 	match_kind(h->kind, line, &at);

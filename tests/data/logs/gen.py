@@ -649,6 +649,41 @@ def main():
                         f"function={fn}\nmodule={mod or ''}\n")
 
 
+# Whole logs in other layouts: kern.log syslog prefixes around a 4.x
+# header split over two lines by printk (arch/x86/mm/fault.c before 4.15
+# printed "BUG: unable to handle kernel " and the fault kind separately),
+# and a report text with no timestamps at all.
+RAW = {
+    "null-syslog": ("OOPS_NULL_DEREF",
+                    "BUG: unable to handle kernel NULL pointer dereference in foo_bar", "foo_bar", "foo",
+                    "\n".join("Dec  8 03:12:01 host kernel: " + l for l in [
+                        "[  100.100000] BUG: unable to handle kernel ",
+                        "[  100.100001] NULL pointer dereference at 0000000000000008",
+                        "[  100.100002] IP: [<ffffffffc0123456>] foo_bar+0x12/0x30 [foo]",
+                        "[  100.100003] PGD 0 ", "[  100.100004] Oops: 0000 [#1] SMP",
+                        "[  100.100005] Modules linked in: foo(O)",
+                        "[  100.100006] CPU: 0 PID: 1 Comm: sh Tainted: G           O    4.9.0 #1",
+                        "[  100.100007] Call Trace:",
+                        "[  100.100008]  [<ffffffffc0123400>] foo_ioctl+0x40/0x80 [foo]",
+                        "[  100.100009]  [<ffffffff81234567>] do_vfs_ioctl+0x8d/0x5d0"])),
+    "warn-plain": ("WARN", "WARNING in ext4_evict_inode", "ext4_evict_inode", "", "\n".join([
+        "------------[ cut here ]------------",
+        "WARNING: CPU: 0 PID: 5944 at fs/ext4/inode.c:227 ext4_evict_inode+0x2b7/0x390",
+        "Modules linked in:", "CPU: 0 PID: 5944 Comm: syz-executor Not tainted 5.15.0 #1",
+        "RIP: 0010:ext4_evict_inode+0x2b7/0x390", "Call Trace:", " <TASK>",
+        " evict+0x2ed/0x6b0", " iput+0x4a5/0x7b0", " do_unlinkat+0x3ee/0x650", " </TASK>"])),
+}
+
+
+def main_raw():
+    for name, (cls, title, fn, mod, text) in RAW.items():
+        base = os.path.join(HERE, name)
+        with open(base + ".log", "w") as f:
+            f.write(text + "\n")
+        with open(base + ".expected", "w") as f:
+            f.write(f"title={title}\nclass={cls}\nfunction={fn}\nmodule={mod}\n")
+
+
 def main_syz():
     for name, (cls, title, fn, mod, lines) in SYZ.items():
         base = os.path.join(HERE, f"{name}-syz")
@@ -667,3 +702,4 @@ def main_syz():
 
 main()
 main_syz()
+main_raw()
