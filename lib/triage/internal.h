@@ -25,6 +25,8 @@ struct triage_line {
 	const char *s;		/* NUL-terminated, leading blanks kept */
 	size_t rec;		/* record it belongs to */
 	uint32_t caller;	/* printk caller id of the record, 0 unknown */
+	bool cont;		/* not the record's first line: in a console
+				 * log, a line printed without a prefix */
 };
 
 struct triage_kind;

@@ -31,12 +31,13 @@ bool triage_split_lines(struct triage_ctx *c)
 		size_t len = strlen(t);
 		memcpy(w, t, len + 1);
 		char *s = w;
-		for (;;) {
+		for (bool first = true;; first = false) {
 			char *nl = strchr(s, '\n');
 			if (nl)
 				*nl = '\0';
 			c->lines[c->nlines++] = (struct triage_line){
-				.s = s, .rec = i, .caller = in->log[i].caller };
+				.s = s, .rec = i, .caller = in->log[i].caller,
+				.cont = !first };
 			if (!nl)
 				break;
 			s = nl + 1;

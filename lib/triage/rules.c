@@ -97,31 +97,39 @@ static bool first_frame(struct triage_hit *h, const struct triage_logframe *f,
 static bool stall_frame(struct triage_hit *h, const struct triage_logframe *f,
 			size_t n)
 {
-	const struct triage_logframe *prev = NULL, *mod = NULL;
-	for (size_t i = 0; i < n; i++) {
+	const struct triage_logframe *prev = NULL, *mod = NULL, *first = NULL;
+	const struct triage_logframe *pick = NULL;
+	bool smp = false;
+	for (size_t i = 0; i < n && !pick; i++) {
 		if (f[i].unreliable)
 			continue;
 		char name[128];
 		canon(f[i].function, name, sizeof(name));
-		if (triage_match_any(name, stall_anchor) && prev) {
-			if (strstr(name, "smp_call_function"))
-				prev = &f[i];
+		bool anchor = triage_match_any(name, stall_anchor);
+		if (!anchor && skipped(h->kind, f[i].function))
+			continue;
+		if (anchor) {
+			// A stall in a cross-CPU call is one bug whatever
+			// the caller.
+			smp = strstr(name, "smp_call_function") != NULL;
+			pick = smp || !prev ? &f[i] : prev;
 			break;
 		}
-		if (skipped(h->kind, f[i].function))
-			continue;
 		prev = &f[i];
+		if (!first)
+			first = &f[i];
 		if (!mod && f[i].has_module)
 			mod = &f[i];
 	}
-	const struct triage_logframe *pick = mod ? mod : prev;
+	if (!pick)
+		pick = first;
+	if (mod && !smp)
+		pick = mod;
 	if (!pick)
 		return false;
 	char name[128];
 	canon(pick->function, name, sizeof(name));
-	if (pick == prev && strstr(name, "smp_call_function"))
-		snprintf(name, sizeof(name), "smp_call_function");
-	set_frame(h, pick, name);
+	set_frame(h, pick, smp ? "smp_call_function" : name);
 	return true;
 }
 

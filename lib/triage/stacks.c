@@ -24,6 +24,20 @@ void triage_walk_init(struct triage_walk *w, const struct triage_ctx *c,
 	w->cur = SIZE_MAX;
 }
 
+// Lines after which a stack has ended.
+static bool trace_end(const char *t)
+{
+	static const char *const end[] = {
+		"</TASK>", "---[ end", "Kernel panic", "Call Trace:",
+		"Call trace:", "NMI backtrace for cpu", "Showing all locks held",
+		"Modules linked in:", "Sending NMI from CPU",
+	};
+	for (size_t i = 0; i < sizeof(end) / sizeof(end[0]); i++)
+		if (triage_starts(t, end[i]))
+			return true;
+	return triage_stack_start(t);
+}
+
 const char *triage_walk_next(struct triage_walk *w)
 {
 	const struct triage_ctx *c = w->c;
@@ -93,6 +107,42 @@ bool triage_stack_start(const char *t)
 	       !strstr(t, "NMI backtrace");
 }
 
+// 32-bit ARM (arch/arm/kernel/traps.c dump_backtrace_entry):
+// "[<80cc6a44>] (do_tcp_setsockopt.constprop.0) from [<80cc7fa0>]
+// (tcp_setsockopt+0xa0/0xb4)": the frame, and its caller (stored first
+// into f[], the caller returned in *ret).
+static bool parse_arm32(const char *t, struct triage_logframe *ret,
+			struct triage_logframe *f, size_t *n, size_t max)
+{
+	if (t[0] != '[' || t[1] != '<')
+		return false;
+	const char *a = strstr(t, "] (");
+	const char *from = a ? strstr(a, ") from [<") : NULL;
+	const char *b = from ? strstr(from, "] (") : NULL;
+	if (!b)
+		return false;
+	struct triage_logframe cur;
+	memset(&cur, 0, sizeof(cur));
+	size_t k = (size_t)(from - (a + 3));
+	if (!k || k >= sizeof(cur.function))
+		return false;
+	memcpy(cur.function, a + 3, k);
+	cur.function[k] = '\0';
+	cur.function[strcspn(cur.function, "+")] = '\0';
+	if (!triage_parse_frame(b + 3, ret)) {
+		memset(ret, 0, sizeof(*ret));
+		k = strcspn(b + 3, "+)");
+		if (!k || k >= sizeof(ret->function))
+			return false;
+		memcpy(ret->function, b + 3, k);
+		ret->function[k] = '\0';
+	}
+	// The current frame was the previous line's caller: add it once.
+	if (*n < max && (!*n || strcmp(f[*n - 1].function, cur.function)))
+		f[(*n)++] = cur;
+	return true;
+}
+
 size_t triage_walk_frames(struct triage_walk *w, struct triage_logframe *f,
 			  size_t max)
 {
@@ -105,16 +155,16 @@ size_t triage_walk_frames(struct triage_walk *w, struct triage_logframe *f,
 			in_nmi = true;
 		else if (triage_starts(t, "</NMI>"))
 			in_nmi = false;
-		// The interrupted context starts after the interrupt's frames.
-		if (w->after_irq && (triage_starts(t, "</IRQ>") ||
-				     triage_starts(t, "<EOI>") ||
-				     strstr(t, "apic_timer_interrupt+") ||
-				     strstr(t, "el1h_64_irq+"))) {
+		// The stalled code is what the timer interrupt interrupted:
+		// the frames from the first interrupt frame on.
+		if (w->after_irq && (strstr(t, "apic_timer_interrupt") ||
+				     strstr(t, "Exception stack") ||
+				     strstr(t, "el1h_64_irq"))) {
 			n = 0;
-			if (!triage_starts(t, "<EOI>"))
-				continue;
+			w->after_irq = false;
+			continue;
 		}
-		if (triage_parse_frame(t, &fr)) {
+		if (triage_parse_frame(t, &fr) || parse_arm32(t, &fr, f, &n, max)) {
 			if (in_nmi && w->skip_nmi)
 				continue;
 			if (n < max)
@@ -122,17 +172,14 @@ size_t triage_walk_frames(struct triage_walk *w, struct triage_logframe *f,
 			junk = 0;
 			continue;
 		}
-		if (n && (triage_starts(t, "</TASK>") ||
-			  triage_starts(t, "---[ end") ||
-			  triage_stack_start(t) ||
-			  triage_starts(t, "Call Trace:") ||
-			  triage_starts(t, "Call trace:")))
+		if (n && trace_end(t))
 			break;
-		if (filler(t))
+		// Console logs interleave other output: lines printed without
+		// a prefix (user space on the console) and a few lines of
+		// other kernel code do not end a trace.
+		if (filler(t) || w->c->lines[w->cur].cont)
 			continue;
-		// Before the first frame a few header lines are expected;
-		// after it, a line of text ends the trace.
-		if (n || ++junk > 12)
+		if (++junk > (n ? 20 : 12))
 			break;
 	}
 	return n;
