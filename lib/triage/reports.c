@@ -146,6 +146,13 @@ static const struct triage_kind kinds[] = {
 	  "BUG: bad unlock balance", AT, "is trying to release lock", NULL, 0),
 	K("BUG: held lock freed", NULL, LOCKDEP, IN, "BUG: held lock freed",
 	  AT, "is freeing memory", NULL, 0),
+	K("BUG: ", "still has locks held", LOCKDEP, IN,
+	  "BUG: still has locks held", AT, NULL, NULL, 0),
+	K("BUG: lock held when returning to user space", NULL, LOCKDEP, IN,
+	  "BUG: lock held when returning to user space", AT,
+	  "leaving the kernel with locks still held", NULL, 0),
+	K("BUG: workqueue leaked lock or atomic", NULL, LOCKDEP, IN,
+	  "BUG: workqueue leaked lock or atomic", AT, NULL, NULL, 0),
 	K("WARNING: possible circular locking dependency", NULL, LOCKDEP, IN,
 	  "possible deadlock", AT_CHAIN, "is trying to acquire lock", skip_wq,
 	  0),
@@ -185,8 +192,7 @@ static const struct triage_kind kinds[] = {
 	K("WARNING: Nested lock was not taken", NULL, LOCKDEP, IN,
 	  "WARNING: nested lock was not taken", WARN, NULL, NULL, 0),
 	K("WARNING: ", "still has locks held", LOCKDEP, IN,
-	  "WARNING: still has locks held", AT, "still has locks held", NULL,
-	  0),
+	  "WARNING: still has locks held", AT, NULL, NULL, 0),
 	K("WARNING: CPU: ", NULL, WARN, WARN, "WARNING", WARN, NULL, NULL, 0),
 	K("WARNING: at ", NULL, WARN, WARN, "WARNING", WARN, NULL, NULL, 0),
 	K("WARNING: ", ", CPU#", WARN, WARN, "WARNING", WARN, NULL, NULL, 0),
@@ -234,6 +240,8 @@ static const struct triage_kind kinds[] = {
 	  "UBSAN: undefined-behaviour", TRACE, NULL, skip_ubsan, 0),
 	K("UBSAN: ", NULL, UBSAN, WORDS, "UBSAN: ", TRACE, NULL, skip_ubsan,
 	  0),
+	K("Unhandled fault: ", NULL, OOPS_PAGING, IN, "Unhandled fault",
+	  IP_TRACE, NULL, NULL, 0),
 	K("Internal error: ", NULL, OOPS, IN, "Internal error", IP_TRACE,
 	  NULL, NULL, 40),
 	K("Kernel panic - not syncing: stack-protector:", NULL,
@@ -365,6 +373,9 @@ static void words(const char *at, const struct triage_kind *k, char *buf,
 	if (k->title == TITLE_WORDS && triage_starts(k->fmt, "BUG: "))
 		p = at + 5;
 	const char *e = strstr(p, " in ");
+	const char *on = strstr(p, " on CPU");
+	if (on && (!e || on < e))
+		e = on;
 	size_t n = e ? (size_t)(e - p) : strcspn(p, ":");
 	if (k->title == TITLE_KASAN)
 		n = strcspn(p, " ");
@@ -428,11 +439,11 @@ static const struct {
 	{ "kernel/locking/lockdep.c", "lock_", "locking bug",
 	  K("WARNING: ", NULL, LOCKDEP, WARN, "WARNING", WARN, NULL,
 	    skip_sock, 0) },
+	{ "mm/vmalloc.c", "__vmalloc_node", "zero-size vmalloc",
+	  K("WARNING: ", NULL, WARN, WARN, "WARNING", WARN, NULL, NULL, 0) },
 	{ "mm/", "malloc", "kmalloc bug",
 	  K("WARNING: ", NULL, WARN, WARN, "WARNING", WARN, NULL,
 	    skip_kmalloc, 0) },
-	{ "mm/vmalloc.c", "__vmalloc_node", "zero-size vmalloc",
-	  K("WARNING: ", NULL, WARN, WARN, "WARNING", WARN, NULL, NULL, 0) },
 	{ " usb_submit_urb", NULL, NULL,
 	  K("WARNING: ", NULL, WARN, WARN, "WARNING", WARN, NULL, skip_urb,
 	    0) },
@@ -471,8 +482,11 @@ static void make_title(struct triage_ctx *c, struct triage_hit *h,
 	}
 	case TITLE_WORDS:
 		words(at, k, w, sizeof(w));
-		snprintf(h->title, sizeof(h->title), "%s%s%s%s", k->fmt, w, in,
-			 fn);
+		// "BUG: using %s%s() in preemptible [%08x] code: %s/%d"
+		// (lib/smp_processor_id.c check_preemption_disabled).
+		snprintf(h->title, sizeof(h->title), "%s%s%s%s%s", k->fmt, w,
+			 k->also && strstr(k->also, "preemptible") ?
+			 " in preemptible code" : "", in, fn);
 		return;
 	case TITLE_REST:
 	case TITLE_PANIC:

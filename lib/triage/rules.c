@@ -53,7 +53,10 @@ static bool skipped(const struct triage_kind *k, const char *fn)
 {
 	char norm[128];
 	dp_triage_normalize_function(fn, norm, sizeof(norm));
-	return triage_skip_report(fn) || triage_match_any(norm, k->skip);
+	// Helpers that panic or BUG() on behalf of their caller
+	// (fortify_panic, __reiserfs_panic) are machinery in a report.
+	return triage_skip_report(fn) || triage_match_any(norm, k->skip) ||
+	       strstr(norm, "panic") != NULL;
 }
 
 static void canon(const char *fn, char *buf, size_t size)
@@ -241,7 +244,24 @@ static bool header_warn_func(const char *t, struct triage_logframe *f)
 static bool at_frame(const char *t, struct triage_logframe *f)
 {
 	const char *p = strstr(t, "at: ");
-	return p && triage_parse_frame(p + 4, f);
+	if (p && triage_parse_frame(p + 4, f))
+		return true;
+	// print_ip_sym "[<%px>] %pS" on the line after "... at:"
+	// (lockdep print_unlock_imbalance_bug, print_freed_lock_bug).
+	if (t[0] == '[' && t[1] == '<')
+		return triage_parse_frame(t, f);
+	// kernel/workqueue.c process_one_work: "last function: %ps".
+	p = strstr(t, "last function: ");
+	if (!p)
+		return false;
+	p += 15;
+	size_t n = strcspn(p, " +\t");
+	if (!n || n >= sizeof(f->function))
+		return false;
+	memset(f, 0, sizeof(*f));
+	memcpy(f->function, p, n);
+	f->function[n] = '\0';
+	return true;
 }
 
 static size_t rule_at(struct triage_ctx *c, struct triage_hit *h,
@@ -249,7 +269,7 @@ static size_t rule_at(struct triage_ctx *c, struct triage_hit *h,
 {
 	struct triage_walk w;
 	triage_walk_init(&w, c, h, h->line + 1);
-	if (!h->kind->anchor || !walk_to_sub(&w, h->kind->anchor))
+	if (h->kind->anchor && !walk_to_sub(&w, h->kind->anchor))
 		return 0;
 	size_t n = 0;
 	const char *t;
@@ -365,7 +385,13 @@ static size_t rule_frames(struct triage_ctx *c, struct triage_hit *h,
 	case RULE_HEADER:
 		return rule_header(c, h, f);
 	case RULE_HEADER_ONLY:
-		return header_func(hdr, &f[0], false) ? 1 : 0;
+		if (header_func(hdr, &f[0], false) &&
+		    !(f[0].function[0] >= '0' && f[0].function[0] <= '9') &&
+		    !(strspn(f[0].function, "0123456789abcdef") ==
+		      strlen(f[0].function)))
+			return 1;
+		// "corrupted in: ffffffff8343632e": no symbol, the trace.
+		return triage_hit_trace(c, h, f, MAXF);
 	case RULE_STALL:
 		return rule_stall(c, h, f);
 	case RULE_AT:
@@ -404,12 +430,15 @@ void triage_apply_rule(struct triage_ctx *c, struct triage_hit *h)
 		set_frame(h, &f[0], name);
 		break;
 	}
-	case RULE_HEADER_ONLY: {
-		char name[128];
-		canon(f[0].function, name, sizeof(name));
-		set_frame(h, &f[0], name);
+	case RULE_HEADER_ONLY:
+		if (n == 1) {
+			char name[128];
+			canon(f[0].function, name, sizeof(name));
+			set_frame(h, &f[0], name);
+			break;
+		}
+		first_frame(h, f, n);
 		break;
-	}
 	default:
 		first_frame(h, f, n);
 		break;

@@ -22,15 +22,14 @@ static const char *const skip_list[] = {
 	"nmi_shootdown_cpus",
 	/* printk and stack dumps */
 	"printk", "_printk", "vprintk*", "printk_*", "__printk*",
-	"console_*", "dump_stack", "dump_stack_lvl", "show_stack",
+	"dump_stack", "dump_stack_lvl", "show_stack",
 	"show_regs", "__show_regs", "show_trace_log_lvl", "show_stack_regs",
 	"dump_header", "dump_tasks", "dump_cpu_task", "sched_show_task",
 	/* Oops, BUG, WARN, exception entry and fault handling */
 	"oops_end", "oops_begin", "die", "die_addr", "__die", "__die_body",
 	"die_body", "do_trap", "do_error_trap", "handle_invalid_op",
-	"handle_bug", "report_bug", "exc_*", "asm_exc_*", "page_fault_oops",
-	"kernelmode_fixup_or_oops", "no_context", "__bad_area*",
-	"bad_area*", "fixup_exception", "do_int3*",
+	"handle_bug", "report_bug", "exc_*", "asm_exc_*",
+	"fixup_exception", "do_int3*",
 	"__warn", "warn_slowpath_fmt", "__warn_printk", "check_panic_on_warn",
 	/* interrupts, softirqs, timers, watchdogs, RCU stall reports */
 	"sysvec_*", "asm_sysvec_*", "__sysvec_*", "instr_sysvec_*",
@@ -93,7 +92,8 @@ static const char *const skip_list[] = {
 	"*__sanitizer*", "*__asan*", "*kasan*", "*hwasan*", "*__msan*",
 	"*kmsan*", "kcsan_setup_watchpoint", "*__ubsan*", "ubsan_*",
 	"*check_memory_region*", "*check_heap_object*", "*check_object*",
-	"*read_word_at_a_time*", "read_once_*nocheck*", "*print_address_description*",
+	"*read_word_at_a_time*", "*_once_word_nocheck*",
+	"*_once_size_nocheck*", "*print_address_description*",
 	"*_panic_*", "*invalid_op*", "*report_bug*", "*fixup_bug*",
 	"*print_report*", "*print_usage_bug*", "*do_error*", "*_trap",
 	"*do_trap*", "*show_stack*", "*dump_stack*", "*walk_stack*",
@@ -121,7 +121,10 @@ static const char *const skip_list[] = {
 	"*write_trylock*", "*read_unlock*", "*write_unlock*", "*down_read*",
 	"*down_write*", "*down_trylock*", "*up_read*", "*up_write*",
 	"mutex_*", "__mutex_*", "*owner_on_cpu*", "*osq_lock*", "*osq_unlock*",
-	"atomic_*", "atomic64_*", "arch_atomic*", "raw_atomic*",
+	"*atomic_dec*", "*atomic_inc*", "*atomic_read*", "*atomic_set*",
+	"*atomic_or*", "*atomic_xor*", "*atomic_and*", "*atomic_add*",
+	"*atomic_sub*", "*atomic_fetch*", "*atomic_xchg*", "*atomic_cmpxchg*",
+	"*atomic_try*", "*atomic64_*",
 	"*set_bit*", "*clear_bit*", "*change_bit*", "*test_bit*", "*__wake_up*",
 	"lock_page", "unlock_page", "*seqprop_assert*", "*trace_hardirqs*",
 	"*trace_softirqs*",
@@ -177,7 +180,10 @@ static const char *const fault_path[] = {
 	"do_user_addr_fault", "do_kern_addr_fault", "handle_page_fault",
 	"handle_mm_fault", "__handle_mm_fault", "handle_pte_fault",
 	"do_anonymous_page", "do_fault", "do_read_fault", "do_cow_fault",
-	"do_shared_fault", NULL,
+	"do_shared_fault", "page_fault_oops", "kernelmode_fixup_or_oops",
+	"no_context", "__bad_area*", "bad_area*",
+	/* printk's console machinery, seen above a printk in a stack */
+	"console_*", NULL,
 };
 
 // Does fn match a pattern of the list syntax above?
