@@ -68,10 +68,10 @@ static const char *const skip_stack[] = { "*schedule*", "*retint_kernel*",
 // Order matters: the first kind whose header matches a line wins.
 static const struct triage_kind kinds[] = {
 	K("BUG: KASAN: double-free", NULL, KASAN, IN, "KASAN: invalid-free",
-	  HEADER, NULL, skip_free, 3),
+	  HEADER, "Call Trace", skip_free, 3),
 	K("BUG: KASAN: invalid-free", NULL, KASAN, IN, "KASAN: invalid-free",
-	  HEADER, NULL, skip_free, 3),
-	K("BUG: KASAN: ", NULL, KASAN, KASAN, "KASAN: ", HEADER, NULL,
+	  HEADER, "Call Trace", skip_free, 3),
+	K("BUG: KASAN: ", NULL, KASAN, KASAN, "KASAN: ", HEADER, "Call Trace",
 	  skip_kasan, 3),
 	K("BUG: KMSAN: ", NULL, KMSAN, WORDS, "KMSAN: ", HEADER, NULL,
 	  skip_kmsan, 3),
@@ -233,9 +233,6 @@ static const struct triage_kind kinds[] = {
 	K("int3: ", NULL, OOPS, IN, "int3", IP_TRACE, NULL, NULL, 0),
 	K("PANIC: double fault", NULL, DOUBLE_FAULT, IN,
 	  "PANIC: double fault", IP, NULL, NULL, 40),
-	K("Insufficient stack space to handle exception", NULL,
-	  STACK_CORRUPTION, IN, "kernel stack overflow", STALL, NULL,
-	  skip_stack, 0),
 	K("UBSAN: Undefined behaviour", NULL, UBSAN, IN,
 	  "UBSAN: undefined-behaviour", TRACE, NULL, skip_ubsan, 0),
 	K("UBSAN: ", NULL, UBSAN, WORDS, "UBSAN: ", TRACE, NULL, skip_ubsan,
@@ -259,7 +256,10 @@ static const struct triage_kind kinds[] = {
 
 static bool word_start(const char *line, const char *at)
 {
-	return at == line || at[-1] == ' ' || at[-1] == '\t' || at[-1] == '[';
+	// 4.x KASAN printed "kasan: GPF could be caused by NULL-ptr deref
+	// or user memory access" without a newline before the die line.
+	return at == line || at[-1] == ' ' || at[-1] == '\t' || at[-1] == '[' ||
+	       triage_starts(at, "general protection fault");
 }
 
 // Does the line hold the kind's header? Then *at is where it starts.

@@ -43,7 +43,8 @@ struct triage_kind {
 	enum triage_title title;
 	const char *fmt;	/* title text */
 	enum triage_rule rule;
-	const char *anchor;	/* RULE_AT/RULE_AFTER marker, or NULL */
+	const char *anchor;	/* RULE_AT/RULE_AFTER marker; RULE_HEADER:
+				 * non-NULL = then the "Call Trace" */
 	const char *const *skip; /* extra skip patterns, NULL-terminated */
 	int cont;		/* lines after another header in which this
 				 * header continues it rather than start a

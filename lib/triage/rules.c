@@ -13,7 +13,9 @@
 #include "internal.h"
 #include "reports.h"
 
-#define MAXF TRIAGE_MAX_FRAMES
+// Frames read per report: deep recursions (stack overflows) need many
+// before the dispatcher frame that names them.
+#define MAXF 256
 
 // Dispatchers: the stall frame is the one called by the first of these.
 static const char *const stall_anchor[] = {
@@ -316,6 +318,10 @@ static size_t rule_header(struct triage_ctx *c, struct triage_hit *h,
 			n = 1;
 	}
 	triage_walk_init(&w, c, h, last + 1);
+	// KASAN's stack follows "Call Trace:" after the access line, with
+	// other CPUs' lines possibly between.
+	if (h->kind->anchor && !triage_walk_to(&w, triage_is_call_trace))
+		triage_walk_init(&w, c, h, last + 1);
 	return n + triage_walk_frames(&w, f + n, MAXF - n);
 }
 

@@ -136,6 +136,10 @@ static const char *skip_frame_prefix(const char *p)
 			if (!e || e[1] != ']')
 				return p;
 			p = e + 2;
+		} else if (p[0] == '[' && strspn(p + 1, "0123456789abcdef") >= 8 &&
+			   p[1 + strspn(p + 1, "0123456789abcdef")] == ']') {
+			// powerpc "[c000000049a87710] [c0000000000286fc] f+.."
+			p += 2 + strspn(p + 1, "0123456789abcdef");
 		} else if (triage_starts(p, "<EOI>") || triage_starts(p, "<IRQ>") ||
 			   triage_starts(p, "<NMI>")) {
 			p += 5;
