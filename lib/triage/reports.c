@@ -296,6 +296,21 @@ static const struct triage_kind *kind_of(const char *line, const char **at)
 	return NULL;
 }
 
+// "INFO: task %s:%d blocked" with a newline in the task's comm: the rest
+// of the header is on the next line.
+static const struct triage_kind *split_hung(const struct triage_ctx *c,
+					    size_t i)
+{
+	const char *t = strstr(c->lines[i].s, "INFO: task ");
+	if (!t || strstr(t, " blocked ") || i + 1 >= c->nlines ||
+	    !strstr(c->lines[i + 1].s, " blocked for more than"))
+		return NULL;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (kinds[k].cls == DP_CLASS_HUNG_TASK)
+			return &kinds[k];
+	return NULL;
+}
+
 static bool is_panic_kind(const struct triage_kind *k)
 {
 	return triage_starts(k->hdr, "Kernel panic");
@@ -547,6 +562,8 @@ void triage_find_reports(struct triage_ctx *c)
 	for (size_t i = 0; i < c->nlines && !c->nomem; i++) {
 		const char *at;
 		const struct triage_kind *k = kind_of(c->lines[i].s, &at);
+		if (!k)
+			k = split_hung(c, i);
 		if (!k)
 			continue;
 		if (continues(c, open, k, i))

@@ -15,7 +15,7 @@
 
 // Frames read per report: deep recursions (stack overflows) need many
 // before the dispatcher frame that names them.
-#define MAXF 256
+#define MAXF 1024
 
 // Dispatchers: the stall frame is the one called by the first of these.
 static const char *const stall_anchor[] = {
@@ -418,7 +418,11 @@ void triage_apply_rule(struct triage_ctx *c, struct triage_hit *h)
 		return;
 	}
 	size_t n = rule_frames(c, h, f);
-	h->frames = f;
+	// Keep what was read, not the whole buffer (a log may hold many
+	// reports).
+	struct triage_logframe *fit = realloc(f, (n ? n : 1) * sizeof(*f));
+	h->frames = fit ? fit : f;
+	f = h->frames;
 	h->nframes = n;
 	if (!n)
 		return;

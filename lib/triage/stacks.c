@@ -197,8 +197,9 @@ bool triage_walk_to(struct triage_walk *w, bool (*pred)(const char *))
 
 bool triage_is_call_trace(const char *t)
 {
-	return triage_starts(t, "Call Trace:") ||
-	       triage_starts(t, "Call trace:") || triage_starts(t, "Backtrace:");
+	// Anywhere on the line: another CPU's text may precede it.
+	return strstr(t, "Call Trace:") || strstr(t, "Call trace:") ||
+	       strstr(t, "Backtrace:");
 }
 
 size_t triage_hit_trace(const struct triage_ctx *c, const struct triage_hit *h,
