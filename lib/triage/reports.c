@@ -316,19 +316,24 @@ static bool is_panic_kind(const struct triage_kind *k)
 	return triage_starts(k->hdr, "Kernel panic");
 }
 
-// Is a header at line i part of the open report h (a die line after
-// "kernel BUG at", a panic after the report that caused it)?
-static bool continues(const struct triage_ctx *c, const struct triage_hit *h,
-		      const struct triage_kind *k, size_t i)
+// Is a header at line i part of an open report (a die line after
+// "kernel BUG at", a panic after the report that caused it)? The open
+// report is the latest one of the same caller: reports of several CPUs
+// may interleave.
+static bool continues(const struct triage_ctx *c, const struct triage_kind *k,
+		      size_t i)
 {
-	if (!h)
-		return false;
-	uint32_t hc = c->lines[h->line].caller;
-	if (hc && c->lines[i].caller != hc && c->lines[i].caller >> 24 != 'C')
-		return false;
-	if (is_panic_kind(k))
-		return true;
-	return k->cont && i - h->line <= (size_t)k->cont;
+	uint32_t ic = c->lines[i].caller;
+	for (size_t j = c->nhits; j-- > 0;) {
+		const struct triage_hit *h = &c->hits[j];
+		uint32_t hc = c->lines[h->line].caller;
+		if (hc && ic && hc != ic && ic >> 24 != 'C')
+			continue;
+		if (is_panic_kind(k))
+			return true;
+		return k->cont && i - h->line <= (size_t)k->cont;
+	}
+	return false;
 }
 
 static void push_hit(struct triage_ctx *c, const struct triage_kind *k,
@@ -558,7 +563,6 @@ void triage_find_reports(struct triage_ctx *c)
 	c->subject = NONE;
 	if (!c->lines && !triage_split_lines(c))
 		return;
-	struct triage_hit *open = NULL;
 	for (size_t i = 0; i < c->nlines && !c->nomem; i++) {
 		const char *at;
 		const struct triage_kind *k = kind_of(c->lines[i].s, &at);
@@ -566,12 +570,11 @@ void triage_find_reports(struct triage_ctx *c)
 			k = split_hung(c, i);
 		if (!k)
 			continue;
-		if (continues(c, open, k, i))
+		if (continues(c, k, i))
 			continue;
 		if (is_panic_kind(k) && c->nhits)
 			continue;	// a consequence of an earlier report
 		push_hit(c, k, i);
-		open = c->nhits ? &c->hits[c->nhits - 1] : NULL;
 	}
 	set_ends(c);
 	for (size_t k = 0; k < c->nhits; k++)
