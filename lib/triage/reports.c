@@ -365,13 +365,14 @@ static void set_ends(struct triage_ctx *c)
 		size_t end = h->line + REPORT_MAX_LINES;
 		if (end > c->nlines)
 			end = c->nlines;
-		for (size_t j = k + 1; j < c->nhits; j++) {
-			uint32_t jc = c->lines[c->hits[j].line].caller;
-			if (!hc || !jc || jc == hc) {
-				if (c->hits[j].line < end)
-					end = c->hits[j].line;
-				break;
-			}
+		// Without caller ids the next report ends this one; with
+		// them, a report of the same caller inside this one (a
+		// WARNING while an RCU stall is printed) is read through, as
+		// its lines are this report's context.
+		for (size_t j = k + 1; j < c->nhits && !hc; j++) {
+			if (c->hits[j].line < end)
+				end = c->hits[j].line;
+			break;
 		}
 		for (size_t i = h->line + PANIC_MIN_LINES; i < end; i++)
 			if (strstr(c->lines[i].s, "Kernel panic - not syncing") &&
