@@ -20,7 +20,7 @@
 #include "reports.h"
 
 #define NONE SIZE_MAX
-#define REPORT_MAX_LINES 600	/* a report longer than this is cut */
+#define REPORT_MAX_LINES 2000	/* a report longer than this is cut */
 #define PANIC_MIN_LINES 22	/* a panic line this far in ends a report */
 
 static const char *const skip_kasan[] = { "*kernel_fault*", "*tag_check*",
