@@ -613,6 +613,19 @@ SYZ["two_reports"] = ("WARN", "WARNING in {F}", "nbd_disconnect_and_put", None, 
     sym("process_one_work", 1, "kernel/workqueue.c"), " </TASK>"])
 
 
+# arch/x86/kernel/cpu/mce/core.c print_mce ("mce: [Hardware Error]: ...")
+# and mce_panic: hardware, no guilty function.
+def mce(style):
+    return (["mce: [Hardware Error]: CPU 0: Machine Check Exception: 5 Bank 4: be00000000800400",
+             "mce: [Hardware Error]: RIP !INEXACT! 10:<ffffffff81234567> {native_safe_halt+0xe/0x10}",
+             "mce: [Hardware Error]: TSC 0 ADDR 1234 MISC 0",
+             "mce: [Hardware Error]: PROCESSOR 0:50654 TIME 1700000000 SOCKET 0 APIC 0 microcode 2006e05",
+             "Kernel panic - not syncing: Fatal machine check"])
+
+
+K["mce"] = ("MCE", "kernel panic: Fatal machine check", "", None, mce)
+
+
 def prefix(style, lines):
     out = []
     for i, l in enumerate(lines):
