@@ -113,6 +113,22 @@ static void text_log(FILE *f, const struct report_out *o)
 	}
 }
 
+// Every kernel report the log holds, when there is more than one.
+static void text_reports(FILE *f, const struct dp_triage_report *r)
+{
+	if (r->nreports < 2)
+		return;
+	fprintf(f, "\nREPORTS IN THE LOG (%zu; the first is analysed)\n",
+		r->nreports);
+	for (size_t i = 0; i < r->nreports; i++)
+		fprintf(f, "%s %-3zu %-16s %s\n",
+			r->have_subject && i == r->subject ? "*" : " ", i + 1,
+			dp_triage_class_name(r->reports[i].cls),
+			r->reports[i].title);
+	if (r->subject_reason)
+		wrap(f, r->subject_reason, "  ");
+}
+
 static void print_text(const struct report_out *o)
 {
 	FILE *f = o->f;
@@ -128,6 +144,8 @@ static void print_text(const struct report_out *o)
 	fputc('\n', f);
 	fprintf(f, "%-10s %s (%s)\n", "CLASS", dp_triage_class_name(r->cls),
 		dp_triage_class_description(r->cls));
+	if (r->title)
+		fprintf(f, "%-10s %s\n", "TITLE", r->title);
 	if (r->panic_message)
 		fprintf(f, "%-10s %s\n", "PANIC", r->panic_message);
 	text_who(f, "PANICKED", &r->panicked);
@@ -173,6 +191,7 @@ static void print_text(const struct report_out *o)
 			"MEMORY", r->mem_total_kb, r->mem_free_kb);
 	fprintf(f, "%-10s %s  %s\n", "BUCKET", r->bucket ? r->bucket : "-",
 		r->bucket_hash);
+	text_reports(f, r);
 	for (size_t i = 0; i < r->nmemusers; i++) {
 		if (!i)
 			fprintf(f, "\nTOP MEMORY USERS (RSS, from the OOM "
@@ -420,6 +439,35 @@ static void jlog(FILE *f, const struct report_out *o)
 	fputs("]", f);
 }
 
+static void json_reports(FILE *f, const struct dp_triage_report *r)
+{
+	fputs(",\n  \"reports\": [", f);
+	for (size_t i = 0; i < r->nreports; i++) {
+		const struct dp_triage_found *x = &r->reports[i];
+		fputs(i ? ",\n    {\"title\": " : "\n    {\"title\": ", f);
+		jstr(f, x->title);
+		fputs(", \"class\": ", f);
+		jstr(f, dp_triage_class_name(x->cls));
+		fputs(", \"function\": ", f);
+		jstr(f, x->function);
+		fputs(", \"symbol\": ", f);
+		jstr(f, x->symbol);
+		fputs(", \"module\": ", f);
+		jstr(f, x->module);
+		fputs(", \"header\": ", f);
+		jstr(f, x->header);
+		fprintf(f, ", \"log_index\": %zu}", x->rec);
+	}
+	fputs(r->nreports ? "\n  ]" : "]", f);
+	fputs(",\n  \"subject\": ", f);
+	if (r->have_subject)
+		fprintf(f, "%zu", r->subject);
+	else
+		fputs("null", f);
+	fputs(",\n  \"subject_reason\": ", f);
+	jstr(f, r->subject_reason);
+}
+
 static void print_json(const struct report_out *o)
 {
 	FILE *f = o->f;
@@ -439,6 +487,8 @@ static void print_json(const struct report_out *o)
 	jstr(f, dp_triage_class_name(r->cls));
 	fputs(",\n  \"class_description\": ", f);
 	jstr(f, dp_triage_class_description(r->cls));
+	fputs(",\n  \"title\": ", f);
+	jstr(f, r->title);
 	fputs(",\n  \"summary\": ", f);
 	jstr(f, r->summary);
 	fputs(",\n  \"panic_message\": ", f);
@@ -471,6 +521,7 @@ static void print_json(const struct report_out *o)
 	jframes(f, r->backtrace, r->nbacktrace);
 	fputc('}', f);
 	jlog(f, o);
+	json_reports(f, r);
 	fputs(",\n  \"notes\": [", f);
 	for (size_t i = 0; i < r->nnotes; i++) {
 		fputs(i ? ", " : "", f);

@@ -36,6 +36,10 @@ struct dp_triage_logrec {
 	uint64_t ts_nsec;	/**< timestamp since boot, ns */
 	int level;		/**< syslog level 0-7, -1 when unknown */
 	const char *text;	/**< record text, NUL-terminated */
+	/** printk caller id (CONFIG_PRINTK_CALLER "[ T123]" / "[ C1]"):
+	 *  'T' << 24 | pid or 'C' << 24 | cpu; 0 when unknown. Lines of one
+	 *  report share it, which separates reports interleaved by CPUs. */
+	uint32_t caller;
 };
 
 /** A kernel log (an array of records), owned by whoever made it. */
@@ -122,6 +126,23 @@ enum dp_triage_class {
 	DP_CLASS_RCU_STALL,	/**< RCU stall with panic_on_rcu_stall */
 	DP_CLASS_WARN,		/**< WARN() with panic_on_warn */
 	DP_CLASS_MCE,		/**< machine check */
+	DP_CLASS_KASAN,		/**< KASAN memory error report */
+	DP_CLASS_KMSAN,		/**< KMSAN uninitialised value / infoleak */
+	DP_CLASS_KFENCE,	/**< KFENCE memory error report */
+	DP_CLASS_KCSAN,		/**< KCSAN data race */
+	DP_CLASS_UBSAN,		/**< UBSAN undefined behaviour */
+	DP_CLASS_MEMLEAK,	/**< kmemleak: unreferenced object */
+	DP_CLASS_LOCKDEP,	/**< lockdep / spinlock debug / RCU lockdep */
+	DP_CLASS_INVALID_CONTEXT, /**< sleeping or scheduling in atomic */
+	DP_CLASS_REFCOUNT,	/**< refcount_t saturation / underflow */
+	DP_CLASS_ODEBUG,	/**< debugobjects: object state misuse */
+	DP_CLASS_BAD_PAGE,	/**< Bad page state / map / rss-counter */
+	DP_CLASS_STACK_CORRUPTION, /**< stack guard page, overflow, canary */
+	DP_CLASS_DOUBLE_FAULT,	/**< x86 double fault */
+	DP_CLASS_DIVIDE_ERROR,	/**< divide error (#DE) */
+	DP_CLASS_INVALID_OPCODE, /**< invalid opcode (#UD) outside BUG() */
+	DP_CLASS_LIST_CORRUPTION, /**< lib/list_debug.c corruption */
+	DP_CLASS_USERCOPY,	/**< hardened usercopy violation */
 	DP_CLASS_COUNT
 };
 
@@ -153,6 +174,18 @@ struct dp_triage_memuser {
 	struct dp_triage_who task;
 	uint64_t rss_pages;
 	uint64_t total_vm_pages;
+};
+
+/** One kernel report found in the log (a header such as "BUG: KASAN:",
+ *  "WARNING: CPU:", "INFO: task ... blocked", with its stack). */
+struct dp_triage_found {
+	enum dp_triage_class cls;
+	char *title;		/**< "KIND in FUNCTION" */
+	char *function;		/**< the title's function, or NULL */
+	char *symbol;		/**< the frame as printed, or NULL */
+	char *module;		/**< its module, NULL for vmlinux */
+	char *header;		/**< the header line */
+	size_t rec;		/**< log record of the header */
 };
 
 /** The triage result. All strings are owned by the report. */
@@ -212,6 +245,16 @@ struct dp_triage_report {
 
 	char **notes;		/**< what was missing or inconsistent */
 	size_t nnotes;
+
+	/** "KIND in FUNCTION" (automated kernel testing's convention, e.g.
+	 *  "KASAN: slab-use-after-free Read in foo"), or NULL. */
+	char *title;
+	/** Every kernel report found in the log, in log order. */
+	struct dp_triage_found *reports;
+	size_t nreports;
+	size_t subject;		/**< index of the report analysed */
+	bool have_subject;
+	char *subject_reason;	/**< why that report was chosen, or NULL */
 };
 
 /** Analyse. *ret is a new report, freed with dp_triage_report_destroy(). */

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "reports.h"
 
 #define NONE SIZE_MAX
 #define PANIC_PREFIX "Kernel panic - not syncing: "
@@ -102,6 +103,10 @@ static void classify_oops(struct triage_ctx *c, size_t die)
 {
 	struct dp_triage_report *r = c->rep;
 	const char *d = triage_skip_blank(triage_rec(c, die));
+	// 6.12 and later prefix the die line with "Oops: "
+	// (arch/x86/kernel/dumpstack.c __die_header).
+	if (triage_starts(d, "Oops: "))
+		d += 6;
 	r->cls = DP_CLASS_OOPS;
 	c->event_rec = die;
 	c->trace_rec = die;
@@ -245,23 +250,61 @@ static void classify_hung(struct triage_ctx *c, size_t to)
 	}
 }
 
-// One row of the OOM killer's task table (mm/oom_kill.c dump_task):
+// The OOM killer's task table (mm/oom_kill.c dump_tasks/dump_task): its
+// header names the columns, which changed across kernels --
 // "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents
-// oom_score_adj name".
-static bool parse_oom_row(const char *t, struct dp_triage_memuser *m)
+// oom_score_adj name" (4.19-6.x), with "rss_anon rss_file rss_shmem"
+// after rss since 6.2, "nr_ptes nr_pmds" in 4.x -- so rows are read by
+// the header's column names.
+struct oom_cols {
+	int n;		/* numeric columns after "[ pid ]" */
+	int total_vm, rss;
+};
+
+#define OOM_MAX_COLS 16
+
+static bool parse_oom_header(const char *t, struct oom_cols *cols)
 {
 	t = triage_skip_blank(t);
-	uint64_t v[4];
+	if (!triage_starts(t, "[") || !strstr(t, "pid") || !strstr(t, "rss"))
+		return false;
+	const char *p = strchr(t, ']');
+	if (!p)
+		return false;
+	struct oom_cols k = { 0, -1, -1 };
+	for (p++;;) {
+		p = triage_skip_blank(p);
+		size_t n = strcspn(p, " \t");
+		if (!n || (n == 4 && !strncmp(p, "name", 4)))
+			break;
+		if (n == 8 && !strncmp(p, "total_vm", 8))
+			k.total_vm = k.n;
+		else if (n == 3 && !strncmp(p, "rss", 3))
+			k.rss = k.n;
+		if (++k.n >= OOM_MAX_COLS)
+			return false;
+		p += n;
+	}
+	if (k.total_vm < 0 || k.rss < 0)
+		return false;
+	*cols = k;
+	return true;
+}
+
+// One row: "[  1234]     0  1234   123456    98765 ... name".
+static bool parse_oom_row(const char *t, const struct oom_cols *cols,
+			  struct dp_triage_memuser *m)
+{
+	t = triage_skip_blank(t);
+	uint64_t pid;
 	if (*t != '[')
 		return false;
 	const char *p = triage_skip_blank(t + 1);
-	if (!triage_parse_u64(p, 10, &v[0], &p) || *p != ']' ||
-	    v[0] > INT32_MAX)
+	if (!triage_parse_u64(p, 10, &pid, &p) || *p != ']' || pid > INT32_MAX)
 		return false;
 	p++;
-	// uid tgid total_vm rss pgtables_bytes swapents oom_score_adj
-	int64_t col[7];
-	for (int i = 0; i < 7; i++) {
+	int64_t col[OOM_MAX_COLS];
+	for (int i = 0; i < cols->n; i++) {
 		p = triage_skip_blank(p);
 		bool neg = *p == '-';
 		uint64_t x;
@@ -272,11 +315,12 @@ static bool parse_oom_row(const char *t, struct dp_triage_memuser *m)
 	p = triage_skip_blank(p);
 	if (!*p)
 		return false;
-	m->task.pid = (int32_t)v[0];
+	m->task.pid = (int32_t)pid;
 	m->task.cpu = -1;
 	triage_set_comm(&m->task, p, strlen(p));
-	m->total_vm_pages = col[2] > 0 ? (uint64_t)col[2] : 0;
-	m->rss_pages = col[3] > 0 ? (uint64_t)col[3] : 0;
+	m->total_vm_pages = col[cols->total_vm] > 0 ?
+			    (uint64_t)col[cols->total_vm] : 0;
+	m->rss_pages = col[cols->rss] > 0 ? (uint64_t)col[cols->rss] : 0;
 	return true;
 }
 
@@ -326,11 +370,15 @@ static void classify_oom(struct triage_ctx *c, size_t to)
 	c->event_rec = inv;
 	c->trace_rec = inv;
 	struct dp_triage_memuser m;
+	// Without a header line: the 4.19-6.1 layout.
+	struct oom_cols cols = { 7, 2, 3 };
 	uint64_t ram_pages = 0, free_pages = 0;
 	bool have_ram = false, have_free = false;
 	for (size_t i = inv + 1; i < to; i++) {
 		const char *t = triage_rec(c, i);
-		if (parse_oom_row(t, &m))
+		if (parse_oom_header(t, &cols))
+			continue;
+		if (parse_oom_row(t, &cols, &m))
 			add_memuser(c, &m);
 		else if (!have_free && triage_starts(t, "Mem-Info:") &&
 			 i + 1 < to)
@@ -362,9 +410,10 @@ static void classify_oom(struct triage_ctx *c, size_t to)
 // "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:" or
 // "rcu: INFO: rcu_sched self-detected stall on CPU", then one
 // "rcu: \t<cpu>-...." line per stalled CPU (kernel/rcu/tree_stall.h).
+static void classify_rcu_at(struct triage_ctx *c, size_t i, size_t to);
+
 static void classify_rcu(struct triage_ctx *c, size_t to)
 {
-	struct dp_triage_report *r = c->rep;
 	size_t i = NONE;
 	for (size_t k = to; k-- > 0;) {
 		const char *t = triage_rec(c, k);
@@ -377,6 +426,12 @@ static void classify_rcu(struct triage_ctx *c, size_t to)
 		triage_note(c, "no RCU stall report in the log");
 		return;
 	}
+	classify_rcu_at(c, i, to);
+}
+
+static void classify_rcu_at(struct triage_ctx *c, size_t i, size_t to)
+{
+	struct dp_triage_report *r = c->rep;
 	r->detail = triage_strdup(c, triage_skip_blank(triage_rec(c, i)));
 	c->event_rec = i;
 	c->trace_rec = i;
@@ -552,13 +607,106 @@ static void classify_panic_line(struct triage_ctx *c, size_t pidx)
 	}
 }
 
+// The first die line at or after rec, within the report's opening lines.
+static size_t die_after(const struct triage_ctx *c, size_t rec)
+{
+	for (size_t i = rec; i < c->in->nlog && i <= rec + 2 * TRIAGE_CONTEXT_RECS;
+	     i++)
+		if (is_die_line(triage_skip_blank(triage_rec(c, i))))
+			return i;
+	return NONE;
+}
+
+static bool oops_like(enum dp_triage_class cls)
+{
+	switch (cls) {
+	case DP_CLASS_OOPS_NULL_DEREF: case DP_CLASS_OOPS_PAGING:
+	case DP_CLASS_OOPS_GPF: case DP_CLASS_OOPS: case DP_CLASS_BUG:
+	case DP_CLASS_DIVIDE_ERROR: case DP_CLASS_INVALID_OPCODE:
+	case DP_CLASS_DOUBLE_FAULT: case DP_CLASS_LIST_CORRUPTION:
+	case DP_CLASS_USERCOPY: case DP_CLASS_STACK_CORRUPTION:
+		return true;
+	default:
+		return false;
+	}
+}
+
+// Details of the subject report by its class, with the parsers above.
+static void subject_details(struct triage_ctx *c, const struct triage_hit *h,
+			    size_t rec, size_t pidx)
+{
+	struct dp_triage_report *r = c->rep;
+	size_t die = die_after(c, rec);
+	const char *t = triage_skip_blank(triage_rec(c, rec));
+	if (oops_like(h->cls) && die != NONE) {
+		classify_oops(c, die);
+		c->event_rec = rec;
+	} else if (h->cls == DP_CLASS_SOFT_LOCKUP) {
+		classify_softlockup(c, rec + 1);
+	} else if (h->cls == DP_CLASS_HARD_LOCKUP) {
+		classify_hardlockup(c, rec + 1);
+	} else if (h->cls == DP_CLASS_HUNG_TASK) {
+		classify_hung(c, pidx != NONE ? pidx : c->in->nlog);
+	} else if (h->cls == DP_CLASS_RCU_STALL) {
+		classify_rcu_at(c, rec, pidx != NONE ? pidx : c->in->nlog);
+	} else if (triage_starts(t, "WARNING: CPU: ")) {
+		classify_warn(c, rec + 1);
+	} else {
+		who_after(c, rec, &r->culprit);
+		if (triage_starts(t, "kernel BUG at "))
+			parse_bug_at(c, t);
+	}
+	if (c->event_rec == NONE)
+		c->event_rec = rec;
+	if (c->trace_rec == NONE)
+		c->trace_rec = rec;
+	if (pidx != NONE) {
+		r->panic_message = triage_strdup(c,
+			triage_skip_blank(triage_rec(c, pidx)));
+		r->have_panic_rec = true;
+		r->panic_rec = pidx;
+		if (r->panicked.pid < 0)
+			who_after(c, pidx, &r->panicked);
+	} else if (die != NONE) {
+		r->panic_message = triage_strdup(c, t);
+		r->have_panic_rec = true;
+		r->panic_rec = die;
+	}
+	if (r->panicked.pid < 0 && r->have_panic_rec)
+		r->panicked = r->culprit;
+	if (r->culprit.pid < 0 && r->panicked.pid >= 0)
+		r->culprit = r->panicked;
+}
+
+// The subject is a report (not a bare panic line): its kind is the class.
+static void classify_subject(struct triage_ctx *c)
+{
+	const struct triage_hit *h = &c->hits[c->subject];
+	size_t rec = c->lines[h->line].rec;
+	size_t pidx = triage_subject_panicked(c) ?
+		      find_last(c, rec, c->in->nlog, PANIC_PREFIX) : NONE;
+	subject_details(c, h, rec, pidx);
+	c->rep->cls = h->cls;
+}
+
 void triage_classify(struct triage_ctx *c)
 {
 	struct dp_triage_report *r = c->rep;
 	size_t n = c->in->nlog;
+	triage_find_reports(c);
+	if (c->subject != NONE &&
+	    !triage_starts(c->hits[c->subject].kind->hdr, "Kernel panic")) {
+		classify_subject(c);
+		return;
+	}
 	size_t pidx = find_last(c, 0, n, PANIC_PREFIX);
 	if (pidx != NONE) {
 		classify_panic_line(c, pidx);
+		// Panic messages that name their own kind (stack-protector,
+		// corrupted stack end, kernel stack overflow).
+		if (c->subject != NONE &&
+		    c->hits[c->subject].cls != DP_CLASS_PANIC)
+			r->cls = c->hits[c->subject].cls;
 		return;
 	}
 	// With kdump loaded and panic_on_oops, oops_end() calls crash_kexec()

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "reports.h"
 
 #define NONE SIZE_MAX
 
@@ -58,6 +59,11 @@ static void set_backtrace(struct triage_ctx *c, const struct dp_triage_frame *f,
 			  size_t n, enum dp_triage_source src)
 {
 	struct dp_triage_report *r = c->rep;
+	// An unreliable "? " guess never heads the backtrace.
+	while (n && f[0].unreliable) {
+		f++;
+		n--;
+	}
 	if (n > TRIAGE_MAX_FRAMES)
 		n = TRIAGE_MAX_FRAMES;
 	r->backtrace = triage_copy_frames(c, f, n);
@@ -109,10 +115,7 @@ static bool guilty_from_log(struct triage_ctx *c)
 	struct dp_triage_frame *frames = log_trace(c, &n);
 	bool adopted = false;
 	if (frames && !r->backtrace) {
-		r->backtrace = frames;
-		r->nbacktrace = n;
-		r->backtrace_source = DP_SOURCE_LOG;
-		adopted = true;
+		set_backtrace(c, frames, n, DP_SOURCE_LOG);
 	}
 	bool ok = false;
 	struct triage_logframe f;
@@ -245,6 +248,40 @@ static void taint_from_log(struct triage_ctx *c)
 	}
 }
 
+// The subject report's rule (reports.c) named a frame: it is the guilty
+// one, with the stack the rule read as the backtrace.
+static bool guilty_from_report(struct triage_ctx *c)
+{
+	const struct triage_hit *h = &c->hits[c->subject];
+	struct dp_triage_report *r = c->rep;
+	if (!h->function[0])
+		return false;
+	r->guilty_function = triage_strdup(c, h->function);
+	r->guilty_symbol = triage_strdup(c, h->symbol);
+	r->guilty_module = h->module[0] ? triage_strdup(c, h->module) : NULL;
+	r->guilty_source = DP_SOURCE_LOG;
+	if (!r->backtrace && h->nframes) {
+		size_t n;
+		struct dp_triage_frame *f =
+			triage_logframes_to_frames(c, h->frames, h->nframes);
+		n = f ? h->nframes : 0;
+		set_backtrace(c, f, n, DP_SOURCE_LOG);
+		free_frames(f, n);
+	}
+	return true;
+}
+
+// Does the dump's stack of the culprit tell this report's story? Only
+// for the report that panicked, and only for the classes whose culprit
+// is the running task (not sanitizer or lockdep reports, whose report
+// frames are machinery the stack cannot tell apart).
+static bool stack_tells(const struct triage_ctx *c)
+{
+	if (c->subject == SIZE_MAX)
+		return true;
+	return c->rep->cls <= DP_CLASS_MCE && triage_subject_panicked(c);
+}
+
 void triage_find_guilty(struct triage_ctx *c)
 {
 	struct dp_triage_report *r = c->rep;
@@ -257,10 +294,20 @@ void triage_find_guilty(struct triage_ctx *c)
 	if (r->have_taint)
 		dp_triage_taint_letters(r->taint_mask, r->taint_letters,
 					sizeof(r->taint_letters));
-	// Hardware and whole-system states have no guilty code.
-	if (r->cls == DP_CLASS_MCE || r->cls == DP_CLASS_NO_PANIC)
+	// Hardware and whole-system states have no guilty code; an OOM is
+	// caused by a process, not by the code that happened to allocate
+	// when memory ran out (docs/triage.md).
+	if (r->cls == DP_CLASS_MCE || r->cls == DP_CLASS_NO_PANIC ||
+	    r->cls == DP_CLASS_OOM)
 		return;
 	bool found = false;
+	bool dump_stacks = stack_tells(c);
+	if (!dump_stacks || !c->in->ntasks) {
+		if (c->subject != SIZE_MAX && guilty_from_report(c)) {
+			module_facts(c);
+			return;
+		}
+	}
 	if (r->cls == DP_CLASS_HUNG_TASK && r->nblocked) {
 		const struct dp_triage_task *t =
 			triage_find_task(c, r->blocked[0].task.pid);

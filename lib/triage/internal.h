@@ -20,6 +20,17 @@
 #define TRIAGE_CONTEXT_RECS 12	/* records searched after a header */
 #define TRIAGE_EVIDENCE_RECS 15	/* log records shown before the panic */
 
+/* One line of the log: records split at '\n' (lines.c). */
+struct triage_line {
+	const char *s;		/* NUL-terminated, leading blanks kept */
+	size_t rec;		/* record it belongs to */
+	uint32_t caller;	/* printk caller id of the record, 0 unknown */
+	bool cont;		/* not the record's first line: in a console
+				 * log, a line printed without a prefix */
+};
+
+struct triage_kind;
+
 /* The analysis context: input, the report being built, an OOM flag. */
 struct triage_ctx {
 	const struct dp_triage_input *in;
@@ -31,7 +42,54 @@ struct triage_ctx {
 	// Index of the record after which the culprit's call trace is
 	// printed (panic line, die line, hung-task line), or SIZE_MAX.
 	size_t trace_rec;
+	// The log as lines (lines.c) and the kernel reports found in it
+	// (reports.c); subject indexes found[] or is SIZE_MAX.
+	struct triage_line *lines;
+	size_t nlines;
+	char *linebuf;
+	struct triage_hit *hits;
+	size_t nhits;
+	size_t subject;
 };
+
+/* A report header found in the log and what its rules extracted. */
+struct triage_hit {
+	const struct triage_kind *kind;
+	size_t line;		/* header line */
+	size_t end;		/* first line after the report */
+	enum dp_triage_class cls;
+	char title[512];
+	char function[128];	/* title function: normalised, unwrapped */
+	char symbol[160];	/* frame as printed */
+	char module[64];
+	struct triage_logframe *frames; /* the stack the rule read */
+	size_t nframes;
+};
+
+/* Split the log into lines (lines.c); false on allocation failure. */
+bool triage_split_lines(struct triage_ctx *c);
+void triage_free_lines(struct triage_ctx *c);
+/* Find every report in the log and pick the subject (reports.c). */
+void triage_find_reports(struct triage_ctx *c);
+void triage_free_hits(struct triage_ctx *c);
+/* Copy the hits into the report's public list (reports.c). */
+void triage_export_reports(struct triage_ctx *c);
+/* Is the subject the report that made the kernel panic (a panic or die
+ * line follows it with no other report between)? */
+bool triage_subject_panicked(const struct triage_ctx *c);
+
+/* Glob match of the skip-list syntax ("x", "x*", "*x", "*x*"). */
+bool triage_glob(const char *fn, const char *pat);
+bool triage_match_any(const char *fn, const char *const *pats);
+/* The skip list without the page-fault path (for a report's own stacks;
+ * dp_triage_skip_function() adds it for unwound stacks). */
+bool triage_skip_report(const char *name);
+/* Strip one syscall wrapper prefix ("__x64_sys_foo" -> "sys_foo"). */
+void triage_strip_wrapper(const char *fn, char *buf, size_t size);
+/* Kernel-mode instruction pointer line of any arch/era: "RIP: 0010:f+..",
+ * "RIP: 0010:[<a>]  [<a>] f+..", "IP: [<a>] f+..", "pc : f+..",
+ * "PC is at f+..". */
+bool triage_parse_ip_line(const char *text, struct triage_logframe *ret);
 
 /* Text of record i (never NULL). */
 const char *triage_rec(const struct triage_ctx *c, size_t i);
@@ -98,6 +156,8 @@ void triage_dump_tasks(struct triage_ctx *c);
 void triage_classify(struct triage_ctx *c);
 void triage_find_guilty(struct triage_ctx *c);
 void triage_make_bucket(struct triage_ctx *c);
+/* The report's title and the subject's explanation (reports.c). */
+void triage_make_title(struct triage_ctx *c);
 void triage_make_summary(struct triage_ctx *c);
 
 /* Copy frames into the report (strings duplicated). */

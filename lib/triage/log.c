@@ -59,6 +59,79 @@ static bool parse_stamp(const char **p, const char *end, uint64_t *ns)
 	return true;
 }
 
+// Parse the CONFIG_PRINTK_CALLER field "[ T123]" or "[    C1]" that
+// follows the timestamp (kernel/printk/printk.c info_print_prefix: "[%6s]"
+// of "T%u" / "C%u"); advance past it and a blank. 0 when absent.
+static uint32_t parse_caller(const char **p, const char *end)
+{
+	const char *s = *p;
+	if (s >= end || *s != '[')
+		return 0;
+	s++;
+	while (s < end && *s == ' ')
+		s++;
+	if (s >= end || (*s != 'T' && *s != 'C'))
+		return 0;
+	char kind = *s++;
+	uint32_t id = 0;
+	int nd = 0;
+	while (s < end && isdigit((unsigned char)*s) && nd < 7) {
+		id = id * 10 + (uint32_t)(*s++ - '0');
+		nd++;
+	}
+	if (!nd || s >= end || *s != ']')
+		return 0;
+	s++;
+	if (s < end && *s == ' ')
+		s++;
+	*p = s;
+	return (uint32_t)kind << 24 | id;
+}
+
+// "** 5 printk messages dropped ** " before a line (kernel/printk/printk.c
+// console_prepend_dropped): not part of the message.
+static void skip_dropped(const char **p, const char *end)
+{
+	const char *s = *p;
+	if (end - s < 4 || strncmp(s, "** ", 3) != 0)
+		return;
+	const char *e = s + 3;
+	while (e + 3 <= end && strncmp(e, " **", 3) != 0)
+		e++;
+	if (e + 3 > end || !memmem(s, (size_t)(e - s), "dropped", 7))
+		return;
+	e += 3;
+	if (e < end && *e == ' ')
+		e++;
+	*p = e;
+}
+
+// The syslog/journal prefix of /var/log/kern.log and journalctl -k
+// ("Dec  8 03:12:01 host kernel: "); the kernel's text follows it, often
+// with its own "[ts] " stamp.
+static void skip_syslog(const char **p, const char *end)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *s = *p;
+	if (end - s < 20)
+		return;
+	bool month = false;
+	for (int i = 0; i < 12; i++)
+		if (!strncmp(s, months + 3 * i, 3))
+			month = true;
+	if (!month || s[3] != ' ')
+		return;
+	const char *lim = end - s < 80 ? end : s + 80;
+	bool colon = false;
+	for (const char *k = s; k + 9 <= lim; k++) {
+		colon = colon || *k == ':';
+		if (colon && !strncmp(k, " kernel: ", 9)) {
+			*p = k + 9;
+			return;
+		}
+	}
+}
+
 static bool grow(struct dp_triage_log *log, size_t *cap)
 {
 	if (log->nrecs < *cap)
@@ -82,6 +155,7 @@ static bool has_stamps(const char *text, size_t len)
 		const char *le = nl ? nl : end;
 		const char *q = p;
 		uint64_t ns;
+		skip_syslog(&q, le);
 		parse_level(&q, le);
 		if (parse_stamp(&q, le, &ns))
 			return true;
@@ -109,8 +183,11 @@ struct dp_error *dp_triage_log_parse(const char *text, size_t len,
 		const char *le = nl ? nl : end;
 		const char *q = p;
 		uint64_t ns = 0;
+		skip_dropped(&q, le);
+		skip_syslog(&q, le);
 		int level = parse_level(&q, le);
 		bool stamped = parse_stamp(&q, le, &ns);
+		uint32_t caller = stamped ? parse_caller(&q, le) : 0;
 		size_t n = (size_t)(le - q);
 		if (n && q[n - 1] == '\r')
 			n--;
@@ -137,6 +214,7 @@ struct dp_error *dp_triage_log_parse(const char *text, size_t len,
 			r->text = w;
 			r->ts_nsec = ns;
 			r->level = level;
+			r->caller = caller;
 			w += n;
 			*w++ = '\0';
 		}

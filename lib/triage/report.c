@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "reports.h"
 
 #define NONE SIZE_MAX
 
@@ -29,8 +30,30 @@ static const struct {
 	[DP_CLASS_HUNG_TASK] = { "HUNG_TASK", "hung task" },
 	[DP_CLASS_OOM] = { "OOM", "out of memory" },
 	[DP_CLASS_RCU_STALL] = { "RCU_STALL", "RCU stall" },
-	[DP_CLASS_WARN] = { "WARN", "WARN() with panic_on_warn" },
+	[DP_CLASS_WARN] = { "WARN", "WARN() / WARN_ON()" },
 	[DP_CLASS_MCE] = { "MCE", "machine check (hardware error)" },
+	[DP_CLASS_KASAN] = { "KASAN", "KASAN memory error" },
+	[DP_CLASS_KMSAN] = { "KMSAN", "KMSAN uninitialised value use" },
+	[DP_CLASS_KFENCE] = { "KFENCE", "KFENCE memory error" },
+	[DP_CLASS_KCSAN] = { "KCSAN", "KCSAN data race" },
+	[DP_CLASS_UBSAN] = { "UBSAN", "UBSAN undefined behaviour" },
+	[DP_CLASS_MEMLEAK] = { "MEMLEAK", "kmemleak memory leak" },
+	[DP_CLASS_LOCKDEP] = { "LOCKDEP", "locking bug (lockdep)" },
+	[DP_CLASS_INVALID_CONTEXT] = { "INVALID_CONTEXT",
+				       "sleeping or scheduling in atomic "
+				       "context" },
+	[DP_CLASS_REFCOUNT] = { "REFCOUNT", "refcount_t misuse" },
+	[DP_CLASS_ODEBUG] = { "ODEBUG", "debug objects: object misuse" },
+	[DP_CLASS_BAD_PAGE] = { "BAD_PAGE", "bad page state" },
+	[DP_CLASS_STACK_CORRUPTION] = { "STACK_CORRUPTION",
+					"kernel stack overflow or "
+					"corruption" },
+	[DP_CLASS_DOUBLE_FAULT] = { "DOUBLE_FAULT", "double fault" },
+	[DP_CLASS_DIVIDE_ERROR] = { "DIVIDE_ERROR", "divide error" },
+	[DP_CLASS_INVALID_OPCODE] = { "INVALID_OPCODE", "invalid opcode" },
+	[DP_CLASS_LIST_CORRUPTION] = { "LIST_CORRUPTION",
+				       "list corruption" },
+	[DP_CLASS_USERCOPY] = { "USERCOPY", "bad usercopy" },
 };
 
 const char *dp_triage_class_name(enum dp_triage_class cls)
@@ -90,6 +113,16 @@ void dp_triage_report_destroy(struct dp_triage_report *r)
 	for (size_t i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);
 	free(r->notes);
+	free(r->title);
+	for (size_t i = 0; i < r->nreports; i++) {
+		free(r->reports[i].title);
+		free(r->reports[i].function);
+		free(r->reports[i].symbol);
+		free(r->reports[i].module);
+		free(r->reports[i].header);
+	}
+	free(r->reports);
+	free(r->subject_reason);
 	free(r);
 }
 
@@ -185,7 +218,7 @@ struct dp_error *dp_triage_analyze(const struct dp_triage_input *in,
 	if (!r)
 		return &dp_enomem;
 	struct triage_ctx c = { .in = in, .rep = r, .event_rec = NONE,
-				.trace_rec = NONE };
+				.trace_rec = NONE, .subject = NONE };
 	clear_who(&r->panicked);
 	clear_who(&r->culprit);
 	r->lockup_cpu = -1;
@@ -206,9 +239,13 @@ struct dp_error *dp_triage_analyze(const struct dp_triage_input *in,
 	    r->culprit.pid < 0)
 		r->culprit = r->blocked[0].task;
 	triage_find_guilty(&c);
+	triage_export_reports(&c);
+	triage_make_title(&c);
 	triage_make_bucket(&c);
 	evidence_range(&c);
 	triage_make_summary(&c);
+	triage_free_hits(&c);
+	triage_free_lines(&c);
 	if (c.nomem) {
 		dp_triage_report_destroy(r);
 		return &dp_enomem;

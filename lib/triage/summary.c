@@ -33,6 +33,19 @@ static void where(FILE *f, const struct dp_triage_report *r)
 		fputs(" in the kernel image", f);
 }
 
+// The kinds of report beyond the classic panics: sanitizers, lockdep,
+// checkers, exceptions.
+static void report_sentence(FILE *f, const struct dp_triage_report *r)
+{
+	fprintf(f, "The kernel reported a %s (\"%s\") in ",
+		dp_triage_class_description(r->cls), r->title ? r->title : "");
+	where(f, r);
+	fputs(", in ", f);
+	who(f, &r->culprit);
+	fputs(r->panic_message ? "; the kernel panicked." :
+	      "; the kernel did not panic on it.", f);
+}
+
 static void class_sentence(FILE *f, const struct dp_triage_report *r)
 {
 	switch (r->cls) {
@@ -84,7 +97,9 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", running ", f);
 		who(f, &r->culprit);
-		fputs("; softlockup_panic turned it into a panic.", f);
+		fputs(r->panic_message ?
+		      "; softlockup_panic turned it into a panic." :
+		      "; the kernel did not panic on it.", f);
 		break;
 	case DP_CLASS_HARD_LOCKUP:
 		fprintf(f, "CPU %d stopped taking interrupts (hard lockup, "
@@ -100,8 +115,10 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 			      "blocked tasks are not known.", f);
 			break;
 		}
-		fputs("The hung task detector (khungtaskd) raised the panic "
-		      "because ", f);
+		fputs(r->panic_message ?
+		      "The hung task detector (khungtaskd) raised the panic "
+		      "because " : "The hung task detector (khungtaskd) "
+		      "reported that ", f);
 		who(f, &r->blocked[0].task);
 		fputs(" was blocked in uninterruptible sleep (D state)", f);
 		if (r->blocked[0].blocked_s >= 0)
@@ -136,7 +153,9 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", running ", f);
 		who(f, &r->culprit);
-		fputs("; panic_on_rcu_stall turned it into a panic.", f);
+		fputs(r->panic_message ?
+		      "; panic_on_rcu_stall turned it into a panic." :
+		      "; the kernel did not panic on it.", f);
 		break;
 	case DP_CLASS_WARN:
 		fputs("A WARN() fired", f);
@@ -146,7 +165,9 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", in ", f);
 		who(f, &r->culprit);
-		fputs(", and panic_on_warn turned it into a panic.", f);
+		fputs(r->panic_message ?
+		      ", and panic_on_warn turned it into a panic." :
+		      "; the kernel did not panic on it.", f);
 		break;
 	case DP_CLASS_MCE:
 		fprintf(f, "The CPU reported a fatal machine check (a hardware "
@@ -167,6 +188,10 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 				r->running[i].wait_function : "");
 		break;
 	default:
+		if (r->cls > DP_CLASS_MCE) {
+			report_sentence(f, r);
+			break;
+		}
 		fprintf(f, "The kernel panicked, but the cause was not "
 			   "recognised (\"%s\").",
 			r->panic_message ? r->panic_message : "no message");

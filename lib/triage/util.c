@@ -124,13 +124,39 @@ static bool is_sym_char(char ch)
 	       ch == '$';
 }
 
+// Skip what may precede a frame in the traces of older kernels and other
+// arches (arch/x86/kernel/dumpstack.c before 4.15 printed
+// " [<ffffffff81234567>] ? sym+0x1/0x2" and "<EOI> " on the frame's line).
+static const char *skip_frame_prefix(const char *p)
+{
+	for (int k = 0; k < 4; k++) {
+		p = triage_skip_blank(p);
+		if (p[0] == '[' && p[1] == '<') {
+			const char *e = strchr(p, '>');
+			if (!e || e[1] != ']')
+				return p;
+			p = e + 2;
+		} else if (p[0] == '[' && strspn(p + 1, "0123456789abcdef") >= 8 &&
+			   p[1 + strspn(p + 1, "0123456789abcdef")] == ']') {
+			// powerpc "[c000000049a87710] [c0000000000286fc] f+.."
+			p += 2 + strspn(p + 1, "0123456789abcdef");
+		} else if (triage_starts(p, "<EOI>") || triage_starts(p, "<IRQ>") ||
+			   triage_starts(p, "<NMI>")) {
+			p += 5;
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
 bool triage_parse_frame(const char *text, struct triage_logframe *ret)
 {
-	const char *p = triage_skip_blank(text);
+	const char *p = skip_frame_prefix(text);
 	memset(ret, 0, sizeof(*ret));
 	if (p[0] == '?' && p[1] == ' ') {
 		ret->unreliable = true;
-		p += 2;
+		p = skip_frame_prefix(p + 2);
 	}
 	const char *s = p;
 	while (is_sym_char(*p))
@@ -142,6 +168,8 @@ bool triage_parse_frame(const char *text, struct triage_logframe *ret)
 	ret->function[n] = '\0';
 	if (!triage_parse_u64(p + 1, 16, &ret->offset, &p) || *p != '/' ||
 	    !triage_parse_u64(p + 1, 16, &ret->size, &p))
+		return false;
+	if (*p && *p != ' ' && *p != '\t')
 		return false;
 	p = triage_skip_blank(p);
 	if (*p == '[') {
@@ -156,7 +184,11 @@ bool triage_parse_frame(const char *text, struct triage_logframe *ret)
 		ret->has_module = true;
 		p++;
 	}
-	return *triage_skip_blank(p) == '\0';
+	// Symbolized logs append "file.c:123" (and "(unreliable)" on some
+	// arches); what follows a blank is not part of the frame.
+	if (strstr(p, "(unreliable)"))
+		ret->unreliable = true;
+	return true;
 }
 
 bool triage_parse_cpu_line(const char *text, struct dp_triage_who *ret)
@@ -203,6 +235,29 @@ bool triage_parse_kernel_rip(const char *text, struct triage_logframe *ret)
 	return triage_parse_frame(q + 1, ret);
 }
 
+bool triage_parse_ip_line(const char *text, struct triage_logframe *ret)
+{
+	const char *p = triage_skip_blank(text);
+	if (triage_parse_kernel_rip(p, ret))
+		return true;
+	// x86 before 4.15: "IP: [<ffffffff8123>] sym+0x1/0x2" (the oops
+	// header's second line) or, 4.14, "IP: sym+0x1/0x2"; arm64
+	// __show_regs "pc : %pS", older "PC is at %pS"; i386 "EIP: ".
+	static const char *const keys[] = { "IP: ", "EIP: ", "pc : ",
+					    "PC is at ", "NIP: " };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!triage_starts(p, keys[i]))
+			continue;
+		const char *q = p + strlen(keys[i]);
+		// "EIP: 0060:[<c1234>] ..." and "RIP: 0010:[<..>]" forms.
+		const char *colon = strchr(q, ':');
+		if (colon && colon - q <= 4 && colon[1] == '[')
+			q = colon + 1;
+		return triage_parse_frame(q, ret) && !ret->unreliable;
+	}
+	return false;
+}
+
 // Lines inside a call trace that are not frames and do not end it.
 static bool trace_filler(const char *t)
 {
@@ -226,7 +281,8 @@ size_t triage_log_trace(const struct triage_ctx *c, size_t after,
 	// The trace starts at "Call Trace:" within a few records.
 	for (; i < c->in->nlog && i <= after + TRIAGE_CONTEXT_RECS * 2; i++) {
 		const char *t = triage_skip_blank(triage_rec(c, i));
-		if (triage_starts(t, "Call Trace:")) {
+		if (triage_starts(t, "Call Trace:") ||
+		    triage_starts(t, "Call trace:")) {
 			in_trace = true;
 			i++;
 			break;

@@ -117,7 +117,8 @@ TEST(hard_lockup)
 	CHECK(r->guilty_out_of_tree && !r->guilty_unsigned);
 	CHECK_STR(r->bucket, "HARD_LOCKUP:foo!foo_spin_irqoff");
 	CHECK_EQ_U64(r->taint_mask, 1u << 12);
-	CHECK_EQ_U64(r->nbacktrace, 4);
+	// The stack the report's rule read: the RIP frame, then the trace.
+	CHECK_EQ_U64(r->nbacktrace, 5);
 	dp_triage_report_destroy(r);
 	dp_triage_log_destroy(log);
 }
@@ -352,6 +353,112 @@ TEST(no_panic_hang)
 	dp_triage_log_destroy(log);
 }
 
+TEST(caller_ids)
+{
+	// printk caller ids and dropped-message prefixes.
+	struct dp_triage_log *log = parse(
+		"[   50.100000][ T5944] BUG: x\n"
+		"** 3 printk messages dropped ** [   50.2][    C1] y\n");
+	CHECK_EQ_U64(log->nrecs, 2);
+	CHECK_STR(log->recs[0].text, "BUG: x");
+	CHECK_EQ_U64(log->recs[0].caller, ('T' << 24) | 5944);
+	CHECK_STR(log->recs[1].text, "y");
+	CHECK_EQ_U64(log->recs[1].caller, ('C' << 24) | 1);
+	dp_triage_log_destroy(log);
+}
+
+// A KASAN report with no panic after it is the subject; the later
+// WARNING is listed; a line of another task inside is skipped.
+TEST(report_without_panic)
+{
+	const char *t =
+		"[  1.000001][ T5944] BUG: KASAN: slab-use-after-free in foo_read+0x2b/0x90 [foo]\n"
+		"[  1.000002][ T5944] Read of size 8 at addr ffff888012345678 by task a/5944\n"
+		"[  1.000003][ T5944] CPU: 0 PID: 5944 Comm: a Tainted: G           O       6.1.0 #1\n"
+		"[  1.000004][ T5944] Call Trace:\n"
+		"[  1.000005][ T5944]  <TASK>\n"
+		"[  1.000006][ T5944]  dump_stack_lvl+0x44/0x5c\n"
+		"[  1.000007][ T5944]  kasan_report+0xb1/0xe0\n"
+		"[  1.000008][ T1111]  other_cpu_fn+0x1/0x2\n"
+		"[  1.000009][ T5944]  memcpy+0x20/0x60\n"
+		"[  1.000010][ T5944]  foo_read+0x2b/0x90 [foo]\n"
+		"[  1.000011][ T5944]  </TASK>\n"
+		"[  2.000001][ T7000] WARNING: CPU: 1 PID: 7000 at fs/bar.c:12 bar_write+0x1/0x2\n"
+		"[  2.000002][ T7000] RIP: 0010:bar_write+0x1/0x2\n";
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_KASAN);
+	CHECK_STR(r->title, "KASAN: slab-use-after-free Read in foo_read");
+	CHECK_STR(r->guilty_function, "foo_read");
+	CHECK_STR(r->guilty_module, "foo");
+	CHECK(r->panic_message == NULL);
+	CHECK(r->culprit.pid == 5944);
+	CHECK_STR(r->bucket, "KASAN:foo!foo_read");
+	CHECK_EQ_U64(r->nreports, 2);
+	CHECK(r->have_subject && r->subject == 0);
+	CHECK_STR(r->reports[1].title, "WARNING in bar_write");
+	CHECK(r->reports[1].cls == DP_CLASS_WARN);
+	CHECK(r->subject_reason != NULL);
+	for (size_t i = 0; i < r->nbacktrace; i++)
+		CHECK(strcmp(r->backtrace[i].function, "other_cpu_fn") != 0);
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+// OOM table read by its header (6.2+ adds rss_anon/rss_file/rss_shmem);
+// another task tripped the OOM: the bucket names the hog, not the
+// allocating code.
+TEST(oom_columns)
+{
+	const char *t =
+		"[  9.000001] kworker/0:1 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+		"[  9.000002] CPU: 0 PID: 12 Comm: kworker/0:1 Not tainted 6.6.0 #1\n"
+		"[  9.000003] Call Trace:\n"
+		"[  9.000004]  __get_free_pages+0x10/0x40\n"
+		"[  9.000005] Tasks state (memory values in pages):\n"
+		"[  9.000006] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name\n"
+		"[  9.000007] [    412]     0   412     5000      300      200      100         0    61440        0             0 sshd\n"
+		"[  9.000008] [    900]     0   900  1409024  1200000  1199000     1000         0  9744384        0             0 memhog\n"
+		"[  9.000009] Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled\n";
+	struct dp_triage_log *log;
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_OOM);
+	CHECK_EQ_U64(r->nmemusers, 2);
+	CHECK_STR(r->memusers[0].task.comm, "memhog");
+	CHECK_EQ_U64(r->memusers[0].rss_pages, 1200000);
+	CHECK_EQ_U64(r->memusers[0].total_vm_pages, 1409024);
+	CHECK(r->guilty_function == NULL);
+	CHECK_STR(r->bucket, "OOM:task!memhog");
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
+// A "?" guess is never frame #0 of a backtrace from the dump.
+TEST(unreliable_not_first)
+{
+	const struct dp_triage_frame fr[] = {
+		{ .function = "__crash_kexec", .unreliable = true },
+		{ .function = "panic" },
+		{ .function = "sysrq_handle_crash" },
+	};
+	const struct dp_triage_task task = { .pid = 7, .comm = "sh",
+		.state = 'R', .cpu = 0, .on_cpu = true, .blocked_ns = -1,
+		.frames = fr, .nframes = 3 };
+	struct dp_triage_log *log = parse(
+		"[ 1.0] sysrq: Trigger a crash\n"
+		"[ 1.1] Kernel panic - not syncing: sysrq triggered crash\n");
+	struct dp_triage_input in = { .log = log->recs, .nlog = log->nrecs,
+		.panic_task = &task, .tasks = &task, .ntasks = 1,
+		.have_panic_cpu = true, .panic_cpu = 0, .panicked = true };
+	struct dp_triage_report *r = analyze_in(&in);
+	CHECK(r->cls == DP_CLASS_SYSRQ);
+	CHECK_STR(r->guilty_function, "sysrq_handle_crash");
+	CHECK(r->nbacktrace == 2 && !r->backtrace[0].unreliable);
+	CHECK_STR(r->backtrace[0].function, "panic");
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
 // Hostile input: no crash, no trap, bounded output.
 TEST(garbage)
 {
@@ -379,4 +486,5 @@ TEST(garbage)
 TEST_MAIN(T(log_parse), T(taint_and_names), T(hard_lockup), T(rcu_stall),
 	  T(warn_panic), T(machine_check), T(gpf_fatal_exception),
 	  T(paging_fault_in_memcpy), T(stack_and_log_agree), T(no_panic_hang),
-	  T(garbage))
+	  T(garbage), T(caller_ids), T(report_without_panic),
+	  T(oom_columns), T(unreliable_not_first))
