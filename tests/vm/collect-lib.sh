@@ -1,6 +1,6 @@
 # Shared by the collect tests: find dumps through tests/vm/lib.sh (the
 # harness) when it exists, else through the same two layouts it supports:
-#   ${DP_VMCORES:-$HOME/.cache/dontpanic/vm}/current/<scen>/vmcore.<kind>
+#   ${DP_VMCORES:-$HOME/.cache/dontpanic/vm}/${DP_KVER:-current}/<scen>/vmcore.<kind>
 #   $DP_VMCORES_FALLBACK/A-<scen>/dump/vmcore.<kind>  (reference testbed)
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -f "$here/lib.sh" ]; then
@@ -8,7 +8,7 @@ if [ -f "$here/lib.sh" ]; then
 fi
 if ! command -v dp_vmcore >/dev/null 2>&1; then
 	dp_vmcore() {
-		for f in "${DP_VMCORES:-$HOME/.cache/dontpanic/vm}/current/$1/vmcore.$2" \
+		for f in "${DP_VMCORES:-$HOME/.cache/dontpanic/vm}/${DP_KVER:-current}/$1/vmcore.$2" \
 			 "${DP_VMCORES_FALLBACK:-/nonexistent}/A-$1/dump/vmcore.$2"; do
 			if [ -r "$f" ]; then
 				echo "$f"

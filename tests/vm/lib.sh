@@ -18,6 +18,9 @@
 # file is missing or empty.
 #
 # DP_VMCORES: cache root, as for the harness (~/.cache/dontpanic/vm).
+# DP_KVER: which kernel's cache, a directory name under it (an ABI name
+# as `tests/vm/harness kver` prints it); default `current`.  The vm tier
+# runs once per kernel (scripts/run-tests, KERNELS=).
 # DP_VMCORES_FALLBACK: output directory of the reference test bed (default
 # /root/.cache/vmcore-testbed; empty = none), layout A-SCEN/dump/ and
 # B-SCEN/ (qemu-panic, qemu-idle = B-qemu-panic, B-idle).  dp_vmcore and
@@ -25,10 +28,22 @@
 # MANIFEST and kernel.env differ there, so the others do not fall back.
 
 dp_skip() { echo "SKIP: $*"; exit 77; }
+
+# The harness status file of the selected kernel (ensure.status for
+# `current`, ensure-KVER.status for another kernel of the matrix).
+dp_status_file() {
+	_dp_r=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}
+	if [ -n "${DP_KVER:-}" ] && [ "$DP_KVER" != current ] &&
+		[ "$DP_KVER" != "$(readlink "$_dp_r/current" 2>/dev/null)" ]; then
+		echo "$_dp_r/ensure-$DP_KVER.status"
+	else
+		echo "$_dp_r/ensure.status"
+	fi
+}
 dp_fail() { echo "FAIL: $*"; exit 1; }
 
 dp_vmdir() {
-	_dp_d=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}/current
+	_dp_d=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}/${DP_KVER:-current}
 	[ -d "$_dp_d" ] || return 1
 	(cd -P "$_dp_d" && pwd)
 }
@@ -41,6 +56,8 @@ _dp_file() {	# _dp_file PATH: print PATH if it is a non-empty file
 _dp_fallback() {	# _dp_fallback SCEN NAME: the test bed's copy
 	_dp_fb=${DP_VMCORES_FALLBACK-/root/.cache/vmcore-testbed}
 	[ -n "$_dp_fb" ] || return 1
+	# The test bed holds the default kernel's dumps only.
+	case ${DP_KVER:-current} in current) ;; *) return 1 ;; esac
 	case $1 in
 	qemu-panic) _dp_file "$_dp_fb/B-qemu-panic/$2" ;;
 	qemu-idle) _dp_file "$_dp_fb/B-idle/$2" ;;
