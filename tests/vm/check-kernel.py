@@ -150,6 +150,13 @@ def check_drgn(DP, dump, vmlinux):
              f"extra {[t for t in got if t not in o['tasks']]} "
              f"missing {[t for t in o['tasks'] if t not in got]}")
     print(f"ps: {len(got)} tasks (pid, comm) equal to drgn's")
+    rss = {t["task"]: t["rss_kb"] for t in ps}
+    bad = [(a, rss.get(a), 4 * p) for a, p in o["rss"].items()
+           if rss.get(a) != 4 * p]
+    if bad or not any(o["rss"].values()):
+        fail(f"ps RSS (KiB) differs from drgn's for {len(bad)} tasks: {bad[:5]}")
+    print(f"ps: RSS of {len(o['rss'])} tasks equal to drgn's "
+          f"({sum(o['rss'].values())} pages in all)")
     km = json.loads(dp(DP, "kmem", "-i", "--json", dump))
     if km["shared"] != o["shmem"] or km["slab"] != o["slab"]:
         fail(f"kmem -i SHARED/SLAB {km['shared']}/{km['slab']}, drgn "
@@ -239,7 +246,9 @@ def elf_note_ips(path):
                 pos = desc + (descsz + 3) // 4 * 4
     return ips
 
+# common_startup_64: 6.9+ (arch/x86/kernel/head_64.S) for every CPU.
 BOTTOMS = ("secondary_startup_64", "secondary_startup_64_no_verify",
+           "common_startup_64",
            "ret_from_fork", "entry_SYSCALL_64_after_hwframe",
            "entry_SYSCALL_64")
 
