@@ -18,7 +18,7 @@ command -v makedumpfile >/dev/null || skip "makedumpfile (the oracle) is not ins
 [ -n "${VERIFY:-}" ] || skip "collect-verify was not built (no libkdumpfile)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-vmlinux=$(ls /usr/lib/debug/boot/vmlinux-* 2>/dev/null | head -1)
+vmlinux=$(dp_kernel VMLINUX 2>/dev/null) && [ -r "$vmlinux" ] || vmlinux=
 have_drgn=
 [ -n "$vmlinux" ] && /usr/bin/python3 -c 'import drgn' 2>/dev/null && have_drgn=1
 # drgn 0.0.22 (Debian's python3-drgn, with the -dbg vmlinux) reads the
@@ -57,6 +57,16 @@ verified() { # name verify-line
 makedumpfile --message-level 31 -c -d 31 "$full" "$tmp/m-full" >"$tmp/m-full.txt" 2>&1 || fail "makedumpfile on the full ELF failed"
 makedumpfile --message-level 31 -c -d 31 "$d1" "$tmp/m-d1" >"$tmp/m-d1.txt" 2>&1 || fail "makedumpfile re-filter of kdump-nocomp-d1 failed"
 "$DP" collect --message-level 31 --no-log-first -c -d 31 "$d1" "$tmp/o" >"$tmp/o.txt" 2>&1 || fail "collect -d 31 -c of kdump-nocomp-d1 failed: $(tail -3 "$tmp/o.txt")"
+# Kernels where makedumpfile drops typed pages (6.10+ slabs) or our
+# kernel-image guard keeps pages: the difference is checked instead.
+mdf_extra=0	# pages makedumpfile's -d 31 excludes and ours keeps
+if mdf_differs "$full" "$tmp/m-d1" "$tmp/o"; then
+	mdf_differs "$full" "$tmp/m-full" "$tmp/o" ||
+		fail "makedumpfile's re-filter differs from ours, its -d 31 on the full ELF does not"
+	mdf_extra=$(wc -l <"$tmp/x.diff")
+	same="differs from makedumpfile's only where explained"
+else
+	same="counts equal makedumpfile's, file identical to makedumpfile -d 31 -c on elf-full"
 for label in "Original pages" "Pages filled with zero" "Non-private cache pages" \
 	     "User process data pages" "Free pages" "Excluded pages" "Remaining pages" "Total pages"; do
 	a=$(mdf_count "$tmp/m-d1.txt" "$label") || fail "makedumpfile has no '$label'"
@@ -65,9 +75,10 @@ for label in "Original pages" "Pages filled with zero" "Non-private cache pages"
 done
 cmp "$tmp/m-d1" "$tmp/o" >/dev/null || fail "re-filter d1 -> d31 differs from makedumpfile's re-filter"
 cmp "$tmp/m-full" "$tmp/o" >/dev/null || fail "re-filter d1 -> d31 differs from makedumpfile -d 31 on the full ELF"
+fi
 v=$("$VERIFY" --kdumpfile "$d1" "$tmp/o") || fail "d1 -> d31: $v"
 verified "d1 -> d31" "$v"
-echo "ok kdump -d 1 -> -d 31 -c: counts equal makedumpfile's, file identical to makedumpfile -d 31 -c on elf-full; $v"
+echo "ok kdump -d 1 -> -d 31 -c: $same; $v"
 rm -f "$tmp/o" "$tmp"/m-*
 
 # 2. A lower level on a filtered input keeps what the input dropped out:
@@ -85,9 +96,14 @@ json=$("$DP" collect --json --message-level 4 -z "$flat" "$tmp/o") || fail "flat
 v=$("$VERIFY" --kdumpfile "$flat" "$tmp/o") || fail "flat -> kdump: $v"
 verified "flat -> kdump" "$v"
 [ "$(served "$tmp/o")" = "$(served "$flat")" ] || fail "flat -> kdump serves $(served "$tmp/o") pages, input $(served "$flat")"
-[ "$(json_num "$json" not_in_input)" = 0 ] || fail "flat -> kdump: pages not explained by the level: $json"
+[ "$(json_num "$json" not_in_input)" = "$mdf_extra" ] ||
+	fail "flat -> kdump: pages not explained by the level ($mdf_extra explained above): $json"
 echo "ok flattened -d 31 -> kdump -z: same $(served "$tmp/o") pages; $v"
-if [ -n "$have_drgn" ]; then
+if [ "$mdf_extra" != 0 ]; then
+	# Made from makedumpfile's -d 31 file, which lacks slab pages on
+	# this kernel: drgn (and anything walking the task list) fails.
+	echo "# flat -> kdump: drgn check not run: the input lacks $mdf_extra pages makedumpfile dropped (see above)"
+elif [ -n "$have_drgn" ]; then
 	drgn_check "flat -> kdump" "$tmp/o"
 	echo "ok flattened -> kdump, $(cat "$tmp/drgn")"
 fi
@@ -105,13 +121,19 @@ p=$(vfield "$v" present); x=$(vfield "$v" excluded)
 readelf -lW "$tmp/e" | awk '$1=="LOAD" && $3 ~ /^0xffffffff/' | grep -q . ||
 	fail "kdump -> ELF: no kernel-image PT_LOAD"
 echo "ok kdump -d 31 -> ELF: $v"
-if [ -n "$have_drgn" ]; then
+if [ "$mdf_extra" != 0 ]; then
+	# Made from makedumpfile's -d 31 file, which lacks slab pages on
+	# this kernel: drgn (and anything walking the task list) fails.
+	echo "# kdump -> ELF: drgn check not run: the input lacks $mdf_extra pages makedumpfile dropped (see above)"
+elif [ -n "$have_drgn" ]; then
 	drgn_check "kdump -> ELF" "$tmp/e"
 	echo "ok kdump -> ELF, $(cat "$tmp/drgn")"
 fi
 "$DP" log "$tmp/e" | grep -q "Kernel panic - not syncing" || fail "kdump -> ELF: log has no panic line"
 "$DP" bt "$tmp/e" | grep -q sysrq_handle_crash || fail "kdump -> ELF: bt lacks sysrq_handle_crash"
-if command -v crash >/dev/null && [ -n "$vmlinux" ]; then
+if why=$(dp_crash_unsupported); then
+	echo "# crash check not run: crash cannot read this kernel's dumps: $why"
+elif command -v crash >/dev/null && [ -n "$vmlinux" ]; then
 	printf 'sys\nbt\nq\n' >"$tmp/cmds"
 	timeout 300 crash -s "$vmlinux" "$tmp/e" -i "$tmp/cmds" >"$tmp/crash" 2>&1 </dev/null
 	grep -q 'PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$tmp/crash" ||

@@ -8,7 +8,7 @@ set -u
 . "$(dirname "$0")/collect-lib.sh"
 vmcore=$(dp_vmcore sysrq elf-full) || skip "no sysrq elf-full vmcore"
 command -v makedumpfile >/dev/null || skip "makedumpfile (the oracle) is not installed"
-vmlinux=$(ls /usr/lib/debug/boot/vmlinux-* 2>/dev/null | head -1)
+vmlinux=$(dp_kernel VMLINUX 2>/dev/null) && [ -r "$vmlinux" ] || vmlinux=
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -18,10 +18,15 @@ cmp "$tmp/mdf.dmesg" "$tmp/dp.dmesg" || fail "--dump-dmesg differs from makedump
 grep -q "Kernel panic - not syncing" "$tmp/dp.dmesg" || fail "--dump-dmesg has no panic line"
 echo "ok --dump-dmesg: identical to makedumpfile's ($(wc -l <"$tmp/dp.dmesg") lines)"
 
-command -v crash >/dev/null && [ -n "$vmlinux" ] || skip "crash or the -dbg vmlinux is missing"
 makedumpfile -d 31 -c "$vmcore" "$tmp/mdf" >/dev/null 2>&1 || fail "makedumpfile -d 31 -c failed"
 "$DP" collect --message-level 4 --no-log-first -d 31 -c "$vmcore" "$tmp/dp0" || fail "collect failed"
-cmp "$tmp/mdf" "$tmp/dp0" || fail "-d 31 -c --no-log-first output differs from makedumpfile's"
+# Kernels where makedumpfile drops typed pages (6.10+ slabs) or our
+# kernel-image guard keeps pages: the difference is checked instead.
+if ! mdf_differs "$vmcore" "$tmp/mdf" "$tmp/dp0"; then
+	cmp "$tmp/mdf" "$tmp/dp0" || fail "-d 31 -c --no-log-first output differs from makedumpfile's"
+fi
+command -v crash >/dev/null && [ -n "$vmlinux" ] || skip "crash or the -dbg vmlinux is missing"
+why=$(dp_crash_unsupported) && skip "crash (the oracle) cannot read this kernel's dumps: $why"
 # One crash run (slow here) on the default layout (the log's pages first,
 # the rest as makedumpfile writes them).
 "$DP" collect --message-level 4 -d 31 -c "$vmcore" "$tmp/dp" || fail "collect failed"

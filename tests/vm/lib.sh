@@ -8,7 +8,10 @@
 #   dp_vmcore SCEN KIND       path of SCEN/vmcore.KIND (e.g. sysrq elf-full)
 #   dp_vmfile SCEN NAME       path of another file of SCEN (dmesg.txt,
 #                             serial.log, facts.env, capture.log)
-#   dp_oracle SCEN KIND TOOL  path of oracle/SCEN.KIND.TOOL.txt (crash|drgn)
+#   dp_oracle SCEN KIND TOOL  path of oracle/SCEN.KIND.TOOL.txt (crash|drgn;
+#                             crash: none when it cannot read the kernel)
+#   dp_crash_unsupported      true, printing why, when crash reads none of
+#                             the selected kernel's dumps
 #   dp_expect SCEN FIELD      a MANIFEST field of SCEN: panic comm pid cpu
 #   dp_kernel VAR             a kernel.env value: KVER KPKGVER VMLINUZ
 #                             VMLINUX BUILD_ID DPCRASH_KO GUEST_MEM_MIB ...
@@ -74,7 +77,17 @@ dp_vmcore() {
 }
 
 dp_oracle() {
-	_dp_v=$(dp_vmdir) && _dp_file "$_dp_v/oracle/$1.$2.$3.txt"
+	_dp_v=$(dp_vmdir) || return 1
+	# crash that read none of this kernel's dumps is no oracle.
+	[ "$3" != crash ] || [ ! -e "$_dp_v/oracle/CRASH-UNSUPPORTED" ] || return 1
+	_dp_file "$_dp_v/oracle/$1.$2.$3.txt"
+}
+
+# dp_crash_unsupported: true (and prints why) when the harness found that
+# crash reads none of the selected kernel's dumps (crash 8.0.2 on 6.12).
+dp_crash_unsupported() {
+	_dp_v=$(dp_vmdir) && [ -e "$_dp_v/oracle/CRASH-UNSUPPORTED" ] || return 1
+	head -n 2 "$_dp_v/oracle/CRASH-UNSUPPORTED" | tr '\n' ' '
 }
 
 dp_expect() {

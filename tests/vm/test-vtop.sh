@@ -13,6 +13,7 @@ for k in kdump-zlib-d31 elf-d31 kdump-lzo-d31 elf-full; do
 done
 [ -n "$d" ] || dp_skip "no sysrq dump"
 command -v crash >/dev/null || dp_skip "crash is not installed"
+why=$(dp_crash_unsupported) && dp_skip "crash (the oracle) cannot read this kernel's dumps: $why"
 osrel=$("$DP" vmcoreinfo "$d" | sed -n 's/^OSRELEASE=//p')
 vmlinux=/usr/lib/debug/boot/vmlinux-$osrel
 [ -s "$vmlinux" ] || dp_skip "no $vmlinux for crash"
