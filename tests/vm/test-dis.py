@@ -116,10 +116,13 @@ for fn in FUNCS:
     ok(f"{fn}: {len(branches)} direct branch targets equal objdump's + KASLR "
        "(or the branch was patched)", len(branches) > 0 and not bad,
        str([(hex(t[0]), t[4]) for t in bad][:5]))
-    first = theirs[0] if theirs else None
-    if first and first[4].endswith("<__fentry__>") and \
-            by_addr[first[0]]["mnemonic"].startswith("nop"):
-        fentry_nops += 1
+    # The call is the first instruction, or the second after an endbr64
+    # (kernels built with CONFIG_X86_KERNEL_IBT, as 6.12's).
+    for first in theirs[:2]:
+        if first[4].endswith("<__fentry__>") and first[0] in by_addr and \
+                by_addr[first[0]]["mnemonic"].startswith("nop"):
+            fentry_nops += 1
+            break
 # Proof that dis reads the dump's memory, not a file: the compiler's
 # `call __fentry__` is a NOP in the running kernel (ftrace patched it).
 ok(f"{fentry_nops} functions show ftrace's NOP where vmlinux has "
