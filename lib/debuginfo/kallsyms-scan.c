@@ -17,8 +17,9 @@
 // order") the order is num_syms, names, markers, token_table,
 // token_index, offsets, relative_base, seqs_of_names: the same anchor,
 // with offsets and relative_base after the index instead of before
-// num_syms (6.12's VMCOREINFO names them).  Both are tried; the layout
-// whose relative_base is an address inside the image wins.
+// num_syms (6.12's VMCOREINFO names them).  Both are tried, the 6.4+
+// one first; a layout holds if its relative_base is a kernel-map address
+// not above the image.
 // The token index is the anchor: 256 strictly ascending u16 starting at 0,
 // each the start of a NUL-terminated string in the table just before it.
 // The rest is found backwards from the table and must agree exactly
@@ -137,6 +138,8 @@ static bool num_syms_at(const uint8_t *img, size_t p, size_t t,
 	return false;
 }
 
+// kallsyms_relative_base is the lowest symbol address: in the kernel
+// map (__START_KERNEL_map), not above the image's end.
 static bool base_in_image(const uint8_t *img, size_t len, uint64_t vaddr,
 			  size_t rb)
 {
@@ -144,7 +147,7 @@ static bool base_in_image(const uint8_t *img, size_t len, uint64_t vaddr,
 	if (rb + 8 > len)
 		return false;
 	memcpy(&v, img + rb, 8);
-	return v >= vaddr && v - vaddr < len;
+	return v >= 0xffffffff80000000ull && v < vaddr + len;
 }
 
 // Where kallsyms_offsets (*offs) and kallsyms_relative_base (*rb) are,
