@@ -291,7 +291,7 @@ def check_dump(DP, vmlinux, fdes, spec):
         fail(f"{name}: sym panic: {r.stdout!r} {r.stderr!r}")
         return
     offset = int(m.group(1), 16) - LINK["panic"]
-    # makedumpfile 1.7.6's -d 31 files of 6.10+ lack slab pages (task
+    # makedumpfile 1.7.2's -d 31 files of 6.10+ lack slab pages (task
     # structs): bt exits 1 and says so; nothing to compare there.
     r = subprocess.run([DP, "bt", "-a", dump], capture_output=True, text=True)
     if r.returncode != 0 and "excluded (dump level" in r.stderr:

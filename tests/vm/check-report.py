@@ -159,7 +159,7 @@ for row in rows:
     lacks = None
     stacked = g["source"] == "stack" and r["backtrace"]["source"] == "stack"
     if row["format"] != "text" and fn and not stacked:
-        # makedumpfile 1.7.6 drops 6.10+ slab pages at -d 8 (task
+        # makedumpfile 1.7.2 drops 6.10+ slab pages at -d 8 (task
         # structs, stacks' bookkeeping): when bt says so, the log is the
         # only source left (docs/collect.md, "Page types").
         b = subprocess.run([dp, "bt", os.path.join(vmdir, row["file"])],

@@ -39,7 +39,7 @@ vfield() { # line key
 # ours (both from FULL) exclude different pages, after checking that the
 # difference is explained (else fail): ours excludes nothing makedumpfile
 # keeps, and every page makedumpfile excludes while we keep it is typed
-# (slab, page table: makedumpfile 1.7.6 drops 6.10+ slabs as user pages)
+# (slab, page table: makedumpfile 1.7.2 drops 6.10+ slabs as user pages)
 # or in the kernel image (our guard), per drgn on FULL
 # (oracle-drgn-pagediff.py).  Prints the counts.  Needs CMP_PAGES and the
 # -dbg vmlinux; without them any difference fails.

@@ -5,8 +5,9 @@
 # Tasks: task_struct, kernel stack, signal_struct, mm_struct; modules:
 # struct module, every mem[] region, the kallsyms tables; slab caches:
 # kmem_cache, kmem_cache_node, every slab on a node's partial list and
-# every CPU's slab and partial chain.  Vmalloc addresses are translated
-# by a walk of init_mm's page tables (drgn 0.0.22 has no helper for it).
+# every CPU's slab and partial chain; each mm's pgd and the kernel page
+# tables the walks below read.  Vmalloc addresses are translated by a
+# walk of init_mm's page tables (drgn 0.0.22 has no helper for it).
 import struct as st
 
 from drgn import cast, sizeof
@@ -22,6 +23,7 @@ DIRECT = int(prog["page_offset_base"])
 START_KERNEL_MAP = 0xFFFFFFFF80000000
 PHYS_BASE = prog.read_u64(prog.symbol("phys_base").address)
 seen = set()
+walked = set()
 
 
 def phys(va):
@@ -32,6 +34,7 @@ def phys(va):
         return va - DIRECT
     table = phys(int(prog["init_mm"].pgd))
     for shift in (39, 30, 21, 12):
+        walked.add(table >> 12)  # a page-table page the walk reads
         e = st.unpack("<Q", prog.read(table + ((va >> shift) & 511) * 8, 8,
                                       True))[0]
         if not e & 1:
@@ -76,6 +79,8 @@ for t in for_each_task(prog):
     need(int(t.signal), sizeof(t.signal[0]), name + " signal")
     if t.mm:
         need(int(t.mm), sizeof(t.mm[0]), name + " mm")
+        # its top page table (two pages with PTI)
+        need(int(t.mm.pgd), 2 * PAGE, name + " pgd")
 
 nmods = 0
 for mod in list_for_each_entry("struct module", prog["modules"].address_of_(),
@@ -128,6 +133,9 @@ for cache in for_each_slab_cache(prog):
         while s and k < 1000:
             need_slab(s, cache, name)
             s, k = s.next, k + 1
+
+for pfn in sorted(walked):
+    print(f"need {pfn:x} kernel page table")
 
 free = 0
 for n in range(nodes):

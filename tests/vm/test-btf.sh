@@ -43,7 +43,7 @@ pt_regs rq list_head printk_ringbuffer uts_namespace"
 # loaded in the test VM), against the modules' own DWARF.
 kos=
 moddbg=/usr/lib/debug/lib/modules/$rel/kernel/drivers
-# makedumpfile (1.7.6) drops 6.10+ slab pages at -d 8, among them the
+# makedumpfile (1.7.2) drops 6.10+ slab pages at -d 8, among them the
 # kmalloc'd module BTF (its -E file of the same crash has it): then take
 # our kdump-compressed copy of the ELF file.
 if ! "$DP" whatis "struct virtio_blk" "$kz" >/dev/null 2>&1 &&

@@ -31,7 +31,7 @@ fi
 for sk in sysrq:kdump-zlib-d31 null:elf-d31 hung:kdump-zlib-d31 \
     softlockup:kdump-zlib-d31 oom:kdump-zlib-d31 bug:kdump-zlib-d31; do
 	dump=$(dp_vmcore "${sk%%:*}" "${sk#*:}") || continue
-	# makedumpfile 1.7.6's -d 31 kdump files of 6.10+ lack slab pages
+	# makedumpfile 1.7.2's -d 31 kdump files of 6.10+ lack slab pages
 	# (task structs: docs/collect.md, "Page types"), its ELF file of the
 	# same crash has them: take that one then.
 	if "$DP" bt "$dump" 2>&1 >/dev/null | grep -q "excluded (dump level" &&
@@ -58,15 +58,6 @@ done
 
 for sk in qemu-panic:qemu-elf qemu-idle:qemu-elf; do
 	dump=$(dp_vmcore "${sk%%:*}" "${sk#*:}") || continue
-	# makedumpfile 1.7.6's -d 31 kdump files of 6.10+ lack slab pages
-	# (task structs: docs/collect.md, "Page types"), its ELF file of the
-	# same crash has them: take that one then.
-	if "$DP" bt "$dump" 2>&1 >/dev/null | grep -q "excluded (dump level" &&
-		e=$(dp_vmcore "${sk%%:*}" elf-d31) && [ "$e" != "$dump" ] &&
-		! "$DP" bt "$e" 2>&1 >/dev/null | grep -q "excluded (dump level"; then
-		echo "# $sk lacks task pages makedumpfile dropped: ${sk%%:*}:elf-d31 instead"
-		dump=$e sk=${sk%%:*}:elf-d31
-	fi
 	ran=$((ran + 1))
 	echo "# $sk"
 	$py "$here/check-kernel.py" qemu "$DP" "$dump" || rc=1
