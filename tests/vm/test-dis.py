@@ -161,6 +161,28 @@ if nd:
     else:
         ok("null: bt has dpcrash_null", False, str(fr)[:300])
 
+# Module functions end where the module's own symbol table says: dis
+# stops at the symbol's size, read from the dump's module kallsyms (6.4+
+# module memory included), against `nm -S` of the dpcrash.ko loaded.
+ko = lib("dp_kernel", "DPCRASH_KO")
+if ko and os.path.exists(ko) and shutil.which("nm"):
+    sizes = {}
+    for line in subprocess.run(["nm", "-S", ko], capture_output=True,
+                               text=True).stdout.splitlines():
+        p = line.split()
+        if len(p) == 4 and p[2] in "tT":
+            sizes[p[3]] = int(p[1], 16)
+    for fn in ("dpcrash_null", "dpcrash_bug", "dpcrash_write"):
+        p = dp_run("dis", "--json", fn, dump)
+        ins = json.loads(p.stdout) if p.returncode == 0 else []
+        got = (int(ins[-1]["address"], 16) + len(bytes.fromhex(ins[-1]["bytes"]))
+               - int(ins[0]["address"], 16)) if ins else None
+        ok(f"module {fn}: dis covers {got} bytes, nm -S of dpcrash.ko "
+           f"{sizes.get(fn)}", got is not None and got == sizes.get(fn),
+           p.stderr)
+else:
+    print("note: no dpcrash.ko or nm: module symbol sizes not checked")
+
 # Bad input: unknown symbol, address not in the dump.
 p = dp_run("dis", "no_such_function_xyz", dump)
 ok("unknown symbol: exit 1 and names it", p.returncode == 1 and
