@@ -13,9 +13,9 @@
 //   kallsyms_seqs_of_names  3 bytes per name (6.2+, backported to 6.1.x)
 //   kallsyms_token_table    256 NUL-terminated tokens
 //   kallsyms_token_index    256 u16: offset of each token in the table
-// Since 6.4 (commit 404bad70fcf7, "scripts/kallsyms: change the output
-// order") the order is num_syms, names, markers, token_table,
-// token_index, offsets, relative_base, seqs_of_names: the same anchor,
+// Since 6.4 ("scripts/kallsyms: change the output order") the order is
+// num_syms, names, markers, token_table, token_index, offsets,
+// relative_base, seqs_of_names: the same anchor,
 // with offsets and relative_base after the index instead of before
 // num_syms (6.12's VMCOREINFO names them).  Both are tried, the 6.4+
 // one first; a layout holds if its relative_base is a kernel-map address

@@ -258,8 +258,9 @@ static struct dp_error *setup_layout(struct dp_pageclass *pc)
 				       "VMCOREINFO lacks NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE): cannot find free pages (dump level 16) on this kernel");
 	pc->has_offline = vnum_opt(pc, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)",
 				   &offline);
-	// 6.10 made slab and 6.9 hugetlb page types (commits 46df8e73a4a3,
-	// d99e3140a4d3): no PG_slab / HUGETLB_PAGE_DTOR then, but these.
+	// 6.10 made slab ("mm: free up PG_slab") and 6.9 hugetlb ("mm: turn
+	// folio_test_hugetlb into a PageType") page types: no PG_slab /
+	// HUGETLB_PAGE_DTOR then, but these.
 	int64_t slabv = 0, hugev = 0;
 	pc->has_slab_type = vnum_opt(pc, "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)",
 				     &slabv);

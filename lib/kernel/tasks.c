@@ -12,8 +12,9 @@
 /*
  * How mm_struct.rss_stat is kept, from the BTF type of the member:
  * struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; } up to 6.1,
- * struct percpu_counter rss_stat[NR_MM_COUNTERS] since 6.2 (commit
- * f1a7941243c1; include/linux/mm_types.h, lib/percpu_counter.c).  Either
+ * struct percpu_counter rss_stat[NR_MM_COUNTERS] since 6.2 ("mm: convert
+ * mm's rss stats into percpu_counter"; include/linux/mm_types.h,
+ * lib/percpu_counter.c).  Either
  * unknown: mm_rss = UINT64_MAX and RSS stays 0.
  */
 static void rss_layout(struct dp_kernel *k, struct dp_task_layout *tl)
