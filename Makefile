@@ -19,11 +19,27 @@ $(BUILD)/build.ninja:
 deps:
 	scripts/install-deps build
 
+# KERNELS: the kernels whose real vmcores the vm tier runs on, as
+# tests/vm/harness specs (a Debian flavour such as cloud-amd64,
+# 6.12-cloud-amd64, 6.12-rt-amd64, or an ABI name); the first runs every
+# suite.  Empty: the cache's `current` kernel (cloud-amd64 when none).
+# CI=true: both cloud kernels.  See tests/vm/README.md.
+ifeq ($(CI),true)
+KERNELS ?= cloud-amd64 6.12-cloud-amd64
+endif
+KERNELS ?=
+
 check:
 	scripts/install-deps test
-	tests/vm/harness ensure || echo "tests/vm/harness failed: harness-manifest will fail"
+	@if [ -z "$(KERNELS)" ]; then \
+		tests/vm/harness ensure || echo "tests/vm/harness failed: harness-manifest will fail"; \
+	fi
+	@for k in $(KERNELS); do \
+		HARNESS_KVER=$$k tests/vm/harness ensure || echo "tests/vm/harness ($$k) failed: harness-manifest will fail"; \
+	done
 	$(MAKE) all
-	scripts/run-tests $(BUILD)
+	kv=; for k in $(KERNELS); do kv="$$kv $$(tests/vm/harness kver $$k)"; done; \
+	DP_KERNELS="$$kv" scripts/run-tests $(BUILD)
 
 asan:
 	scripts/install-deps test

@@ -191,11 +191,22 @@ struct dp_error *dp_kernel_unwind_regs(struct dp_kernel *k,
 /* ---- Modules (lib/kernel/modules.c) ---- */
 
 /** One loaded module. */
+/** A piece of a module's memory. */
+struct dp_mod_range {
+	uint64_t base, size;
+};
+
+#define DP_MODULE_MAX_CORE 4
+
 struct dp_module {
 	uint64_t addr;		/**< struct module address */
 	char name[64];
 	uint64_t base;		/**< core text base */
 	uint64_t size;		/**< core size (all core sections) */
+	/** core memory: one range before 6.4; text, data, rodata,
+	 * ro_after_init (separate allocations) since */
+	struct dp_mod_range core[DP_MODULE_MAX_CORE];
+	unsigned int ncore;
 	uint64_t text_size;	/**< core text size (for ip lookups) */
 	uint64_t init_base;	/**< init text base (0 once freed) */
 	uint64_t init_size;

@@ -13,6 +13,13 @@
 //   kallsyms_seqs_of_names  3 bytes per name (6.2+, backported to 6.1.x)
 //   kallsyms_token_table    256 NUL-terminated tokens
 //   kallsyms_token_index    256 u16: offset of each token in the table
+// Since 6.4 ("scripts/kallsyms: change the output order") the order is
+// num_syms, names, markers, token_table, token_index, offsets,
+// relative_base, seqs_of_names: the same anchor,
+// with offsets and relative_base after the index instead of before
+// num_syms (6.12's VMCOREINFO names them).  Both are tried, the 6.4+
+// one first; a layout holds if its relative_base is a kernel-map address
+// not above the image.
 // The token index is the anchor: 256 strictly ascending u16 starting at 0,
 // each the start of a NUL-terminated string in the table just before it.
 // The rest is found backwards from the table and must agree exactly
@@ -131,6 +138,38 @@ static bool num_syms_at(const uint8_t *img, size_t p, size_t t,
 	return false;
 }
 
+// kallsyms_relative_base is the lowest symbol address: in the kernel
+// map (__START_KERNEL_map), not above the image's end.
+static bool base_in_image(const uint8_t *img, size_t len, uint64_t vaddr,
+			  size_t rb)
+{
+	uint64_t v;
+	if (rb + 8 > len)
+		return false;
+	memcpy(&v, img + rb, 8);
+	return v >= 0xffffffff80000000ull && v < vaddr + len;
+}
+
+// Where kallsyms_offsets (*offs) and kallsyms_relative_base (*rb) are,
+// image offsets, given num_syms at p and the token index at idx.
+static bool offsets_at(const uint8_t *img, size_t len, uint64_t vaddr,
+		       size_t p, size_t idx, uint32_t n, size_t *offs,
+		       size_t *rb)
+{
+	size_t size = ALIGN8((size_t)4 * n);
+	// 6.4+: after the token index.
+	*offs = ALIGN8(idx + 512);
+	*rb = *offs + size;
+	if (base_in_image(img, len, vaddr, *rb))
+		return true;
+	// Before: offsets, relative_base, then num_syms.
+	if (p < 8 + size)
+		return false;
+	*rb = p - 8;
+	*offs = *rb - size;
+	return base_in_image(img, len, vaddr, *rb);
+}
+
 struct dp_error *dp_kallsyms_scan(const uint8_t *img, size_t len,
 				  uint64_t vaddr,
 				  struct dp_kallsyms_tables *out,
@@ -150,20 +189,21 @@ struct dp_error *dp_kallsyms_scan(const uint8_t *img, size_t len,
 		for (size_t p = (t - 8) & ~(size_t)7; p >= lo; p -= 8) {
 			if (!num_syms_at(img, p, t, out, &mk))
 				continue;
-			size_t rb = p - 8, offs = ALIGN8((size_t)4 * out->num_syms);
-			if (rb < offs)
+			size_t rb, offs;
+			if (!offsets_at(img, len, vaddr, p, idx, out->num_syms,
+					&offs, &rb))
 				break;
 			out->token_table = img + t;
 			out->token_table_len = idx - t;
 			for (int i = 0; i < 256; i++)
 				out->token_index[i] = le16(img + idx + 2 * i);
-			out->addrs = img + rb - offs;
+			out->addrs = img + offs;
 			out->addrs_len = (size_t)4 * out->num_syms;
-			out->offsets_vaddr = vaddr + rb - offs;
+			out->offsets_vaddr = vaddr + offs;
 			out->have_relative_base = true;
 			memcpy(&out->relative_base, img + rb, 8);
 			*found = (struct dp_kallsyms_found){
-				.offsets = vaddr + rb - offs,
+				.offsets = vaddr + offs,
 				.relative_base = vaddr + rb,
 				.num_syms = vaddr + p,
 				.names = vaddr + p + 8,
@@ -175,8 +215,8 @@ struct dp_error *dp_kallsyms_scan(const uint8_t *img, size_t len,
 		}
 	}
 	return dp_error_create(DP_ERR_NOT_FOUND,
-		"no kallsyms tables (token index, names, markers in the 6.1 "
-		"layout) in the 0x%zx bytes of the kernel image at 0x%" PRIx64,
+		"no kallsyms tables (token index, names, markers, offsets in "
+		"the 6.1 or 6.4+ layout) in the 0x%zx bytes of the kernel image at 0x%" PRIx64,
 		len, vaddr);
 }
 

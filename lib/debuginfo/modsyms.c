@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Module symbols: the `modules` list, each module's kallsyms (symtab,
 // strtab, typetab of struct mod_kallsyms) and core memory range, with
-// every struct offset from BTF (FORMATS.md §6.1 "Module symbols").
-// 6.1 layout: module.core_layout.{base,size}; 6.4+ module.mem[] is not
-// handled yet (feature-detected: core_layout missing is a clear error).
+// every struct offset from BTF (FORMATS.md §6.1 "Module symbols"). The
+// memory layout (6.4+ mem[], core_layout before) is modlayout.c's.
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "debuginfo/modlayout.h"
 #include "debuginfo/modsyms.h"
 #include "kernel/program-priv.h"
 
@@ -24,7 +24,8 @@ struct msym {
 
 struct mod {
 	char name[MODULE_NAME_MAX + 1];
-	uint64_t base, size;	// core memory range
+	uint64_t base, size;	// core text base, core size
+	struct dp_module mem;	// core ranges (ncore, core[])
 	struct msym *syms;	// sorted by address
 	size_t n;
 	char *pool;
@@ -37,7 +38,8 @@ struct dp_modsyms {
 };
 
 struct offsets {
-	uint64_t list, name, kallsyms, core_base, core_size;
+	struct dp_modlayout layout;
+	uint64_t kallsyms;
 	uint64_t ks_symtab, ks_num, ks_strtab, ks_typetab;
 	uint64_t syms, num_syms, gpl_syms, num_gpl_syms;
 	uint64_t ksym_size, ksym_value, ksym_name;
@@ -67,11 +69,7 @@ static struct dp_error *get_offsets(struct dp_program *prog,
 {
 	static const struct { const char *type, *member; size_t off; } req[] = {
 #define F(t, m, f) { t, m, offsetof(struct offsets, f) }
-		F("module", "list", list),
-		F("module", "name", name),
 		F("module", "kallsyms", kallsyms),
-		F("module", "core_layout.base", core_base),
-		F("module", "core_layout.size", core_size),
 		F("mod_kallsyms", "symtab", ks_symtab),
 		F("mod_kallsyms", "num_symtab", ks_num),
 		F("mod_kallsyms", "strtab", ks_strtab),
@@ -82,7 +80,9 @@ static struct dp_error *get_offsets(struct dp_program *prog,
 		F("module", "num_gpl_syms", num_gpl_syms),
 #undef F
 	};
-	struct dp_error *err;
+	struct dp_error *err = dp_modlayout_load(prog, &o->layout);
+	if (err)
+		return dp_error_prefix(err, "module symbols: module layout");
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
 		err = dp_program_member_offset(prog, req[i].type,
 			req[i].member, (uint64_t *)((char *)o + req[i].off));
@@ -273,17 +273,13 @@ static struct dp_error *load_module(struct dp_program *prog,
 				    struct mod *m)
 {
 	uint64_t ks;
-	struct dp_error *err = dp_program_read(prog, mod + o->name, m->name,
-					       MODULE_NAME_MAX);
+	struct dp_error *err = dp_program_read(prog, mod + o->layout.name,
+					       m->name, MODULE_NAME_MAX);
 	m->name[MODULE_NAME_MAX] = '\0';
 	if (!err)
-		err = dp_program_read_u64(prog, mod + o->core_base, &m->base);
-	if (!err) {
-		uint8_t b[4];
-		// core_layout.size is an unsigned int in 6.1.
-		err = dp_program_read(prog, mod + o->core_size, b, 4);
-		m->size = le(b, 4);
-	}
+		err = dp_modlayout_read(prog, &o->layout, mod, &m->mem);
+	m->base = m->mem.base;
+	m->size = m->mem.size;
 	if (!err)
 		err = dp_program_read_u64(prog, mod + o->kallsyms, &ks);
 	if (!err)
@@ -345,7 +341,7 @@ struct dp_error *dp_modsyms_load(struct dp_program *prog,
 		struct mod *m = &ms->mods[ms->n];
 		memset(m, 0, sizeof(*m));
 		ms->n++;
-		if ((err = load_module(prog, &o, next - o.list, m)) ||
+		if ((err = load_module(prog, &o, next - o.layout.list, m)) ||
 		    (err = dp_program_read_u64(prog, next, &next)))
 			break;
 	}
@@ -386,12 +382,22 @@ bool dp_modsyms_find_name(const struct dp_modsyms *ms, const char *name,
 	return false;
 }
 
+static bool same_range(const struct dp_module *mem, uint64_t a, uint64_t b)
+{
+	for (unsigned int i = 0; i < mem->ncore; i++) {
+		const struct dp_mod_range *r = &mem->core[i];
+		if (a - r->base < r->size)
+			return b - r->base < r->size;
+	}
+	return false;
+}
+
 bool dp_modsyms_lookup_addr(const struct dp_modsyms *ms, uint64_t addr,
 			    struct dp_symbol *ret, uint64_t *offset_ret)
 {
 	for (size_t k = 0; k < ms->n; k++) {
 		const struct mod *m = &ms->mods[k];
-		if (addr < m->base || addr - m->base >= m->size || !m->n ||
+		if (!dp_module_core_contains(&m->mem, addr) || !m->n ||
 		    addr < m->syms[0].addr)
 			continue;
 		size_t lo = 0, hi = m->n;
@@ -402,6 +408,10 @@ bool dp_modsyms_lookup_addr(const struct dp_modsyms *ms, uint64_t addr,
 			else
 				hi = mid;
 		}
+		// 6.4+: text, data and rodata are separate allocations; the
+		// symbol below addr must be in addr's own piece.
+		if (!same_range(&m->mem, addr, m->syms[lo].addr))
+			continue;
 		fill(m, lo, ret);
 		*offset_ret = addr - ret->address;
 		return true;

@@ -20,6 +20,8 @@ struct dp_task_layout {
 	uint64_t sig_thread_head;	/* UINT64_MAX when absent (< 3.?) */
 	uint64_t mm_total_vm, mm_rss;	/* mm_struct.total_vm, rss_stat */
 	uint64_t task_rss;		/* task_struct.rss_stat, or UINT64_MAX */
+	/* 6.2+: rss_stat is percpu_counter[]; else rss_pcc_size = UINT64_MAX */
+	uint64_t rss_pcc_size, pcc_count, pcc_counters;
 	uint64_t rq_curr, rq_idle;
 };
 

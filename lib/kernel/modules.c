@@ -1,50 +1,24 @@
 // SPDX-License-Identifier: MIT
-// Loaded modules: the `modules` list of struct module. Layout by feature:
-// 6.4+ has mem[MOD_MEM_NUM_TYPES] (struct module_memory), older kernels
-// core_layout/init_layout (struct module_layout). FORMATS.md §6.3.
+// Loaded modules: the `modules` list of struct module; where their memory
+// is comes from lib/debuginfo/modlayout.c (6.4+ mem[], older layouts).
 #include <stdlib.h>
 #include <string.h>
 
+#include "debuginfo/modlayout.h"
 #include "kernel-internal.h"
 
 struct mod_layout {
-	uint64_t list, name, taints;
-	uint64_t core_base, core_size, core_text_size;
-	uint64_t init_base, init_size;
-	/* 6.4+: mem[] of module_memory, or UINT64_MAX */
-	uint64_t mem, mem_size, mem_base_off, mem_size_off;
+	struct dp_modlayout mem;	/* list, name, memory (modlayout.c) */
+	uint64_t taints;
 	uint64_t num_orcs, orc_ip, orc;	/* UINT64_MAX without ORC */
 };
 
 static struct dp_error *load_layout(struct dp_kernel *k, struct mod_layout *l)
 {
-	struct dp_error *err;
-	if ((err = dp_kernel_member(k, "module", "list", &l->list)) ||
-	    (err = dp_kernel_member(k, "module", "name", &l->name)))
+	struct dp_error *err = dp_modlayout_load(k->prog, &l->mem);
+	if (err)
 		return err;
 	l->taints = dp_kernel_member_opt(k, "module", "taints");
-	l->mem = dp_kernel_member_opt(k, "module", "mem");
-	if (l->mem != UINT64_MAX) {
-		// Commit ac3b43283923 (6.4): struct module_memory mem[].
-		if ((err = dp_program_type_size(k->prog, "module_memory",
-						&l->mem_size)) ||
-		    (err = dp_kernel_member(k, "module_memory", "base",
-					    &l->mem_base_off)) ||
-		    (err = dp_kernel_member(k, "module_memory", "size",
-					    &l->mem_size_off)))
-			return err;
-	} else if ((err = dp_kernel_member(k, "module", "core_layout.base",
-					   &l->core_base)) ||
-		   (err = dp_kernel_member(k, "module", "core_layout.size",
-					   &l->core_size)) ||
-		   (err = dp_kernel_member(k, "module", "core_layout.text_size",
-					   &l->core_text_size)) ||
-		   (err = dp_kernel_member(k, "module", "init_layout.base",
-					   &l->init_base)) ||
-		   (err = dp_kernel_member(k, "module", "init_layout.size",
-					   &l->init_size))) {
-		return err;
-	}
 	l->num_orcs = dp_kernel_member_opt(k, "module", "arch.num_orcs");
 	l->orc_ip = dp_kernel_member_opt(k, "module", "arch.orc_unwind_ip");
 	l->orc = dp_kernel_member_opt(k, "module", "arch.orc_unwind");
@@ -60,32 +34,6 @@ static struct dp_error *read_u32_at(struct dp_kernel *k, uint64_t addr,
 	return err;
 }
 
-// enum mod_mem_type (6.4+): MOD_TEXT 0, DATA, RODATA, RO_AFTER_INIT,
-// then INIT_TEXT 4, INIT_DATA, INIT_RODATA. Core = 0..3.
-static struct dp_error *read_mem(struct dp_kernel *k,
-				 const struct mod_layout *l, uint64_t mod,
-				 struct dp_module *m)
-{
-	struct dp_program *p = k->prog;
-	for (unsigned int i = 0; i < 7; i++) {
-		uint64_t at = mod + l->mem + i * l->mem_size, base, size;
-		struct dp_error *err;
-		if ((err = dp_program_read_u64(p, at + l->mem_base_off, &base)) ||
-		    (err = read_u32_at(k, at + l->mem_size_off, &size)))
-			return err;
-		if (i == 0) {
-			m->base = base;
-			m->text_size = size;
-		} else if (i == 4) {
-			m->init_base = base;
-			m->init_size = size;
-		}
-		if (i < 4)
-			m->size += size;
-	}
-	return NULL;
-}
-
 static struct dp_error *read_module(struct dp_kernel *k,
 				    const struct mod_layout *l, uint64_t mod,
 				    struct dp_module *m)
@@ -95,19 +43,10 @@ static struct dp_error *read_module(struct dp_kernel *k,
 	memset(m, 0, sizeof(*m));
 	m->addr = mod;
 	// MODULE_NAME_LEN is 64 - sizeof(unsigned long) = 56 on 64-bit.
-	err = dp_program_read_string(p, mod + l->name, m->name, 56);
+	err = dp_program_read_string(p, mod + l->mem.name, m->name, 56);
 	if (err)
 		return err;
-	if (l->mem != UINT64_MAX)
-		err = read_mem(k, l, mod, m);
-	else if (!(err = dp_program_read_u64(p, mod + l->core_base,
-					     &m->base)) &&
-		 !(err = read_u32_at(k, mod + l->core_size, &m->size)) &&
-		 !(err = read_u32_at(k, mod + l->core_text_size,
-				     &m->text_size)) &&
-		 !(err = dp_program_read_u64(p, mod + l->init_base,
-					     &m->init_base)))
-		err = read_u32_at(k, mod + l->init_size, &m->init_size);
+	err = dp_modlayout_read(p, &l->mem, mod, m);
 	if (err)
 		return err;
 	if (l->taints != UINT64_MAX &&
@@ -148,7 +87,7 @@ static struct dp_error *load_modules(struct dp_kernel *k)
 					      pos ? "too long" : "NULL link", n);
 			break;
 		}
-		uint64_t mod = pos - l.list;
+		uint64_t mod = pos - l.mem.list;
 		for (size_t i = 0; i < n && !err; i++)
 			if (v[i].addr == mod)
 				err = dp_error_create(DP_ERR_BAD_DATA,
@@ -224,7 +163,7 @@ const struct dp_module *dp_kernel_module_by_addr(struct dp_kernel *k,
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (addr - v[i].base < v[i].size)
+		if (dp_module_core_contains(&v[i], addr))
 			return &v[i];
 		if (v[i].init_base && addr - v[i].init_base < v[i].init_size)
 			return &v[i];

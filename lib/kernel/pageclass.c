@@ -44,7 +44,8 @@ struct dp_pageclass {
 	uint64_t pg_lru, pg_private, pg_swapcache, pg_swapbacked, pg_slab;
 	uint64_t pg_hwpoison, head_mask;
 	bool has_swapbacked, has_hwpoison, has_slab, has_head, has_offline;
-	int32_t buddy_val, offline_val;
+	bool has_slab_type, has_hugetlb_type;
+	int32_t buddy_val, offline_val, slab_val, hugetlb_val;
 	int64_t hugetlb_dtor;
 	uint64_t max_order;
 
@@ -257,6 +258,16 @@ static struct dp_error *setup_layout(struct dp_pageclass *pc)
 				       "VMCOREINFO lacks NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE): cannot find free pages (dump level 16) on this kernel");
 	pc->has_offline = vnum_opt(pc, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)",
 				   &offline);
+	// 6.10 made slab ("mm: free up PG_slab") and 6.9 hugetlb ("mm: turn
+	// folio_test_hugetlb into a PageType") page types: no PG_slab /
+	// HUGETLB_PAGE_DTOR then, but these.
+	int64_t slabv = 0, hugev = 0;
+	pc->has_slab_type = vnum_opt(pc, "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)",
+				     &slabv);
+	pc->has_hugetlb_type =
+		vnum_opt(pc, "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)", &hugev);
+	pc->slab_val = (int32_t)slabv;
+	pc->hugetlb_val = (int32_t)hugev;
 	pc->hugetlb_dtor = -1;
 	vnum_opt(pc, "NUMBER(HUGETLB_PAGE_DTOR)", &pc->hugetlb_dtor);
 	int64_t mo = 11;
@@ -422,6 +433,40 @@ static bool kept(const struct dp_pageclass *pc, uint64_t pfn)
 #define FIELD(p, off, type) ({ type v_; memcpy(&v_, (p) + (off), sizeof(v_)); v_; })
 
 /*
+ * Does page_type (the word of _mapcount) say the type whose
+ * PAGE_*_MAPCOUNT_VALUE is val?  Two encodings (include/linux/
+ * page-flags.h): since 6.12 the type is the top byte (PGTY_buddy 0xf0
+ * ... PGTY_slab 0xf5, value = PGTY << 24, the low 24 bits free for the
+ * type's own use); before, PAGE_TYPE_BASE 0xf0000000 with one bit
+ * cleared per type (value = ~bit; pre-4.x buddy: the _mapcount -128).
+ * The value's low bits tell which one the dump's kernel uses.
+ */
+static bool page_is(uint32_t page_type, int32_t val)
+{
+	uint32_t v = (uint32_t)val;
+	if (!(v & 0xffffffu))
+		return page_type >> 24 == v >> 24;
+	uint32_t bits = 0xf0000000u | ~v;
+	return (page_type & bits) == 0xf0000000u;
+}
+
+/*
+ * A page with any type (slab, page table, buddy, ...) is no user or
+ * file page whatever its mapping word holds: a 6.12 slab keeps list
+ * counts and pointers there (struct slab).  Top-byte encoding 0xf0-0xfe
+ * (0xff is "no type": _mapcount -1); bit encoding: base set, some bit
+ * of the low byte-and-a-half cleared.
+ */
+static bool page_typed(const struct dp_pageclass *pc, uint32_t page_type)
+{
+	if (!(((uint32_t)pc->buddy_val) & 0xffffffu))
+		return page_type >> 24 >= 0xf0 && page_type >> 24 < 0xff;
+	return (page_type & 0xf0000000u) == 0xf0000000u &&
+	       (page_type | 0xf0000000u) != 0xffffffffu &&
+	       (page_type & 0x0fff0000u) == 0x0fff0000u;
+}
+
+/*
  * Decide one head or order-0 page (§4.2 step 3; the first matching rule
  * wins, and the rules depend on the level like makedumpfile's). Returns
  * the class and the number of pages it covers.
@@ -442,14 +487,17 @@ static uint8_t decide(const struct dp_pageclass *pc, uint64_t pfn,
 		if (order >= 64 || (pfn & ((1ull << order) - 1)))
 			order = 0;
 	}
-	bool slab = flags & pc->pg_slab;
-	bool anon = (mapping & 1) && !slab;
-	bool cache = (flags & pc->pg_lru) ||
+	uint32_t ptype = (uint32_t)mapcount;
+	bool slab = (flags & pc->pg_slab) ||
+		    (pc->has_slab_type && page_is(ptype, pc->slab_val));
+	bool typed = slab || page_typed(pc, ptype);
+	bool anon = (mapping & 1) && !typed;
+	bool cache = !typed && ((flags & pc->pg_lru) ||
 		     ((flags & pc->pg_swapcache) &&
-		      (!pc->has_swapbacked || (flags & pc->pg_swapbacked)));
+		      (!pc->has_swapbacked || (flags & pc->pg_swapbacked))));
 	int lvl = pc->level;
 	*nr = 1ull << order;
-	if ((lvl & DP_DL_FREE) && !slab && mapcount == pc->buddy_val) {
+	if ((lvl & DP_DL_FREE) && !slab && page_is(ptype, pc->buddy_val)) {
 		if (private >= pc->max_order) {
 			*nr = 1;
 			return DP_PC_KEEP;
@@ -462,11 +510,12 @@ static uint8_t decide(const struct dp_pageclass *pc, uint64_t pfn,
 	if ((lvl & DP_DL_CACHE_PRI) && cache && !anon)
 		return (flags & pc->pg_private) ? DP_PC_CACHE_PRI : DP_PC_CACHE;
 	if ((lvl & DP_DL_USER) &&
-	    (anon || (pc->hugetlb_dtor >= 0 && dtor == pc->hugetlb_dtor)))
+	    (anon || (pc->hugetlb_dtor >= 0 && dtor == pc->hugetlb_dtor) ||
+	     (pc->has_hugetlb_type && page_is(ptype, pc->hugetlb_val))))
 		return DP_PC_USER;
 	if (pc->has_hwpoison && (flags & pc->pg_hwpoison))
 		return DP_PC_HWPOISON;
-	if (pc->has_offline && !slab && mapcount == pc->offline_val)
+	if (pc->has_offline && !slab && page_is(ptype, pc->offline_val))
 		return DP_PC_OFFLINE;
 	*nr = 1;
 	return DP_PC_KEEP;

@@ -5,7 +5,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dontpanic/types.h>
+
 #include "kernel-internal.h"
+
+/*
+ * How mm_struct.rss_stat is kept, from the BTF type of the member:
+ * struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; } up to 6.1,
+ * struct percpu_counter rss_stat[NR_MM_COUNTERS] since 6.2 ("mm: convert
+ * mm's rss stats into percpu_counter"; include/linux/mm_types.h,
+ * lib/percpu_counter.c).  Either
+ * unknown: mm_rss = UINT64_MAX and RSS stays 0.
+ */
+static void rss_layout(struct dp_kernel *k, struct dp_task_layout *tl)
+{
+	struct dp_types *types;
+	struct dp_type mm;
+	struct dp_member m;
+	tl->mm_rss = tl->rss_pcc_size = UINT64_MAX;
+	struct dp_error *err = dp_program_types(k->prog, &types);
+	if (!err)
+		err = dp_types_find(types, "struct mm_struct", &mm);
+	if (!err)
+		err = dp_type_find_member(mm, "rss_stat", &m);
+	if (err) {
+		dp_error_destroy(err);
+		return;
+	}
+	struct dp_type t = dp_type_resolve(m.type);
+	if (dp_type_kind(t) != DP_TYPE_ARRAY) {
+		tl->mm_rss = dp_kernel_member_opt(k, "mm_struct",
+						  "rss_stat.count");
+		return;
+	}
+	struct dp_type el = dp_type_resolve(dp_type_target(t));
+	uint64_t size;
+	if (strcmp(dp_type_name(el), "percpu_counter") ||
+	    (err = dp_type_size(el, &size))) {
+		dp_error_destroy(err);
+		return;
+	}
+	tl->pcc_count = dp_kernel_member_opt(k, "percpu_counter", "count");
+	tl->pcc_counters = dp_kernel_member_opt(k, "percpu_counter",
+						"counters");
+	if (tl->pcc_count == UINT64_MAX || tl->pcc_counters == UINT64_MAX)
+		return;
+	tl->mm_rss = m.bit_offset / 8;
+	tl->rss_pcc_size = size;
+}
 
 struct dp_error *dp_kernel_task_layout(struct dp_kernel *k,
 				       const struct dp_task_layout **ret)
@@ -56,13 +103,7 @@ struct dp_error *dp_kernel_task_layout(struct dp_kernel *k,
 	tl->thread_group = dp_kernel_member_opt(k, "task_struct",
 						"thread_group");
 	tl->mm_total_vm = dp_kernel_member_opt(k, "mm_struct", "total_vm");
-	// 6.1: struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; };
-	// 6.2 made it a percpu_counter array, which we do not sum (yet).
-	uint64_t sz;
-	struct dp_error *e2 = dp_program_type_size(k->prog, "mm_rss_stat", &sz);
-	tl->mm_rss = e2 ? UINT64_MAX :
-		dp_kernel_member_opt(k, "mm_struct", "rss_stat.count");
-	dp_error_destroy(e2);
+	rss_layout(k, tl);
 	tl->task_rss = dp_kernel_member_opt(k, "task_struct", "rss_stat.count");
 	k->layout_loaded = true;
 out:
@@ -75,6 +116,36 @@ static struct dp_error *field(struct dp_kernel *k, uint64_t addr, void *buf,
 {
 	struct dp_error *err = dp_program_read(k->prog, addr, buf, len);
 	return dp_error_prefix(err, "%s", name);
+}
+
+// A percpu_counter's exact value, as percpu_counter_sum() computes it:
+// count plus every CPU's s32 delta (lib/percpu_counter.c).  A CPU whose
+// delta is not in the dump adds nothing.
+static struct dp_error *pcc_sum(struct dp_kernel *k,
+				const struct dp_task_layout *tl, uint64_t pcc,
+				int64_t *ret)
+{
+	uint64_t count, deltas;
+	unsigned int ncpus;
+	struct dp_error *err;
+	if ((err = dp_program_read_u64(k->prog, pcc + tl->pcc_count, &count)) ||
+	    (err = dp_program_read_u64(k->prog, pcc + tl->pcc_counters,
+				       &deltas)) ||
+	    (err = dp_kernel_nr_cpus(k, &ncpus)))
+		return err;
+	*ret = (int64_t)count;
+	for (unsigned int cpu = 0; deltas && cpu < ncpus; cpu++) {
+		uint64_t off;
+		int32_t d;
+		if ((err = dp_kernel_percpu_offset(k, cpu, &off)))
+			return err;
+		err = dp_kernel_read_s32(k, deltas + off, &d);
+		if (err)
+			dp_error_destroy(err);
+		else
+			*ret += d;
+	}
+	return NULL;
 }
 
 // Page counts of an mm: get_mm_rss() = FILEPAGES + ANONPAGES + SHMEMPAGES
@@ -94,12 +165,19 @@ static void read_mm(struct dp_kernel *k, const struct dp_task_layout *tl,
 		return;
 	static const int counters[] = { 0, 1, 3 };
 	for (size_t i = 0; i < 3; i++) {
-		struct dp_error *err = dp_program_read_u64(
-			k->prog, t->mm + tl->mm_rss + 8 * counters[i], &v);
+		int64_t n = 0;
+		struct dp_error *err =
+			tl->rss_pcc_size == UINT64_MAX ?
+			dp_program_read_u64(k->prog, t->mm + tl->mm_rss +
+					    8 * counters[i], &v) :
+			pcc_sum(k, tl, t->mm + tl->mm_rss +
+				tl->rss_pcc_size * counters[i], &n);
 		if (err) {
 			dp_error_destroy(err);
 			return;
 		}
+		if (tl->rss_pcc_size != UINT64_MAX)
+			v = (uint64_t)n;
 		if ((int64_t)v > 0)
 			t->rss_pages += v;
 	}

@@ -195,9 +195,16 @@ bool triage_parse_cpu_line(const char *text, struct dp_triage_who *ret)
 {
 	const char *p = triage_skip_blank(text);
 	uint64_t cpu, pid;
+	uint64_t uid;
 	if (!triage_starts(p, "CPU: ") ||
-	    !triage_parse_u64(p + 5, 10, &cpu, &p) ||
-	    !triage_starts(p, " PID: ") ||
+	    !triage_parse_u64(p + 5, 10, &cpu, &p))
+		return false;
+	// 6.12 prints the UID too: "CPU: 1 UID: 0 PID: 167 Comm: ..."
+	// (lib/dump_stack.c dump_stack_print_info()).
+	if (triage_starts(p, " UID: ") &&
+	    !triage_parse_u64(p + 6, 10, &uid, &p))
+		return false;
+	if (!triage_starts(p, " PID: ") ||
 	    !triage_parse_u64(p + 6, 10, &pid, &p) ||
 	    !triage_starts(p, " Comm: ") || cpu > INT32_MAX || pid > INT32_MAX)
 		return false;

@@ -264,19 +264,23 @@ static bool err_is(struct dp_error *err, enum dp_error_code code)
 // Lay the synthetic tables out as a 6.1 kernel image does (every table
 // 8-aligned: offsets, relative_base, num_syms, names, markers, optional
 // seqs_of_names, token_table, token_index). Returns the image length.
-static size_t lay_out(uint8_t *img, const struct synth *s, bool seqs,
+// layout 2: the 6.4+ order (num_syms, names, markers, token_table,
+// token_index, offsets, relative_base, seqs_of_names).
+static size_t lay_out(uint8_t *img, const struct synth *s, int seqs,
 		      size_t *offs, size_t *tab)
 {
 #define AL(x) (((x) + 7) & ~(size_t)7)
 	uint32_t n = s->t.num_syms;
 	size_t pos = 64;
 	memset(img, 0x5a, pos);
-	*offs = pos;
-	memcpy(img + pos, s->addrs, 4 * n);
-	pos = AL(pos + 4 * n);
-	for (int k = 0; k < 8; k++)
-		img[pos + k] = (uint8_t)(BASE >> (8 * k));
-	pos += 8;
+	if (seqs < 2) {
+		*offs = pos;
+		memcpy(img + pos, s->addrs, 4 * n);
+		pos = AL(pos + 4 * n);
+		for (int k = 0; k < 8; k++)
+			img[pos + k] = (uint8_t)(BASE >> (8 * k));
+		pos += 8;
+	}
 	for (int k = 0; k < 4; k++)
 		img[pos + k] = (uint8_t)(n >> (8 * k));
 	pos = AL(pos + 4);
@@ -284,7 +288,7 @@ static size_t lay_out(uint8_t *img, const struct synth *s, bool seqs,
 	pos = AL(pos + s->nlen);
 	memset(img + pos, 0, 4);	// markers[0] = 0 (one marker)
 	pos = AL(pos + 4);
-	if (seqs) {
+	if (seqs == 1) {
 		memset(img + pos, 0xaa, 3 * n);
 		pos = AL(pos + 3 * n);
 	}
@@ -296,6 +300,16 @@ static size_t lay_out(uint8_t *img, const struct synth *s, bool seqs,
 		img[pos + 2 * i + 1] = (uint8_t)(s->t.token_index[i] >> 8);
 	}
 	pos += 512;
+	if (seqs == 2) {
+		*offs = pos;
+		memcpy(img + pos, s->addrs, 4 * n);
+		pos = AL(pos + 4 * n);
+		for (int k = 0; k < 8; k++)
+			img[pos + k] = (uint8_t)(BASE >> (8 * k));
+		pos += 8;
+		memset(img + pos, 0xaa, 3 * n);
+		pos = AL(pos + 3 * n);
+	}
 	memset(img + pos, 0x5a, 512);
 	return pos + 512;
 #undef AL
@@ -308,7 +322,7 @@ TEST(scan)
 	const uint64_t va = 0xffffffff82000000ULL;
 	synth_init(&s);
 	add_standard(&s);
-	for (int seqs = 0; seqs < 2; seqs++) {
+	for (int seqs = 0; seqs < 3; seqs++) {	// 2: the 6.4+ order
 		size_t offs, tab, len = lay_out(img, &s, seqs, &offs, &tab);
 		struct dp_kallsyms_tables t;
 		struct dp_kallsyms_found f;

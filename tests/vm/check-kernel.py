@@ -150,6 +150,13 @@ def check_drgn(DP, dump, vmlinux):
              f"extra {[t for t in got if t not in o['tasks']]} "
              f"missing {[t for t in o['tasks'] if t not in got]}")
     print(f"ps: {len(got)} tasks (pid, comm) equal to drgn's")
+    rss = {t["task"]: t["rss_kb"] for t in ps}
+    bad = [(a, rss.get(a), 4 * p) for a, p in o["rss"].items()
+           if rss.get(a) != 4 * p]
+    if bad or not any(o["rss"].values()):
+        fail(f"ps RSS (KiB) differs from drgn's for {len(bad)} tasks: {bad[:5]}")
+    print(f"ps: RSS of {len(o['rss'])} tasks equal to drgn's "
+          f"({sum(o['rss'].values())} pages in all)")
     km = json.loads(dp(DP, "kmem", "-i", "--json", dump))
     if km["shared"] != o["shmem"] or km["slab"] != o["slab"]:
         fail(f"kmem -i SHARED/SLAB {km['shared']}/{km['slab']}, drgn "
@@ -158,9 +165,15 @@ def check_drgn(DP, dump, vmlinux):
     bt = json.loads(dp(DP, "bt", "--json", dump))[0]
     if bt["pid"] != o["panic_pid"]:
         fail(f"panic task pid {bt['pid']}, drgn {o['panic_pid']}")
-    compare_frames("panic task bt", bt, o["panic_frames"])
-    if not kernel_pcs(o["panic_frames"]["pcs"]):
-        fail("drgn gave no panic frames")
+    if not kernel_pcs(o["panic_frames"]["pcs"]) and \
+            os.environ.get("DP_CRASH_UNSUPPORTED"):
+        # drgn 0.0.22 does not unwind the panic task of 6.12 either.
+        print(f"note: drgn gave no panic frames ({o['panic_frames']['error']})"
+              ": the panic task's bt is not compared")
+    else:
+        compare_frames("panic task bt", bt, o["panic_frames"])
+        if not kernel_pcs(o["panic_frames"]["pcs"]):
+            fail("drgn gave no panic frames")
     every = {t["task"]: t for t in json.loads(dp(DP, "bt", "--every-task",
                                                  "--json", dump))}
     n = 0
@@ -204,13 +217,17 @@ def check_cpus(DP, dump, ips=None):
             f["function"] or f["address"] for f in fr))
 
 def check_kdump(DP, dump, vmlinux, crash_txt=None):
-    if crash_txt:
+    why = os.environ.get("DP_CRASH_UNSUPPORTED")
+    if why:  # tests/vm/lib.sh dp_crash_unsupported (crash 8.0.2 on 6.12)
+        print(f"note: sys, mod and kmem -i not compared with crash: {why}")
+    elif crash_txt:
         text = open(crash_txt, errors="replace").read()
     else:
         text = crash_outputs(dump, vmlinux, ["sys", "mod", "kmem -i"])
-    check_sys(DP, dump, text)
-    check_mod(DP, dump, text)
-    check_kmem(DP, dump, text)
+    if not why:
+        check_sys(DP, dump, text)
+        check_mod(DP, dump, text)
+        check_kmem(DP, dump, text)
     check_drgn(DP, dump, vmlinux)
     elf = open(dump, "rb").read(4) == b"\x7fELF"
     check_cpus(DP, dump, elf_note_ips(dump) if elf else None)
@@ -239,7 +256,9 @@ def elf_note_ips(path):
                 pos = desc + (descsz + 3) // 4 * 4
     return ips
 
+# common_startup_64: 6.9+ (arch/x86/kernel/head_64.S) for every CPU.
 BOTTOMS = ("secondary_startup_64", "secondary_startup_64_no_verify",
+           "common_startup_64", "ret_from_fork_asm",
            "ret_from_fork", "entry_SYSCALL_64_after_hwframe",
            "entry_SYSCALL_64")
 

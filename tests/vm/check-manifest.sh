@@ -10,7 +10,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 root=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}
-state=$(cat "$root/ensure.status" 2>/dev/null || echo "none")
+state=$(cat "$(dp_status_file)" 2>/dev/null || echo "none")
 case $state in failed*) dp_fail "tests/vm/harness: $state" ;; esac
 dir=$(dp_vmdir) || dp_skip "no vmcore cache in $root ($state)"
 [ -s "$dir/MANIFEST" ] || dp_skip "$dir has no MANIFEST yet ($state)"
@@ -51,7 +51,7 @@ while IFS=$'\t' read -r scen kind file format panic comm pid cpu; do
 	[ "$format" = text ] || continue
 	[ "$kind" = dmesg ] || [ "$scen" = qemu-panic ] || [ "$scen" = qemu-novmci ] || continue
 	grep -qF -- "$panic" "$f" || nok "$file: no '$panic'"
-	grep -qE "CPU: $cpu PID: $pid Comm: $comm( |\$)" "$f" ||
+	grep -qE "CPU: $cpu (UID: [0-9]+ )?PID: $pid Comm: $comm( |\$)" "$f" ||
 		nok "$file: no 'CPU: $cpu PID: $pid Comm: $comm'"
 done < <(tail -n +2 "$dir/MANIFEST")
 echo "checked $rows files in $dir/MANIFEST"

@@ -5,6 +5,8 @@
  *
  *   cmp-pages REF DUMP [DUMP...]	(several DUMPs: a --split set)
  *   cmp-pages --check DUMP [DUMP...]	open and read every present page
+ *   cmp-pages --excluded DUMP [DUMP...]	print the pfn (hex) of every
+ *	page the dump level excluded, one a line (test-pageclass.py)
  *   cmp-pages --allow-diff N REF DUMP...	tolerate N pages whose bytes
  *	differ (QEMU: a running guest can change memory between two
  *	dump-guest-memory commands; everything else stays exact)
@@ -190,6 +192,22 @@ static void check_counts(const struct dp_dump_info *i, const uint64_t *c)
 	}
 }
 
+static int list_excluded(char **paths, size_t n)
+{
+	struct dp_dump *dump = open_or_die(paths, n);
+	struct dp_dump_info info;
+	struct dp_error *err = dp_dump_get_info(dump, &info);
+	if (err) {
+		printf("info failed: %s\n", err->message);
+		return 2;
+	}
+	for (uint64_t pfn = 0; pfn < info.max_pfn; pfn++)
+		if (dp_dump_page_state(dump, pfn) == DP_PAGE_EXCLUDED)
+			printf("%" PRIx64 "\n", pfn);
+	dp_dump_destroy(dump);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool check_only;
@@ -200,6 +218,8 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	if (argc > 2 && !strcmp(argv[1], "--excluded"))
+		return list_excluded(argv + 2, (size_t)(argc - 2));
 	check_only = argc > 1 && !strcmp(argv[1], "--check");
 	first = 2;	/* argv[1] is --check or REF */
 	struct dp_dump *dump, *ref = NULL;

@@ -22,7 +22,6 @@ trap 'rm -rf "$tmp"' EXIT
 # missing, they fail the test under CI and skip it elsewhere (lib.sh).
 command -v dp_vmlinux >/dev/null || skip "tests/vm/lib.sh missing"
 vmlinux=$(dp_vmlinux "$full") || dp_no_oracle "$(dp_vmlinux_why "$full")"
-dp_need_crash
 dp_need_drgn
 # drgn 0.0.22 (Debian's python3-drgn, with the -dbg vmlinux) reads the
 # conversions: the release, the log's last record and the panic frame.
@@ -60,6 +59,16 @@ verified() { # name verify-line
 makedumpfile --message-level 31 -c -d 31 "$full" "$tmp/m-full" >"$tmp/m-full.txt" 2>&1 || fail "makedumpfile on the full ELF failed"
 makedumpfile --message-level 31 -c -d 31 "$d1" "$tmp/m-d1" >"$tmp/m-d1.txt" 2>&1 || fail "makedumpfile re-filter of kdump-nocomp-d1 failed"
 "$DP" collect --message-level 31 --no-log-first -c -d 31 "$d1" "$tmp/o" >"$tmp/o.txt" 2>&1 || fail "collect -d 31 -c of kdump-nocomp-d1 failed: $(tail -3 "$tmp/o.txt")"
+# Kernels where makedumpfile drops typed pages (6.10+ slabs) or our
+# kernel-image guard keeps pages: the difference is checked instead.
+mdf_extra=0	# pages makedumpfile's -d 31 excludes and ours keeps
+if mdf_differs "$full" "$tmp/m-d1" "$tmp/o"; then
+	mdf_differs "$full" "$tmp/m-full" "$tmp/o" ||
+		fail "makedumpfile's re-filter differs from ours, its -d 31 on the full ELF does not"
+	mdf_extra=$(wc -l <"$tmp/x.diff")
+	same="differs from makedumpfile's only where explained"
+else
+	same="counts equal makedumpfile's, file identical to makedumpfile -d 31 -c on elf-full"
 for label in "Original pages" "Pages filled with zero" "Non-private cache pages" \
 	     "User process data pages" "Free pages" "Excluded pages" "Remaining pages" "Total pages"; do
 	a=$(mdf_count "$tmp/m-d1.txt" "$label") || fail "makedumpfile has no '$label'"
@@ -68,9 +77,10 @@ for label in "Original pages" "Pages filled with zero" "Non-private cache pages"
 done
 cmp "$tmp/m-d1" "$tmp/o" >/dev/null || fail "re-filter d1 -> d31 differs from makedumpfile's re-filter"
 cmp "$tmp/m-full" "$tmp/o" >/dev/null || fail "re-filter d1 -> d31 differs from makedumpfile -d 31 on the full ELF"
+fi
 v=$("$VERIFY" --kdumpfile "$d1" "$tmp/o") || fail "d1 -> d31: $v"
 verified "d1 -> d31" "$v"
-echo "ok kdump -d 1 -> -d 31 -c: counts equal makedumpfile's, file identical to makedumpfile -d 31 -c on elf-full; $v"
+echo "ok kdump -d 1 -> -d 31 -c: $same; $v"
 rm -f "$tmp/o" "$tmp"/m-*
 
 # 2. A lower level on a filtered input keeps what the input dropped out:
@@ -88,10 +98,17 @@ json=$("$DP" collect --json --message-level 4 -z "$flat" "$tmp/o") || fail "flat
 v=$("$VERIFY" --kdumpfile "$flat" "$tmp/o") || fail "flat -> kdump: $v"
 verified "flat -> kdump" "$v"
 [ "$(served "$tmp/o")" = "$(served "$flat")" ] || fail "flat -> kdump serves $(served "$tmp/o") pages, input $(served "$flat")"
-[ "$(json_num "$json" not_in_input)" = 0 ] || fail "flat -> kdump: pages not explained by the level: $json"
+[ "$(json_num "$json" not_in_input)" = "$mdf_extra" ] ||
+	fail "flat -> kdump: pages not explained by the level ($mdf_extra explained above): $json"
 echo "ok flattened -d 31 -> kdump -z: same $(served "$tmp/o") pages; $v"
-drgn_check "flat -> kdump" "$tmp/o"
-echo "ok flattened -> kdump, $(cat "$tmp/drgn")"
+if [ "$mdf_extra" != 0 ]; then
+	# Made from makedumpfile's -d 31 file, which lacks slab pages on
+	# this kernel: drgn (and anything walking the task list) fails.
+	echo "# flat -> kdump: drgn check not run: the input lacks $mdf_extra pages makedumpfile dropped (see above)"
+else
+	drgn_check "flat -> kdump" "$tmp/o"
+	echo "ok flattened -> kdump, $(cat "$tmp/drgn")"
+fi
 rm -f "$tmp/o"
 
 # 4. kdump -> ELF (-E; makedumpfile refuses it). Pages the input lacks are
@@ -106,17 +123,30 @@ p=$(vfield "$v" present); x=$(vfield "$v" excluded)
 readelf -lW "$tmp/e" | awk '$1=="LOAD" && $3 ~ /^0xffffffff/' | grep -q . ||
 	fail "kdump -> ELF: no kernel-image PT_LOAD"
 echo "ok kdump -d 31 -> ELF: $v"
-drgn_check "kdump -> ELF" "$tmp/e"
-echo "ok kdump -> ELF, $(cat "$tmp/drgn")"
+if [ "$mdf_extra" != 0 ]; then
+	# Made from makedumpfile's -d 31 file, which lacks slab pages on
+	# this kernel: drgn (and anything walking the task list) fails.
+	echo "# kdump -> ELF: drgn check not run: the input lacks $mdf_extra pages makedumpfile dropped (see above)"
+else
+	drgn_check "kdump -> ELF" "$tmp/e"
+	echo "ok kdump -> ELF, $(cat "$tmp/drgn")"
+fi
 "$DP" log "$tmp/e" | grep -q "Kernel panic - not syncing" || fail "kdump -> ELF: log has no panic line"
 "$DP" bt "$tmp/e" | grep -q sysrq_handle_crash || fail "kdump -> ELF: bt lacks sysrq_handle_crash"
-printf 'sys\nbt\nq\n' >"$tmp/cmds"
-timeout 300 crash -s "$vmlinux" "$tmp/e" -i "$tmp/cmds" >"$tmp/crash" 2>&1 </dev/null
-grep -q 'PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$tmp/crash" ||
-	fail "crash on kdump -> ELF: no PANIC line: $(head -20 "$tmp/crash")"
-grep -qE "^ ?#[0-9]+ .* sysrq_handle_crash at " "$tmp/crash" ||
-	fail "crash bt on kdump -> ELF lacks sysrq_handle_crash"
-echo "ok crash opens the kdump -> ELF output: sys PANIC and bt through sysrq_handle_crash"
+if why=$(dp_crash_unsupported); then
+	# The harness found crash cannot read this kernel at all (recorded
+	# in oracle/CRASH-UNSUPPORTED): drgn and the checks above stand in.
+	echo "# crash check not run: crash cannot read this kernel's dumps: $why"
+else
+	dp_need_crash
+	printf 'sys\nbt\nq\n' >"$tmp/cmds"
+	timeout 300 crash -s "$vmlinux" "$tmp/e" -i "$tmp/cmds" >"$tmp/crash" 2>&1 </dev/null
+	grep -q 'PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$tmp/crash" ||
+		fail "crash on kdump -> ELF: no PANIC line: $(head -20 "$tmp/crash")"
+	grep -qE "^ ?#[0-9]+ .* sysrq_handle_crash at " "$tmp/crash" ||
+		fail "crash bt on kdump -> ELF lacks sysrq_handle_crash"
+	echo "ok crash opens the kdump -> ELF output: sys PANIC and bt through sysrq_handle_crash"
+fi
 rm -f "$tmp/e"
 
 # 5. --split set in, one file out (--reassemble): identical to collecting

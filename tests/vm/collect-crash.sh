@@ -22,7 +22,13 @@ echo "ok --dump-dmesg: identical to makedumpfile's ($(wc -l <"$tmp/dp.dmesg") li
 
 makedumpfile -d 31 -c "$vmcore" "$tmp/mdf" >/dev/null 2>&1 || fail "makedumpfile -d 31 -c failed"
 "$DP" collect --message-level 4 --no-log-first -d 31 -c "$vmcore" "$tmp/dp0" || fail "collect failed"
-cmp "$tmp/mdf" "$tmp/dp0" || fail "-d 31 -c --no-log-first output differs from makedumpfile's"
+# Kernels where makedumpfile drops typed pages (6.10+ slabs) or our
+# kernel-image guard keeps pages: the difference is checked instead.
+if ! mdf_differs "$vmcore" "$tmp/mdf" "$tmp/dp0"; then
+	cmp "$tmp/mdf" "$tmp/dp0" || fail "-d 31 -c --no-log-first output differs from makedumpfile's"
+fi
+why=$(dp_crash_unsupported) && skip "crash (the oracle) cannot read this kernel's dumps: $why"
+dp_need_crash
 # One crash run (slow here) on the default layout (the log's pages first,
 # the rest as makedumpfile writes them).
 "$DP" collect --message-level 4 -d 31 -c "$vmcore" "$tmp/dp" || fail "collect failed"

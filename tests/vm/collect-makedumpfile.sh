@@ -23,6 +23,13 @@ for d in 1 2 4 8 16 31; do
 		fail "makedumpfile -d $d failed: $(tail -3 "$tmp/mdf.txt")"
 	"$DP" collect --message-level 31 --no-log-first -l -d $d "$vmcore" "$tmp/dp" >"$tmp/dp.txt" 2>&1 ||
 		fail "collect -d $d failed: $(tail -3 "$tmp/dp.txt")"
+	# On kernels where makedumpfile drops typed pages (6.10+ slabs) or
+	# our guard keeps image pages, the classes differ, explained.
+	if mdf_differs "$vmcore" "$tmp/mdf" "$tmp/dp"; then
+		echo "ok -d $d: differs from makedumpfile's only where explained"
+		rm -f "$tmp/mdf" "$tmp/dp"
+		continue
+	fi
 	for label in "Pages filled with zero" "Non-private cache pages" \
 		     "Private cache pages" "User process data pages" "Free pages" \
 		     "Hwpoison pages" "Offline pages" "Excluded pages" "Total pages"; do

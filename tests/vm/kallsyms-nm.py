@@ -11,7 +11,10 @@
 #    "__kstrtab_*", "__kstrtabns_*" (kernel commit "kallsyms: ignore
 #    __kstrtab_* and __kstrtabns_* symbols", 6.1);
 #  - the kallsyms tables themselves (their addresses change between the
-#    link passes, so the generator ignores them).
+#    link passes, so the generator of 6.1 ignores them; newer generators
+#    list them).  Which one built this kernel is read from the vmlinux:
+#    its own kallsyms_num_syms must equal the expected count with or
+#    without the tables (VMLINUX, optional first argument "--vmlinux=").
 # Per-CPU symbols (nm address <= __per_cpu_end, in .data..percpu) get type
 # 'A' in kallsyms (scripts/kallsyms.c, ABSOLUTE_PERCPU) and keep their
 # offset as address; for them only the type letter differs from nm.
@@ -29,16 +32,37 @@ KALLSYMS_TABLES = {
 KERNEL_MAP = 0xffffffff80000000
 
 
-def ignored(typ, name):
+def ignored(typ, name, tables):
     return (typ in "aA" or name.startswith((".L", "__crc_", "__kstrtab_",
                                             "__kstrtabns_"))
-            or name in KALLSYMS_TABLES)
+            or (not tables and name in KALLSYMS_TABLES))
+
+
+def vmlinux_u32(path, addr):
+    """The u32 at virtual address addr in an ELF64 file (its sections)."""
+    import struct
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        shoff, = struct.unpack_from("<Q", eh, 40)
+        shentsize, shnum = struct.unpack_from("<HH", eh, 58)
+        for i in range(shnum):
+            f.seek(shoff + i * shentsize)
+            sh = f.read(64)
+            typ, = struct.unpack_from("<I", sh, 4)
+            sa, so, sz = struct.unpack_from("<QQQ", sh, 16)
+            if typ != 8 and sa <= addr < sa + sz:  # not NOBITS
+                f.seek(so + addr - sa)
+                return struct.unpack("<I", f.read(4))[0]
+    return None
+
+
+TABLES = False
 
 
 def expected_set(rows, percpu_end, kaslr):
     expected = collections.Counter()
     for addr, typ, name in rows:
-        if ignored(typ, name):
+        if ignored(typ, name, TABLES):
             continue
         if addr >= KERNEL_MAP:
             addr += kaslr
@@ -70,6 +94,10 @@ def check(label, path, expected, nm_total):
 
 
 def main():
+    global TABLES
+    vmlinux = None
+    if sys.argv[1].startswith("--vmlinux="):
+        vmlinux = sys.argv.pop(1).split("=", 1)[1]
     rows = []
     percpu_end = None
     with open(sys.argv[1]) as f:
@@ -81,6 +109,19 @@ def main():
             if name == "__per_cpu_end":
                 percpu_end = addr
             rows.append((addr, typ, name))
+    if vmlinux:
+        addr = [a for a, t, n in rows if n == "kallsyms_num_syms"]
+        num = vmlinux_u32(vmlinux, addr[0]) if addr else None
+        without = sum(not ignored(t, n, False) for _, t, n in rows)
+        with_t = sum(not ignored(t, n, True) for _, t, n in rows)
+        if num == with_t:
+            TABLES = True
+        elif num != without:
+            print(f"FAIL: the vmlinux's kallsyms_num_syms {num} is neither "
+                  f"{without} (without the kallsyms tables) nor {with_t}")
+            return 1
+        print(f"# kallsyms_num_syms {num}: the kallsyms tables are "
+              f"{'' if TABLES else 'not '}listed")
     ok = True
     cache = {}
     for arg in sys.argv[2:]:

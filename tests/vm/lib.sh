@@ -8,7 +8,10 @@
 #   dp_vmcore SCEN KIND       path of SCEN/vmcore.KIND (e.g. sysrq elf-full)
 #   dp_vmfile SCEN NAME       path of another file of SCEN (dmesg.txt,
 #                             serial.log, facts.env, capture.log)
-#   dp_oracle SCEN KIND TOOL  path of oracle/SCEN.KIND.TOOL.txt (crash|drgn)
+#   dp_oracle SCEN KIND TOOL  path of oracle/SCEN.KIND.TOOL.txt (crash|drgn;
+#                             crash: none when it cannot read the kernel)
+#   dp_crash_unsupported      true, printing why, when crash reads none of
+#                             the selected kernel's dumps
 #   dp_expect SCEN FIELD      a MANIFEST field of SCEN: panic comm pid cpu
 #   dp_kernel VAR             a kernel.env value: KVER KPKGVER VMLINUZ
 #                             VMLINUX BUILD_ID DPCRASH_KO GUEST_MEM_MIB ...
@@ -29,6 +32,9 @@
 # file is missing or empty.
 #
 # DP_VMCORES: cache root, as for the harness (~/.cache/dontpanic/vm).
+# DP_KVER: which kernel's cache, a directory name under it (an ABI name
+# as `tests/vm/harness kver` prints it); default `current`.  The vm tier
+# runs once per kernel (scripts/run-tests, KERNELS=).
 # DP_VMCORES_FALLBACK: output directory of the reference test bed (default
 # /root/.cache/vmcore-testbed; empty = none), layout A-SCEN/dump/ and
 # B-SCEN/ (qemu-panic, qemu-idle = B-qemu-panic, B-idle).  dp_vmcore and
@@ -36,10 +42,22 @@
 # MANIFEST and kernel.env differ there, so the others do not fall back.
 
 dp_skip() { echo "SKIP: $*"; exit 77; }
+
+# The harness status file of the selected kernel (ensure.status for
+# `current`, ensure-KVER.status for another kernel of the matrix).
+dp_status_file() {
+	_dp_r=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}
+	if [ -n "${DP_KVER:-}" ] && [ "$DP_KVER" != current ] &&
+		[ "$DP_KVER" != "$(readlink "$_dp_r/current" 2>/dev/null)" ]; then
+		echo "$_dp_r/ensure-$DP_KVER.status"
+	else
+		echo "$_dp_r/ensure.status"
+	fi
+}
 dp_fail() { echo "FAIL: $*"; exit 1; }
 
 dp_vmdir() {
-	_dp_d=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}/current
+	_dp_d=${DP_VMCORES:-${HOME:-/root}/.cache/dontpanic/vm}/${DP_KVER:-current}
 	[ -d "$_dp_d" ] || return 1
 	(cd -P "$_dp_d" && pwd)
 }
@@ -52,6 +70,8 @@ _dp_file() {	# _dp_file PATH: print PATH if it is a non-empty file
 _dp_fallback() {	# _dp_fallback SCEN NAME: the test bed's copy
 	_dp_fb=${DP_VMCORES_FALLBACK-/root/.cache/vmcore-testbed}
 	[ -n "$_dp_fb" ] || return 1
+	# The test bed holds the default kernel's dumps only.
+	case ${DP_KVER:-current} in current) ;; *) return 1 ;; esac
 	case $1 in
 	qemu-panic) _dp_file "$_dp_fb/B-qemu-panic/$2" ;;
 	qemu-idle) _dp_file "$_dp_fb/B-idle/$2" ;;
@@ -68,7 +88,17 @@ dp_vmcore() {
 }
 
 dp_oracle() {
-	_dp_v=$(dp_vmdir) && _dp_file "$_dp_v/oracle/$1.$2.$3.txt"
+	_dp_v=$(dp_vmdir) || return 1
+	# crash that read none of this kernel's dumps is no oracle.
+	[ "$3" != crash ] || [ ! -e "$_dp_v/oracle/CRASH-UNSUPPORTED" ] || return 1
+	_dp_file "$_dp_v/oracle/$1.$2.$3.txt"
+}
+
+# dp_crash_unsupported: true (and prints why) when the harness found that
+# crash reads none of the selected kernel's dumps (crash 8.0.2 on 6.12).
+dp_crash_unsupported() {
+	_dp_v=$(dp_vmdir) && [ -e "$_dp_v/oracle/CRASH-UNSUPPORTED" ] || return 1
+	head -n 2 "$_dp_v/oracle/CRASH-UNSUPPORTED" | tr '\n' ' '
 }
 
 dp_expect() {

@@ -43,7 +43,21 @@ pt_regs rq list_head printk_ringbuffer uts_namespace"
 # loaded in the test VM), against the modules' own DWARF.
 kos=
 moddbg=/usr/lib/debug/lib/modules/$rel/kernel/drivers
+# makedumpfile (1.7.2) drops 6.10+ slab pages at -d 8, among them the
+# kmalloc'd module BTF (its -E file of the same crash has it): then take
+# our kdump-compressed copy of the ELF file.
+if ! "$DP" whatis "struct virtio_blk" "$kz" >/dev/null 2>&1 &&
+	"$DP" whatis "struct virtio_blk" "$elf" >/dev/null 2>&1; then
+	echo "# $kz lacks the module BTF makedumpfile dropped; using a kdump-compressed copy of $elf"
+	"$DP" collect -d 0 -c "$elf" "$tmp/kz" >/dev/null || dp_fail "collect -d 0 of $elf"
+	kz=$tmp/kz
+fi
+loaded=$("$DP" mod "$kz" | awk 'NR > 1 { print $2 }')
 for m in block/virtio_blk.ko virtio/virtio_ring.ko; do
+	# A driver the kernel builds in (virtio_ring on 6.12) has its
+	# types in vmlinux's BTF and DWARF, not a module's.
+	n=$(basename "$m" .ko)
+	printf '%s\n' "$loaded" | grep -qx "$n" || { echo "# $n: built in"; continue; }
 	[ -r "$moddbg/$m" ] || dp_fail "oracle missing: $moddbg/$m"
 	kos="$kos $moddbg/$m"
 done
@@ -62,6 +76,12 @@ if ! diff -u "$tmp/dwarf.txt" "$tmp/btf.txt" >"$tmp/layout.diff"; then
 	head -n 30 "$tmp/layout.diff"
 else
 	echo "ok: $n members of $(echo $structs $modstructs | wc -w) structs match DWARF"
+fi
+
+if why=$(dp_crash_unsupported); then
+	echo "# the checks against crash (2 and on) not run: crash cannot read this kernel's dumps: $why"
+	[ "$fails" = 0 ]
+	exit
 fi
 
 # ---- 2. values and layouts vs crash ----

@@ -65,11 +65,24 @@ for scen, dump in dumps:
     m = re.search(r"\] Command line: (.*)\n", log)
     r = re.search(r"Reserving (\d+)MB of memory at (\d+)MB for crashkernel "
                   r"\(System RAM: (\d+)MB\)", log)
-    check(m and r, f"{scen}: command line and Reserving line in the log")
-    if not (m and r):
+    # 6.12 (kernel/crash_reserve.c) prints the range instead, and no RAM
+    # size: that is the "Memory: avail/totalK" line's total (equal to
+    # "System RAM" on 6.1's dumps: 523756K, 511MB).
+    r2 = re.search(r"crashkernel reserved: 0x([0-9a-f]+) - 0x([0-9a-f]+) "
+                   r"\((\d+) MB\)", log)
+    mem = re.search(r"\] Memory: \d+K/(\d+)K available", log)
+    check(m and (r or (r2 and mem)),
+          f"{scen}: command line and Reserving line in the log")
+    if not (m and (r or (r2 and mem))):
         continue
     cmdline = m.group(1)
-    size_mb, at_mb, ram_mb = (int(x) for x in r.groups())
+    if r:
+        size_mb, at_mb, ram_mb = (int(x) for x in r.groups())
+    else:
+        size_mb, at_mb = int(r2.group(3)), int(r2.group(1), 16) >> 20
+        ram_mb = int(mem.group(1)) >> 10
+        check(int(r2.group(2), 16) - int(r2.group(1), 16) == size_mb << 20,
+              f"{scen}: the log's range is {size_mb} MB")
     p = run("p", "-k", vmlinux, "crashk_res", dump).stdout
     s = re.search(r"start = (\d+),\s*end = (\d+),", p)
     check(s, f"{scen}: crashk_res from the dump: {p!r}")

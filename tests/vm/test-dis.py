@@ -120,10 +120,13 @@ for fn in FUNCS:
     ok(f"{fn}: {len(branches)} direct branch targets equal objdump's + KASLR "
        "(or the branch was patched)", len(branches) > 0 and not bad,
        str([(hex(t[0]), t[4]) for t in bad][:5]))
-    first = theirs[0] if theirs else None
-    if first and first[4].endswith("<__fentry__>") and \
-            by_addr[first[0]]["mnemonic"].startswith("nop"):
-        fentry_nops += 1
+    # The call is the first instruction, or the second after an endbr64
+    # (kernels built with CONFIG_X86_KERNEL_IBT, as 6.12's).
+    for first in theirs[:2]:
+        if first[4].endswith("<__fentry__>") and first[0] in by_addr and \
+                by_addr[first[0]]["mnemonic"].startswith("nop"):
+            fentry_nops += 1
+            break
 # Proof that dis reads the dump's memory, not a file: the compiler's
 # `call __fentry__` is a NOP in the running kernel (ftrace patched it).
 ok(f"{fentry_nops} functions show ftrace's NOP where vmlinux has "
@@ -161,6 +164,28 @@ if nd:
            p.stdout + p.stderr)
     else:
         ok("null: bt has dpcrash_null", False, str(fr)[:300])
+
+# Module functions end where the module's own symbol table says: dis
+# stops at the symbol's size, read from the dump's module kallsyms (6.4+
+# module memory included), against `nm -S` of the dpcrash.ko loaded.
+ko = lib("dp_kernel", "DPCRASH_KO")
+if ko and os.path.exists(ko) and shutil.which("nm"):
+    sizes = {}
+    for line in subprocess.run(["nm", "-S", ko], capture_output=True,
+                               text=True).stdout.splitlines():
+        p = line.split()
+        if len(p) == 4 and p[2] in "tT":
+            sizes[p[3]] = int(p[1], 16)
+    for fn in ("dpcrash_null", "dpcrash_bug", "dpcrash_write"):
+        p = dp_run("dis", "--json", fn, dump)
+        ins = json.loads(p.stdout) if p.returncode == 0 else []
+        got = (int(ins[-1]["address"], 16) + len(bytes.fromhex(ins[-1]["bytes"]))
+               - int(ins[0]["address"], 16)) if ins else None
+        ok(f"module {fn}: dis covers {got} bytes, nm -S of dpcrash.ko "
+           f"{sizes.get(fn)}", got is not None and got == sizes.get(fn),
+           p.stderr)
+else:
+    print("note: no dpcrash.ko or nm: module symbol sizes not checked")
 
 # Bad input: unknown symbol, address not in the dump.
 p = dp_run("dis", "no_such_function_xyz", dump)

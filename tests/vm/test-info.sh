@@ -78,6 +78,28 @@ for kind in elf-full elf-d31; do
 		fail "oracle pid '$cpid' vs MANIFEST '$mpid'"
 	"$DP" info --json "$d" >"$tmp/c.json"
 	cpu_pid_rip "$tmp/c.json" >"$tmp/c.txt"
+	case $pc0 in
+	0x[0-9a-f]*) ;;
+	*)	# drgn 0.0.22 does not unwind the panic task of 6.12: the
+		# panicking CPU saved its registers in __crash_kexec
+		# (crash_setup_regs is inlined there): System.map + KASLR.
+		map=$(dp_vmlinux "$d" 2>/dev/null | xargs -r readlink -f | sed 's|/usr/lib/debug/boot/vmlinux-|/boot/System.map-|')
+		[ -r "$map" ] || { echo "note: $kind: drgn has no frame 0 and no System.map: rip not checked"; continue; }
+		off=$(raw_key "$d" KERNELOFFSET)
+		rip=$(awk -v p="$cpid" '$1 == p { print $2; exit }' "$tmp/c.txt")
+		fn=$(python3 -c 'import sys
+rip = int(sys.argv[2], 16) - int(sys.argv[3], 16)
+best = None
+for l in open(sys.argv[1]):
+    a, t, n = l.split()[:3]
+    if t in "tT" and int(a, 16) <= rip:
+        best = n
+print(best)' "$map" "${rip:-0}" "$off")
+		[ "$fn" = __crash_kexec ] ||
+			fail "$d: CPU note of pid $cpid: rip ${rip:-none} is in $fn, not __crash_kexec (System.map)"
+		echo "ok: $kind: CPU note pid $cpid rip $rip in __crash_kexec (System.map; drgn has no frame 0)"
+		continue ;;
+	esac
 	grep -q "^$cpid $pc0 False\$" "$tmp/c.txt" ||
 		fail "$d: no CPU note with pid $cpid and rip $pc0: $(cat "$tmp/c.txt")"
 	echo "ok: $kind: CPU note pid $cpid rip $pc0 as drgn"

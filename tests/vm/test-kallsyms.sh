@@ -63,7 +63,7 @@ done
 [ "$checked" -gt 0 ] || dp_skip "no real dumps with a matching vmlinux"
 nm -n "$vmlinux" >"$tmp/nm" || fail "nm $vmlinux"
 # shellcheck disable=SC2086 # args is a list of words without spaces
-/usr/bin/python3 "$here/kallsyms-nm.py" "$tmp/nm" $args ||
+/usr/bin/python3 "$here/kallsyms-nm.py" --vmlinux="$vmlinux" "$tmp/nm" $args ||
 	fail "sym -l differs from nm"
 echo "# $checked dumps checked, $fails failures"
 [ "$fails" = 0 ]

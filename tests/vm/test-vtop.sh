@@ -12,6 +12,7 @@ for k in kdump-zlib-d31 elf-d31 kdump-lzo-d31 elf-full; do
 	d=$(dp_vmcore sysrq "$k") && break
 done
 [ -n "$d" ] || dp_skip "no sysrq dump"
+why=$(dp_crash_unsupported) && dp_skip "crash (the oracle) cannot read this kernel's dumps: $why"
 dp_need_crash
 vmlinux=$(dp_vmlinux "$d") || dp_no_oracle "$(dp_vmlinux_why "$d")"
 tmp=$(mktemp -d) || exit 1
