@@ -3,6 +3,7 @@
 // the capture kernel boots with), written atomically.
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,15 +26,17 @@ static const char usage_text[] =
 	"                           [--add-module=M]... [--add=FILE]...\n"
 	"                           [--binary=FILE] [--list] [--dry-run]\n"
 	"\n"
-	"Build the capture initramfs: a newc cpio archive holding this dontpanic\n"
-	"binary as /bin/dontpanic (and /init), the shared libraries it needs (found\n"
-	"as the dynamic loader finds them, without running ldd), the kernel modules\n"
-	"that reach the dump target (the drivers of its block device from sysfs,\n"
-	"its file system) and the config's extra_modules, in load order with\n"
-	"their dependencies, listed in /etc/dontpanic/modules (.ko.xz, .ko.zst\n"
+	"Build the capture initramfs: a newc cpio archive holding dontpanic-capture\n"
+	"(the capture build: capture, collect and log only, statically linked; found\n"
+	"beside this binary, or in the libexec directory for an installed dontpanic;\n"
+	"else this binary) as /bin/dontpanic (and /init), the shared libraries it\n"
+	"needs (found as the dynamic loader finds them, without running ldd), the\n"
+	"kernel modules that reach the dump target (the drivers of its block device\n"
+	"from sysfs, its file system) and the config's extra_modules, in load order\n"
+	"with their dependencies, listed in /etc/dontpanic/modules (.ko.xz, .ko.zst\n"
 	"and .ko.gz are decompressed; a kernel without modules.dep and with no\n"
-	"module files gets none, with a note); the kdump configuration file as\n"
-	"is, and /etc/dontpanic/target with the target resolved on this machine (kind,\n"
+	"module files gets none, with a note); the kdump configuration file as is,\n"
+	"and /etc/dontpanic/target with the target resolved on this machine (kind,\n"
 	"device, uuid and fstype read from the superblock, path). Each entry is\n"
 	"printed with its size and why it is there. The same input gives the same\n"
 	"bytes (mtime 0 or $SOURCE_DATE_EPOCH, uid/gid 0).\n"
@@ -58,7 +61,8 @@ static const char usage_text[] =
 	"  -m, --add-module=M   add module M (name or alias) and its dependencies\n"
 	"  -a, --add=FILE       add a file of this machine at the same path (an ELF\n"
 	"                       executable brings its libraries)\n"
-	"  -b, --binary=FILE    the dontpanic binary to pack (default: this one)\n"
+	"  -b, --binary=FILE    the dontpanic binary to pack (default:\n"
+	"                       dontpanic-capture, else this one)\n"
 	"  -l, --list           print the entries (tab-separated: kind, size, path,\n"
 	"                       why) and write nothing\n"
 	"  -n, --dry-run        print what would be written, write nothing\n"
@@ -279,6 +283,31 @@ static int write_atomic(const char *cmd, const struct dp_initramfs *plan,
 	return DP_EXIT_OK;
 }
 
+/*
+ * The binary to pack by default: dontpanic-capture (the capture build,
+ * without the analysis libraries) beside this binary (a build tree), or
+ * in DP_LIBEXECDIR when this one is the installed DP_BINDIR/dontpanic;
+ * else this binary, with a note. Never another install's capture binary:
+ * it must be the same version as the dontpanic that built the image.
+ */
+static const char *default_binary(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	if (!realpath("/proc/self/exe", exe))
+		return NULL;
+	char *slash = strrchr(exe, '/');
+	*slash = 0;
+	if (!strcmp(exe, DP_BINDIR))
+		snprintf(buf, len, "%s/dontpanic-capture", DP_LIBEXECDIR);
+	else
+		snprintf(buf, len, "%s/dontpanic-capture", exe);
+	if (access(buf, X_OK) == 0)
+		return buf;
+	fprintf(stderr, "dontpanic initramfs: note: no %s: packing this dontpanic, with its analysis-only libraries\n",
+		buf);
+	return NULL;
+}
+
 static int run(const char *cmd, struct args *a)
 {
 	struct utsname u;
@@ -295,6 +324,9 @@ static int run(const char *cmd, struct args *a)
 	int rc = load_config(cmd, a, root, &cfg, &cfg_file);
 	if (rc)
 		return rc;
+	char capture_bin[PATH_MAX + 32];
+	if (!a->binary)
+		a->binary = default_binary(capture_bin, sizeof(capture_bin));
 	struct dp_initramfs_opts o = {
 		.root = root, .binary = a->binary, .kver = a->kver,
 		.config = cfg, .config_file = cfg_file,
