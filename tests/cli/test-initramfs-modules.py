@@ -6,7 +6,8 @@
 #  - kernels with every driver built in (fake kernels under --root): no
 #    /lib/modules at all, only modules.builtin, an empty modules.dep: a
 #    note, not a failure; .ko files without modules.dep, a module asked
-#    for by name, or no kernel at all: a clear failure.
+#    for by name, or no kernel at all: a clear failure;
+#  - --if-changed: rebuilt only when the config or kernel changed.
 # Usage: test-initramfs-modules.py DONTPANIC
 import glob
 import os
@@ -182,6 +183,35 @@ rc, so, se = run("initramfs", "--root", root, "--kver", "0.2-builtin",
                  "--dry-run")
 check(rc == 1 and "module dm_mod: kernel 0.2-builtin has no modules.dep" in se,
       f"extra_modules on a kernel without modules is refused ({se!r})")
+
+# --- --if-changed: the fingerprint beside the image ---------------------
+put(root, "/etc/kdump.conf", conf)
+img = os.path.join(tmp, "fp.img")
+fpa = ["initramfs", "--root", root, "--kver", "0.1-nomodules", "-o", img,
+       "--if-changed", "--quiet"]
+rc, so, se = run(*fpa)
+check(rc == 0 and "building " + img + ": no fingerprint recorded" in so and
+      os.path.exists(img + ".fingerprint"),
+      f"--if-changed builds a missing image and records it ({so!r} {se!r})")
+check("[binary" not in so, "--quiet prints no entries")
+st = os.stat(img)
+rc, so, se = run(*fpa)
+check(rc == 0 and "is up to date" in so and os.stat(img).st_ino == st.st_ino
+      and os.stat(img).st_mtime_ns == st.st_mtime_ns,
+      f"a second run leaves the image alone ({so!r})")
+for change, why in (("/etc/kdump.conf", "config changed"),
+                    ("/boot/vmlinuz-0.1-nomodules", "kernel changed")):
+    with open(os.path.join(root, change.lstrip("/")), "a") as f:
+        f.write("# changed\n")
+    rc, so, se = run(*fpa)
+    check(rc == 0 and f"building {img}: {why}" in so and
+          os.stat(img).st_ino != st.st_ino,
+          f"after a change of {change}: rebuilt, saying {why!r} ({so!r})")
+    st = os.stat(img)
+os.unlink(img)
+rc, so, se = run(*fpa)
+check(rc == 0 and f"building {img}: no image" in so and os.path.exists(img),
+      f"a deleted image is rebuilt ({so!r})")
 
 shutil.rmtree(tmp, ignore_errors=True)
 if fails:
