@@ -6,7 +6,8 @@
 #  - the kernel hooks, with stand-ins for dontpanic and systemctl: nothing
 #    while dontpanic.service is disabled; a build for the new kernel when
 #    enabled; a failed build never fails the kernel's installation; the
-#    postrm hook removes that kernel's image and fingerprint only;
+#    postrm hook removes that kernel's image and fingerprint only; the
+#    kernel-install plugin does both ("add", "remove");
 #  - when build-deb/dontpanic_VERSION_amd64.deb exists (make deb): its
 #    files, its control fields, maintainer scripts that enable and start
 #    nothing, and lintian (when installed) without errors. Without the
@@ -73,16 +74,16 @@ def script(name, body):
     return path
 
 
-def hook(which, version, enabled, dp_rc=0):
+def hook(which, version, enabled, dp_rc=0, args=None):
     script("systemctl", f'echo "systemctl $*" >> {log}\nexit {0 if enabled else 1}\n')
     dp = script("dontpanic", f'echo "dontpanic $*" >> {log}\necho built\nexit {dp_rc}\n')
     if os.path.exists(log):
         os.unlink(log)
     env = dict(os.environ, PATH=stub + ":/usr/bin:/bin", DONTPANIC=dp,
                DONTPANIC_DIR=os.path.join(tmp, "state"))
-    p = subprocess.run([os.path.join(pk, "kernel", which), version,
-                        "/boot/vmlinuz-" + version], capture_output=True,
-                       text=True, env=env)
+    argv = args or [version, "/boot/vmlinuz-" + version]
+    p = subprocess.run([os.path.join(pk, "kernel", which)] + argv,
+                       capture_output=True, text=True, env=env)
     calls = open(log).read().splitlines() if os.path.exists(log) else []
     return p, calls
 
@@ -110,6 +111,24 @@ p, _ = hook("postrm.d", "../../etc", enabled=True)
 check(p.returncode == 0 and len(os.listdir(state)) == 2,
       "postrm ignores a release with a slash")
 
+# the kernel-install plugin: the same, as "add"/"remove VERSION ENTRY-DIR"
+ki = "60-dontpanic.install"
+p, calls = hook(ki, "", enabled=False, args=["add", "9.8.7-test", "/boot/x"])
+check(p.returncode == 0 and calls == ["systemctl -q is-enabled dontpanic.service"],
+      f"kernel-install add, disabled: nothing built ({calls})")
+p, calls = hook(ki, "", enabled=True, dp_rc=1,
+                args=["add", "9.8.7-test", "/boot/x", "/boot/vmlinuz"])
+check(p.returncode == 0 and calls[-1:] ==
+      ["dontpanic initramfs --kver 9.8.7-test --if-changed --quiet"] and
+      p.stdout == "" and "retries at boot" in p.stderr,
+      f"kernel-install add, enabled: built (a failure is not fatal) ({calls})")
+put(state, "/initrd-9.8.7-test.img", "x")
+put(state, "/initrd-9.8.7-test.img.fingerprint", "x")
+p, calls = hook(ki, "", enabled=True, args=["remove", "9.8.7-test", "/boot/x"])
+check(p.returncode == 0 and calls == [] and len(os.listdir(state)) == 2 and
+      not os.path.exists(os.path.join(state, "initrd-9.8.7-test.img")),
+      f"kernel-install remove: that kernel's files only ({os.listdir(state)})")
+
 # --- the .deb, when `make deb` made one --------------------------------------
 version = clitest.run("version")[1].split()[1]
 deb = os.path.join(top, "build-deb", f"dontpanic_{version}_amd64.deb")
@@ -123,6 +142,7 @@ else:
               "/lib/systemd/system/dontpanic.service",
               "/etc/kernel/postinst.d/dontpanic",
               "/etc/kernel/postrm.d/dontpanic",
+              "/usr/lib/kernel/install.d/60-dontpanic.install",
               "/usr/share/doc/dontpanic/copyright",
               "/usr/share/doc/dontpanic/changelog.gz"):
         check(f in files, f"{f} is in the package")
