@@ -5,10 +5,11 @@
 #                   run every test suite
 #   make demo       install deps (as root), build, report on the sample dump
 #   make asan       the test suite under ASan+UBSan (build-asan/)
+#   make deb        build-deb/dontpanic_<version>_amd64.deb (scripts/make-deb)
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all check demo asan fuzz clean deps
+.PHONY: all check demo asan fuzz clean deps deb
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -58,10 +59,14 @@ fuzz:
 		MESON_OPTS="-Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true"
 	scripts/run-fuzz build-fuzz $(FUZZ_SECONDS)
 
+deb:
+	scripts/install-deps build
+	scripts/make-deb build-deb
+
 demo:
 	scripts/install-deps demo
 	$(MAKE) all
 	scripts/demo
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-deb

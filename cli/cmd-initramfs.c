@@ -3,6 +3,7 @@
 // the capture kernel boots with), written atomically.
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +13,11 @@
 #include <unistd.h>
 
 #include <dontpanic/config.h>
+#include <dontpanic/fingerprint.h>
 #include <dontpanic/initramfs.h>
 
 #include "cli.h"
+#include "core/file.h"
 
 #define DEFAULT_DIR "/var/lib/dontpanic"
 #define MAX_EXTRA 256
@@ -24,23 +27,31 @@ static const char usage_text[] =
 	"                           [--root=DIR] [--compress=gzip|zstd|none]\n"
 	"                           [--add-module=M]... [--add=FILE]...\n"
 	"                           [--binary=FILE] [--list] [--dry-run]\n"
+	"                           [--if-changed] [--quiet]\n"
 	"\n"
-	"Build the capture initramfs: a newc cpio archive holding this dontpanic\n"
-	"binary as /bin/dontpanic (and /init), the shared libraries it needs (found\n"
-	"as the dynamic loader finds them, without running ldd), the kernel modules\n"
-	"that reach the dump target (the drivers of its block device from sysfs,\n"
-	"its file system) and the config's extra_modules, in load order with\n"
-	"their dependencies, listed in /etc/dontpanic/modules (.ko.zst/.ko.gz\n"
-	"are decompressed); the kdump configuration file as is, and\n"
-	"/etc/dontpanic/target with the target resolved on this machine (kind,\n"
+	"Build the capture initramfs: a newc cpio archive holding dontpanic-capture\n"
+	"(the capture build: capture, collect and log only, statically linked; found\n"
+	"beside this binary, or in the libexec directory for an installed dontpanic;\n"
+	"else this binary) as /bin/dontpanic (and /init), the shared libraries it\n"
+	"needs (found as the dynamic loader finds them, without running ldd), the\n"
+	"kernel modules that reach the dump target (the drivers of its block device\n"
+	"from sysfs, its file system) and the config's extra_modules, in load order\n"
+	"with their dependencies, listed in /etc/dontpanic/modules (.ko.xz, .ko.zst\n"
+	"and .ko.gz are decompressed; a kernel without modules.dep and with no\n"
+	"module files gets none, with a note); the kdump configuration file as is,\n"
+	"and /etc/dontpanic/target with the target resolved on this machine (kind,\n"
 	"device, uuid and fstype read from the superblock, path). Each entry is\n"
 	"printed with its size and why it is there. The same input gives the same\n"
 	"bytes (mtime 0 or $SOURCE_DATE_EPOCH, uid/gid 0).\n"
 	"A configuration with errors is refused, \"not supported by this build\"\n"
 	"ones included (nfs, ssh, hooks, extra_bins, failure_action shell...: see\n"
 	"'dontpanic config'), as is a target the capture cannot mount.\n"
-	"Exit status: 0 written, 1 failed (missing library or module, config\n"
-	"errors, unsupported target, write error), 2 usage.\n"
+	"Beside the image, IMAGE.fingerprint records what it was built from (the\n"
+	"kernel's vmlinuz and modules.dep, the config, the packed binary and\n"
+	"dontpanic's version, by content); --if-changed rebuilds only when one of\n"
+	"them changed (dontpanic.service runs it at boot).\n"
+	"Exit status: 0 written or up to date, 1 failed (missing library or\n"
+	"module, config errors, unsupported target, write error), 2 usage.\n"
 	"\n"
 	"  -o, --output=FILE    where to write (default: " DEFAULT_DIR "/\n"
 	"                       initrd-KVER.img); written to a temporary file\n"
@@ -57,10 +68,14 @@ static const char usage_text[] =
 	"  -m, --add-module=M   add module M (name or alias) and its dependencies\n"
 	"  -a, --add=FILE       add a file of this machine at the same path (an ELF\n"
 	"                       executable brings its libraries)\n"
-	"  -b, --binary=FILE    the dontpanic binary to pack (default: this one)\n"
+	"  -b, --binary=FILE    the dontpanic binary to pack (default:\n"
+	"                       dontpanic-capture, else this one)\n"
 	"  -l, --list           print the entries (tab-separated: kind, size, path,\n"
 	"                       why) and write nothing\n"
 	"  -n, --dry-run        print what would be written, write nothing\n"
+	"  -u, --if-changed     write only if the image is missing or its\n"
+	"                       fingerprint differs (saying which input changed)\n"
+	"  -q, --quiet          print only notes and the result, not the entries\n"
 	"  -h, --help           show this help\n";
 
 struct args {
@@ -68,7 +83,7 @@ struct args {
 	const char *add[MAX_EXTRA], *mods[MAX_EXTRA];
 	size_t nadd, nmods;
 	enum dp_initramfs_compress comp;
-	bool list, dry;
+	bool list, dry, quiet, if_changed;
 };
 
 static const char *kind_name(enum dp_initramfs_kind k)
@@ -132,12 +147,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "binary", required_argument, NULL, 'b' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "if-changed", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	a->comp = DP_INITRAMFS_ZSTD;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:k:c:r:z:m:a:b:lnh", opts,
+	while ((c = getopt_long(argc, argv, "o:k:c:r:z:m:a:b:lnquh", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
@@ -147,6 +164,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'b': a->binary = optarg; break;
 		case 'l': a->list = true; break;
 		case 'n': a->dry = true; break;
+		case 'q': a->quiet = true; break;
+		case 'u': a->if_changed = true; break;
 		case 'z':
 			if (!strcmp(optarg, "gzip"))
 				a->comp = DP_INITRAMFS_GZIP;
@@ -278,6 +297,162 @@ static int write_atomic(const char *cmd, const struct dp_initramfs *plan,
 	return DP_EXIT_OK;
 }
 
+/*
+ * The binary to pack by default: dontpanic-capture (the capture build,
+ * without the analysis libraries) beside this binary (a build tree), or
+ * in DP_LIBEXECDIR when this one is the installed DP_BINDIR/dontpanic;
+ * else this binary, with a note. Never another install's capture binary:
+ * it must be the same version as the dontpanic that built the image.
+ */
+static const char *default_binary(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	if (!realpath("/proc/self/exe", exe))
+		return NULL;
+	char *slash = strrchr(exe, '/');
+	*slash = 0;
+	if (!strcmp(exe, DP_BINDIR))
+		snprintf(buf, len, "%s/dontpanic-capture", DP_LIBEXECDIR);
+	else
+		snprintf(buf, len, "%s/dontpanic-capture", exe);
+	if (access(buf, X_OK) == 0)
+		return buf;
+	fprintf(stderr, "dontpanic initramfs: note: no %s: packing this dontpanic, with its analysis-only libraries\n",
+		buf);
+	return NULL;
+}
+
+/* The default output, DEFAULT_DIR made if needed; NULL on failure. */
+static const char *output_path(const char *cmd, const struct args *a,
+			       char *buf, size_t len)
+{
+	if (a->output)
+		return a->output;
+	if (mkdir(DEFAULT_DIR, 0755) != 0 && errno != EEXIST) {
+		dp_cli_errorf(cmd, "cannot create %s: %s", DEFAULT_DIR,
+			      strerror(errno));
+		return NULL;
+	}
+	snprintf(buf, len, DEFAULT_DIR "/initrd-%s.img", a->kver);
+	return buf;
+}
+
+/* This build's fingerprint for out (NULL after an error message). */
+static char *make_fingerprint(const char *cmd, const struct args *a,
+			      const char *root, const char *cfg_file)
+{
+	char self[PATH_MAX];
+	const char *bin = a->binary;
+	if (!bin && !(bin = realpath("/proc/self/exe", self))) {
+		dp_cli_errorf(cmd, "/proc/self/exe: %s", strerror(errno));
+		return NULL;
+	}
+	struct dp_fingerprint_opts fo = {
+		.root = root, .kver = a->kver, .config_file = cfg_file,
+		.binary = bin, .version = DP_VERSION,
+	};
+	char *fp;
+	struct dp_error *err = dp_fingerprint_make(&fo, &fp);
+	if (err) {
+		dp_cli_error(cmd, err);
+		return NULL;
+	}
+	return fp;
+}
+
+/*
+ * --if-changed: is out there, built from the same inputs? Says why
+ * not (or that it is current). 1 current, 0 build it, -1 no memory.
+ */
+static int current(const char *out, const char *fp)
+{
+	char path[4200], *old = NULL;
+	size_t len;
+	if (snprintf(path, sizeof(path), "%s.fingerprint", out) >=
+	    (int)sizeof(path))
+		return 0;	/* too long: building says so */
+	struct dp_error *err = dp_file_read(NULL, path, 65536, &old, &len);
+	dp_error_destroy(err);
+	bool nomem;
+	char *why = dp_fingerprint_diff(err ? NULL : old, fp, &nomem);
+	free(old);
+	if (nomem)
+		return -1;
+	if (!why && access(out, F_OK) == 0) {
+		printf("%s is up to date (same kernel, config and dontpanic as its %s)\n",
+		       out, path);
+		return 1;
+	}
+	printf("building %s: %s\n", out, why ? why : "no image");
+	free(why);
+	return 0;
+}
+
+/* Record fp beside out, atomically as the image. */
+static int write_fingerprint(const char *cmd, const char *out,
+			     const char *fp)
+{
+	char path[4200], tmp[4300];
+	if (snprintf(path, sizeof(path), "%s.fingerprint", out) >=
+	    (int)sizeof(path)) {
+		dp_cli_errorf(cmd, "%s: name too long", out);
+		return DP_EXIT_FAILURE;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	size_t n = strlen(fp);
+	bool ok = fd >= 0 && write(fd, fp, n) == (ssize_t)n &&
+		  fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+	int e = errno;
+	if (fd >= 0 && close(fd) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok) {
+		if (fd >= 0)
+			unlink(tmp);
+		dp_cli_errorf(cmd, "cannot write %s: %s", path, strerror(e));
+		return DP_EXIT_FAILURE;
+	}
+	return DP_EXIT_OK;
+}
+
+static int build_and_write(const char *cmd, const struct args *a,
+			   const struct dp_initramfs_opts *o, const char *out,
+			   const char *fp)
+{
+	struct dp_initramfs *plan = NULL;
+	struct dp_error *err = dp_initramfs_plan(o, &plan);
+	if (err) {
+		dp_cli_error(cmd, err);
+		return DP_EXIT_FAILURE;
+	}
+	if (a->quiet) {
+		for (size_t i = 0; i < plan->nnotes; i++)
+			printf("note: %s\n", plan->notes[i]);
+	} else {
+		print_plan(plan, a->list);
+	}
+	int rc = DP_EXIT_OK;
+	uint64_t size = 0;
+	if (out)
+		rc = write_atomic(cmd, plan, out, a->comp, &size);
+	if (out && !rc)
+		rc = write_fingerprint(cmd, out, fp);
+	if (out && !rc)
+		printf("wrote %s: %llu bytes (%s), %zu module%s\n", out,
+		       (unsigned long long)size,
+		       a->comp == DP_INITRAMFS_GZIP ? "gzip" :
+		       a->comp == DP_INITRAMFS_ZSTD ? "zstd" : "uncompressed",
+		       plan->nmodules, plan->nmodules == 1 ? "" : "s");
+	dp_initramfs_destroy(plan);
+	return rc;
+}
+
 static int run(const char *cmd, struct args *a)
 {
 	struct utsname u;
@@ -294,44 +469,28 @@ static int run(const char *cmd, struct args *a)
 	int rc = load_config(cmd, a, root, &cfg, &cfg_file);
 	if (rc)
 		return rc;
+	char capture_bin[PATH_MAX + 32], def[4200];
+	if (!a->binary)
+		a->binary = default_binary(capture_bin, sizeof(capture_bin));
 	struct dp_initramfs_opts o = {
 		.root = root, .binary = a->binary, .kver = a->kver,
 		.config = cfg, .config_file = cfg_file,
 		.add_files = a->add, .nadd_files = a->nadd,
 		.add_modules = a->mods, .nadd_modules = a->nmods,
 	};
-	struct dp_initramfs *plan = NULL;
-	struct dp_error *err = dp_initramfs_plan(&o, &plan);
-	if (err) {
-		dp_cli_error(cmd, err);
+	bool writes = !a->list && !a->dry;
+	const char *out = writes ? output_path(cmd, a, def, sizeof(def)) :
+				   NULL;
+	char *fp = out ? make_fingerprint(cmd, a, root, cfg_file) : NULL;
+	int cur = fp && a->if_changed ? current(out, fp) : 0;
+	if (writes && (!out || !fp || cur < 0)) {
+		if (cur < 0)
+			dp_cli_errorf(cmd, "out of memory");
 		rc = DP_EXIT_FAILURE;
-		goto out;
+	} else if (cur == 0) {
+		rc = build_and_write(cmd, a, &o, out, fp);
 	}
-	print_plan(plan, a->list);
-	if (a->list || a->dry)
-		goto out;
-	char def[4200];
-	const char *out = a->output;
-	if (!out) {
-		if (mkdir(DEFAULT_DIR, 0755) != 0 && errno != EEXIST) {
-			dp_cli_errorf(cmd, "cannot create %s: %s", DEFAULT_DIR,
-				      strerror(errno));
-			rc = DP_EXIT_FAILURE;
-			goto out;
-		}
-		snprintf(def, sizeof(def), DEFAULT_DIR "/initrd-%s.img",
-			 a->kver);
-		out = def;
-	}
-	uint64_t size = 0;
-	rc = write_atomic(cmd, plan, out, a->comp, &size);
-	if (!rc)
-		printf("wrote %s: %llu bytes (%s)\n", out,
-		       (unsigned long long)size,
-		       a->comp == DP_INITRAMFS_GZIP ? "gzip" :
-		       a->comp == DP_INITRAMFS_ZSTD ? "zstd" : "uncompressed");
-out:
-	dp_initramfs_destroy(plan);
+	free(fp);
 	dp_config_destroy(cfg);
 	free(cfg_file);
 	return rc;

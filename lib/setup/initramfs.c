@@ -511,9 +511,9 @@ static struct dp_error *add_target(struct builder *b,
 }
 
 /*
- * A module file: .ko copied, .ko.zst/.ko.gz decompressed (the capture's
- * finit_module takes plain ELF), .ko.xz kept as is with a note. path is
- * updated in place to the name in the archive (suffix dropped).
+ * A module file: .ko copied, .ko.xz/.ko.zst/.ko.gz decompressed (the
+ * capture's finit_module takes plain ELF). path is updated in place to
+ * the name in the archive (suffix dropped).
  */
 static struct dp_error *add_module_file(struct builder *b, char *path,
 					const char *src, const char *why)
@@ -522,12 +522,7 @@ static struct dp_error *add_module_file(struct builder *b, char *path,
 	bool zst = n > 7 && !strcmp(path + n - 7, ".ko.zst");
 	bool gz = n > 6 && !strcmp(path + n - 6, ".ko.gz");
 	bool xz = n > 6 && !strcmp(path + n - 6, ".ko.xz");
-	if (xz) {
-		struct dp_error *err = note(b, "%s is xz-compressed and packed as is: the capture kernel must decompress modules itself (CONFIG_MODULE_DECOMPRESS)",
-					    path);
-		return err ? err : add_copy(b, path, src, why);
-	}
-	if (!zst && !gz)
+	if (!zst && !gz && !xz)
 		return add_copy(b, path, src, why);
 	path[n - (zst ? 4 : 3)] = 0;
 	char at[MAX_PATH];
@@ -552,9 +547,59 @@ static struct dp_error *add_module_file(struct builder *b, char *path,
 	return NULL;
 }
 
+/* Does root + dir + kver + tail exist? */
+static bool exists_under(const char *root, const char *dir,
+			 const char *kver, const char *tail)
+{
+	char path[MAX_PATH * 2];
+	snprintf(path, sizeof(path), "%s%s%s%s", root, dir, kver, tail);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * A kernel without modules.dep. Every driver built in (CONFIG_MODULES=n
+ * installs no /lib/modules/<kver>; a kernel with no loadable module has
+ * only modules.builtin) is fine: no modules, a note. Not fine: no such
+ * kernel at all, .ko files that depmod never indexed, or modules asked
+ * for by name.
+ */
+static struct dp_error *add_no_modules(struct builder *b)
+{
+	const char *kver = b->plan->kver;
+	const char *r = b->root;
+	const struct dp_config *cfg = b->opts->config;
+	bool dir = exists_under(r, "/lib/modules/", kver, "");
+	if (!dir && !exists_under(r, "/boot/vmlinuz-", kver, ""))
+		return dp_error_create(DP_ERR_NOT_FOUND,
+				       "no kernel %s: no %s/lib/modules/%s/modules.dep nor %s/boot/vmlinuz-%s",
+				       kver, r, kver, r, kver);
+	if (exists_under(r, "/lib/modules/", kver, "/kernel"))
+		return dp_error_create(DP_ERR_NOT_FOUND,
+				       "%s/lib/modules/%s has modules but no modules.dep: run depmod %s",
+				       r, kver, kver);
+	const char *asked = cfg && cfg->extra_modules.n ?
+		cfg->extra_modules.v[0] : b->opts->nadd_modules ?
+		b->opts->add_modules[0] : NULL;
+	if (asked)
+		return dp_error_create(DP_ERR_NOT_FOUND,
+				       "module %s: kernel %s has no modules.dep (no loadable modules)",
+				       asked, kver);
+	struct dp_error *err = note(b, "modules: kernel %s has no %s/lib/modules/%s/modules.dep: no modules packed (every driver built in)",
+				    kver, r, kver);
+	if (!err && !(b->plan->modules_text = strdup("")))
+		err = &dp_enomem;
+	if (!err)
+		err = add_data(b, "/etc/dontpanic/modules", "",
+			       "module load order (none)");
+	return err;
+}
+
 static struct dp_error *add_modules(struct builder *b,
 				    const struct dp_target *t)
 {
+	if (!exists_under(b->root, "/lib/modules/", b->plan->kver,
+			  "/modules.dep"))
+		return add_no_modules(b);
 	struct dp_kmod *k;
 	struct dp_error *err = dp_kmod_open(b->root, b->plan->kver, &k);
 	if (err)
@@ -602,6 +647,9 @@ static struct dp_error *add_modules(struct builder *b,
 	}
 	for (size_t i = 0; !err && i < list.nnotes; i++)
 		err = note(b, "modules: %s", list.notes[i]);
+	if (!err && !list.n)
+		err = note(b, "modules: none needed (the target's drivers and file system are built into %s)",
+			   b->plan->kver);
 	if (!err) {
 		b->plan->modules_text = text;
 		b->plan->nmodules = list.n;

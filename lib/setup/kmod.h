@@ -60,8 +60,8 @@ struct dp_error *dp_kmod_add(const struct dp_kmod *k, const char *name,
 			     const char *why, struct dp_kmod_list *list);
 
 /*
- * Read a .ko.zst or .ko.gz module whole and decompress it (bounded; it
- * must give an ELF file). Other suffixes: DP_ERR_UNSUPPORTED.
+ * Read a .ko.xz, .ko.zst or .ko.gz module whole and decompress it
+ * (bounded; it must give an ELF file). Other suffixes: DP_ERR_UNSUPPORTED.
  */
 struct dp_error *dp_kmod_decompress(const char *path, void **ret,
 				    size_t *len_ret);

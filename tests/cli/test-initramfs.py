@@ -139,8 +139,10 @@ put(root, "/etc/kdump.conf", conf)
 
 # --- build ------------------------------------------------------------------
 out = os.path.join(tmp, "initrd.img")
+# the full binary (not dontpanic-capture, tests/cli/test-capture-binary.py):
+# its libraries are the closure checked against ldd, and it runs `info`
 args = ["initramfs", "--root", root, "--kver", KVER, "--add-module",
-        "virtio_net", "-o", out]
+        "virtio_net", "--binary", dp, "-o", out]
 rc, so, se = run(*args)
 check(rc == 0, f"initramfs exits 0 (got {rc}: {se.strip()})")
 print(so)

@@ -16,6 +16,7 @@
 //   mode 3  a module compressed with zstd (.ko.zst)
 //   mode 4  a module compressed with gzip (.ko.gz)
 //   mode 5  the capture kernel's target file (/etc/dontpanic/target)
+//   mode 6  a module compressed with xz (.ko.xz)
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_tree_init("initramfs", dirs, sizeof(dirs) / sizeof(dirs[0]));
 	if (size < 1)
 		return 0;
-	uint8_t mode = data[0] % 6;
+	uint8_t mode = data[0] % 7;
 	struct fuzz_part parts[MAX_PARTS];
 	size_t n;
 	switch (mode) {
@@ -195,7 +196,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	default:
 		parts[0] = (struct fuzz_part){ data + 1, size - 1 };
-		run_decompress(&parts[0], mode == 3 ? "/m.ko.zst" : "/m.ko.gz");
+		run_decompress(&parts[0], mode == 3 ? "/m.ko.zst" :
+				   mode == 4 ? "/m.ko.gz" : "/m.ko.xz");
 		break;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 # gcc, an ext4 superblock made by mkfs.ext4, modules compressed by zstd
 # and gzip. usage: gen-initramfs-seeds.py OUTDIR
 import gzip
+import lzma
 import os
 import re
 import struct
@@ -96,6 +97,10 @@ def main():
                              stdout=subprocess.PIPE, check=True).stdout
         seeds["ko-zst"] = b"\3" + zst
         seeds["ko-gz"] = b"\4" + gzip.compress(libb, mtime=0)
+        # as the kernel's scripts/Makefile.modinst: crc32, 1 MiB dict
+        seeds["ko-xz"] = b"\6" + lzma.compress(
+            libb, check=lzma.CHECK_CRC32,
+            filters=[{"id": lzma.FILTER_LZMA2, "dict_size": 1 << 20}])
     for name, data in seeds.items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)

@@ -255,6 +255,155 @@ TEST(decompress)
 	dp_error_destroy(err);
 }
 
+/* The whole file at path (NULL if unreadable); *len its size. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 20, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		char *b2 = n == cap ? realloc(buf, cap *= 2) : buf;
+		if (!b2)
+			free(buf);
+		buf = b2;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* dp_kmod_decompress(path) gives exactly what `xz -dc path` gives. */
+static bool same_as_xz(const char *path)
+{
+	char cmd[4200], out[300];
+	snprintf(out, sizeof(out), "%s/xz-out.ko", tmpdir);
+	snprintf(cmd, sizeof(cmd), "xz -dc '%s' > %s", path, out);
+	size_t want_len = 0;
+	char *want = system(cmd) == 0 ? slurp(out, &want_len) : NULL;
+	void *data = NULL;
+	size_t len = 0;
+	struct dp_error *err = dp_kmod_decompress(path, &data, &len);
+	bool same = want && !err && len == want_len &&
+		    !memcmp(data, want, len);
+	if (!same)
+		printf("#   %s: %s (%zu bytes, xz -dc %zu)\n", path,
+		       err ? err->message : "differs", len, want_len);
+	dp_error_destroy(err);
+	free(data);
+	free(want);
+	return same;
+}
+
+/*
+ * Real .ko.xz modules of an installed kernel (Debian 6.12 ships them),
+ * found from any /lib/modules/<kver>/modules.dep: every 20th module and
+ * xfs, each compared with xz -dc. Returns how many were compared.
+ */
+static unsigned real_xz_modules(void)
+{
+	FILE *p = popen("grep -l '\\.ko\\.xz:' /lib/modules/*/modules.dep "
+			"2>/dev/null | head -1", "r");
+	char dep[1024] = "";
+	if (!p)
+		return 0;
+	if (!fgets(dep, sizeof(dep), p))
+		dep[0] = 0;
+	pclose(p);
+	dep[strcspn(dep, "\n")] = 0;
+	FILE *f = *dep ? fopen(dep, "r") : NULL;
+	if (!f)
+		return 0;
+	char *slash = strrchr(dep, '/');
+	*slash = 0;	/* the kernel's module directory */
+	char line[8192], path[9300];
+	unsigned n = 0, i = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+		if (!colon || colon - line < 6 || memcmp(colon - 6, ".ko.xz", 6))
+			continue;
+		*colon = 0;
+		if (i++ % 20 && !strstr(line, "/xfs.ko"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dep, line);
+		CHECK(same_as_xz(path));
+		n++;
+	}
+	fclose(f);
+	printf("# %u .ko.xz modules of %s compared with xz -dc\n", n, dep);
+	return n;
+}
+
+static struct dp_error *decompress_file(const char *path)
+{
+	void *data = NULL;
+	size_t len;
+	struct dp_error *err = dp_kmod_decompress(path, &data, &len);
+	free(data);
+	if (err)
+		printf("# %s\n", err->message);
+	return err;
+}
+
+/* xz damaged in each way is BAD_DATA, never a partial module. */
+static void damaged_xz(const char *good)
+{
+	static const struct {
+		const char *how, *cmd;
+	} bad[] = {
+		{ "truncated", "head -c 3000 %1$s > %2$s" },
+		{ "bytes overwritten in the data",
+		  "cp %1$s %2$s && printf '\\377\\377\\377\\377' | dd of=%2$s bs=1 seek=2000 conv=notrunc status=none" },
+		{ "trailing garbage", "cat %1$s > %2$s && echo garbage >> %2$s" },
+		{ "not xz at all", "head -c 5000 %1$s | gzip -c > %2$s" },
+		{ "xz of a text file", "echo not a module | xz -c > %2$s; : %1$s" },
+	};
+	char cmd[1200], path[300];
+	snprintf(path, sizeof(path), "%s/bad.ko.xz", tmpdir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(cmd, sizeof(cmd), bad[i].cmd, good, path);
+#pragma GCC diagnostic pop
+		CHECK(system(cmd) == 0);
+		struct dp_error *err = decompress_file(path);
+		CHECK(err && err->code == DP_ERR_BAD_DATA);
+		if (!err)
+			printf("#   %s: accepted\n", bad[i].how);
+		dp_error_destroy(err);
+	}
+}
+
+/*
+ * .ko.xz: real modules of an installed kernel when there is one (else a
+ * loud skip of that part), and an ELF file (this test binary) compressed
+ * as the kernel's build does (scripts/Makefile.modinst).
+ */
+TEST(decompress_xz)
+{
+	if (system("xz --version > /dev/null 2>&1") != 0) {
+		printf("# xz(1) is not installed: skipped\n");
+		return;
+	}
+	if (!real_xz_modules())
+		printf("# no installed kernel has .ko.xz modules: real-module part SKIPPED\n");
+	char self[1024], xz[300], cmd[2600];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	CHECK(n > 0);
+	if (n <= 0)
+		return;
+	self[n] = 0;
+	snprintf(xz, sizeof(xz), "%s/self.ko.xz", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "xz --check=crc32 --lzma2=dict=1MiB -c '%s' > %s", self, xz);
+	CHECK(system(cmd) == 0);
+	CHECK(same_as_xz(xz));
+	damaged_xz(xz);
+}
+
 TEST(cleanup)
 {
 	char cmd[512];
@@ -269,4 +418,5 @@ static void setup(void)
 		abort();
 }
 
-TEST_MAIN(T(same_as_modprobe), T(fake_trees), T(decompress), T(cleanup))
+TEST_MAIN(T(same_as_modprobe), T(fake_trees), T(decompress),
+	  T(decompress_xz), T(cleanup))

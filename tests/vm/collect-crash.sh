@@ -10,7 +10,6 @@ vmcore=$(dp_vmcore sysrq elf-full) || skip "no sysrq elf-full vmcore"
 command -v makedumpfile >/dev/null || no_oracle "makedumpfile (the oracle) is not installed"
 command -v dp_vmlinux >/dev/null || skip "tests/vm/lib.sh missing"
 vmlinux=$(dp_vmlinux "$vmcore") || dp_no_oracle "$(dp_vmlinux_why "$vmcore")"
-dp_need_crash
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
