@@ -77,6 +77,8 @@ void triage_export_reports(struct triage_ctx *c);
 /* Is the subject the report that made the kernel panic (a panic or die
  * line follows it with no other report between)? */
 bool triage_subject_panicked(const struct triage_ctx *c);
+/* The first panic line after the subject's header, or NULL. */
+const char *triage_later_panic(const struct triage_ctx *c);
 
 /* Glob match of the skip-list syntax ("x", "x*", "*x", "*x*"). */
 bool triage_glob(const char *fn, const char *pat);
