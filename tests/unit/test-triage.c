@@ -470,6 +470,8 @@ TEST(warn_then_other_panic)
 	CHECK_STR(r->title, "WARNING in dpcrash_warn");
 	CHECK_STR(r->bucket, "WARN:dpcrash!dpcrash_warn");
 	CHECK(r->culprit.pid == 117);
+	CHECK(r->panicked.pid == 120);
+	CHECK(r->panic_message && strstr(r->panic_message, "explicit panic"));
 	CHECK_EQ_U64(r->nreports, 2);
 	CHECK(r->nreports == 2 && r->reports[1].cls == DP_CLASS_PANIC);
 	CHECK(r->summary && strstr(r->summary, "did not panic on it. A later "
