@@ -691,8 +691,8 @@ static void classify_subject(struct triage_ctx *c)
 	// panic_on_warn, then another task's panic): the log still names
 	// the crash and the task that raised it.
 	struct dp_triage_report *r = c->rep;
-	size_t later = r->panic_message ? NONE :
-		       find_last(c, rec, c->in->nlog, PANIC_PREFIX);
+	size_t line = r->panic_message ? NONE : triage_later_panic(c);
+	size_t later = line != NONE ? c->lines[line].rec : NONE;
 	if (later != NONE) {
 		r->panic_message = triage_strdup(c,
 			triage_skip_blank(triage_rec(c, later)));

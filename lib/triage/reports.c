@@ -621,16 +621,14 @@ void triage_find_reports(struct triage_ctx *c)
 		c->subject = 0;
 }
 
-const char *triage_later_panic(const struct triage_ctx *c)
+size_t triage_later_panic(const struct triage_ctx *c)
 {
 	if (c->subject == NONE)
-		return NULL;
-	for (size_t i = c->hits[c->subject].line + 1; i < c->nlines; i++) {
-		const char *t = strstr(c->lines[i].s, "Kernel panic - not syncing");
-		if (t)
-			return t;
-	}
-	return NULL;
+		return NONE;
+	for (size_t k = c->subject + 1; k < c->nhits; k++)
+		if (is_panic_kind(c->hits[k].kind))
+			return c->hits[k].line;
+	return NONE;
 }
 
 bool triage_subject_panicked(const struct triage_ctx *c)

@@ -254,13 +254,12 @@ void triage_make_summary(struct triage_ctx *c)
 		c->nomem = true;
 		return;
 	}
-	bool panicked = r->panic_message &&
-			(c->subject == SIZE_MAX || triage_subject_panicked(c));
-	const char *later = panicked ? NULL : triage_later_panic(c);
-	class_sentence(f, r, panicked);
-	if (later)
+	// A panic of another task than the subject's is not the subject's.
+	size_t later = triage_later_panic(c);
+	class_sentence(f, r, r->panic_message && later == SIZE_MAX);
+	if (later != SIZE_MAX)
 		fprintf(f, " A later report panicked the kernel: \"%s\".",
-			later);
+			triage_skip_blank(c->lines[later].s));
 	taint_sentence(f, r);
 	if (r->bucket)
 		fprintf(f, " Bucket: %s (%s).", r->bucket, r->bucket_hash);
