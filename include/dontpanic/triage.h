@@ -312,6 +312,15 @@ struct dp_error *dp_triage_log_parse(const char *text, size_t len,
 void dp_triage_log_destroy(struct dp_triage_log *log);
 
 /**
+ * The logrec caller of a printk ring buffer record's caller_id
+ * (kernel/printk/printk.c printk_caller_id(): bit 31 set = the CPU
+ * number, in interrupt context; else the task's pid), encoded as the
+ * "[ C1]" / "[ T123]" console prefixes are: 'C' << 24 | cpu, 'T' << 24 |
+ * pid. 0 (unknown) when the number does not fit in 24 bits.
+ */
+uint32_t dp_triage_caller_from_printk(uint32_t caller_id);
+
+/**
  * Kernel taint letters for a mask, in the kernel's print_tainted() style
  * but only the set flags, e.g. "OE" or "DOE"; "" when not tainted.
  */

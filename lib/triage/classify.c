@@ -687,6 +687,20 @@ static void classify_subject(struct triage_ctx *c)
 		      find_last(c, rec, c->in->nlog, PANIC_PREFIX) : NONE;
 	subject_details(c, h, rec, pidx);
 	c->rep->cls = h->cls;
+	// The subject did not panic, a later report did (a WARN without
+	// panic_on_warn, then another task's panic): the log still names
+	// the crash and the task that raised it.
+	struct dp_triage_report *r = c->rep;
+	size_t line = r->panic_message ? NONE : triage_later_panic(c);
+	size_t later = line != NONE ? c->lines[line].rec : NONE;
+	if (later != NONE) {
+		r->panic_message = triage_strdup(c,
+			triage_skip_blank(triage_rec(c, later)));
+		r->have_panic_rec = true;
+		r->panic_rec = later;
+		if (r->panicked.pid < 0)
+			who_after(c, later, &r->panicked);
+	}
 }
 
 void triage_classify(struct triage_ctx *c)

@@ -39,6 +39,7 @@ static struct dp_error *add_record(const struct dp_printk_record *rec,
 		return &dp_enomem;
 	c->recs[c->nrecs++] = (struct dp_triage_logrec){
 		.ts_nsec = rec->ts_nsec, .level = rec->level, .text = text,
+		.caller = dp_triage_caller_from_printk(rec->caller_id),
 	};
 	return NULL;
 }

@@ -274,12 +274,17 @@ static bool guilty_from_report(struct triage_ctx *c)
 // Does the dump's stack of the culprit tell this report's story? Only
 // for the report that panicked, and only for the classes whose culprit
 // is the running task (not sanitizer or lockdep reports, whose report
-// frames are machinery the stack cannot tell apart).
+// frames are machinery the stack cannot tell apart). The exceptions that
+// die in the faulting code (divide error, invalid opcode) and the list
+// checker's BUG (its frames are on the skip list) are such classes.
 static bool stack_tells(const struct triage_ctx *c)
 {
+	enum dp_triage_class k = c->rep->cls;
 	if (c->subject == SIZE_MAX)
 		return true;
-	return c->rep->cls <= DP_CLASS_MCE && triage_subject_panicked(c);
+	return (k <= DP_CLASS_MCE || k == DP_CLASS_DIVIDE_ERROR ||
+		k == DP_CLASS_INVALID_OPCODE ||
+		k == DP_CLASS_LIST_CORRUPTION) && triage_subject_panicked(c);
 }
 
 void triage_find_guilty(struct triage_ctx *c)

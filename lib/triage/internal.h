@@ -77,6 +77,9 @@ void triage_export_reports(struct triage_ctx *c);
 /* Is the subject the report that made the kernel panic (a panic or die
  * line follows it with no other report between)? */
 bool triage_subject_panicked(const struct triage_ctx *c);
+/* The line of a later report that is a panic of another task than the
+ * subject's (listed as a report of its own), or SIZE_MAX. */
+size_t triage_later_panic(const struct triage_ctx *c);
 
 /* Glob match of the skip-list syntax ("x", "x*", "*x", "*x*"). */
 bool triage_glob(const char *fn, const char *pat);

@@ -59,6 +59,18 @@ static bool parse_stamp(const char **p, const char *end, uint64_t *ns)
 	return true;
 }
 
+// The ring buffer records the caller whether or not CONFIG_PRINTK_CALLER
+// prints it, so a dump separates interleaved reports like a log with
+// "[ T123]" prefixes does.
+uint32_t dp_triage_caller_from_printk(uint32_t caller_id)
+{
+	bool cpu = caller_id & 0x80000000u;
+	uint32_t id = caller_id & 0x7fffffffu;
+	if (id >= 1u << 24)
+		return 0;
+	return (uint32_t)(cpu ? 'C' : 'T') << 24 | id;
+}
+
 // Parse the CONFIG_PRINTK_CALLER field "[ T123]" or "[    C1]" that
 // follows the timestamp (kernel/printk/printk.c info_print_prefix: "[%6s]"
 // of "T%u" / "C%u"); advance past it and a blank. 0 when absent.

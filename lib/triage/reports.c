@@ -316,6 +316,40 @@ static bool is_panic_kind(const struct triage_kind *k)
 	return triage_starts(k->hdr, "Kernel panic");
 }
 
+// The pid of the first "CPU: N PID: N Comm:" line in lines [from, to),
+// or -1.
+static int32_t pid_line(const struct triage_ctx *c, size_t from, size_t to)
+{
+	struct dp_triage_who w;
+	for (size_t i = from; i < to && i < c->nlines; i++)
+		if (triage_parse_cpu_line(c->lines[i].s, &w))
+			return w.pid;
+	return -1;
+}
+
+// Did another task raise the panic at line i than the one that printed
+// the latest report (a WARN without panic_on_warn, then an unrelated
+// panic)? Their printk caller ids say so, else the "CPU: N PID: N" lines
+// after each header. A watchdog's panic (stall, lockup, hung task) comes
+// from the watchdog, whatever task its report names: always its own.
+static bool panic_of_other_task(const struct triage_ctx *c,
+				const struct triage_hit *h, size_t i)
+{
+	switch (h->cls) {
+	case DP_CLASS_SOFT_LOCKUP: case DP_CLASS_HARD_LOCKUP:
+	case DP_CLASS_RCU_STALL: case DP_CLASS_HUNG_TASK:
+		return false;
+	default:
+		break;
+	}
+	uint32_t hc = c->lines[h->line].caller, ic = c->lines[i].caller;
+	if (hc && ic)
+		return hc != ic && hc >> 24 == 'T' && ic >> 24 == 'T';
+	int32_t hp = pid_line(c, h->line, h->line + 8 < i ? h->line + 8 : i);
+	int32_t ip = pid_line(c, i + 1, i + 4);
+	return hp >= 0 && ip >= 0 && hp != ip;
+}
+
 // Is a header at line i part of an open report (a die line after
 // "kernel BUG at", a panic after the report that caused it)? The open
 // report is the latest one of the same caller: reports of several CPUs
@@ -330,7 +364,7 @@ static bool continues(const struct triage_ctx *c, const struct triage_kind *k,
 		if (hc && ic && hc != ic && ic >> 24 != 'C')
 			continue;
 		if (is_panic_kind(k))
-			return true;
+			return !panic_of_other_task(c, h, i);
 		return k->cont && i - h->line <= (size_t)k->cont;
 	}
 	return false;
@@ -573,8 +607,11 @@ void triage_find_reports(struct triage_ctx *c)
 			continue;
 		if (continues(c, k, i))
 			continue;
-		if (is_panic_kind(k) && c->nhits)
-			continue;	// a consequence of an earlier report
+		// A panic is a consequence of an earlier report, unless
+		// another task raised it.
+		if (is_panic_kind(k) && c->nhits &&
+		    !panic_of_other_task(c, &c->hits[c->nhits - 1], i))
+			continue;
 		push_hit(c, k, i);
 	}
 	set_ends(c);
@@ -582,6 +619,16 @@ void triage_find_reports(struct triage_ctx *c)
 		analyse_hit(c, &c->hits[k]);
 	if (c->nhits)
 		c->subject = 0;
+}
+
+size_t triage_later_panic(const struct triage_ctx *c)
+{
+	if (c->subject == NONE)
+		return NONE;
+	for (size_t k = c->subject + 1; k < c->nhits; k++)
+		if (is_panic_kind(c->hits[k].kind))
+			return c->hits[k].line;
+	return NONE;
 }
 
 bool triage_subject_panicked(const struct triage_ctx *c)

@@ -169,6 +169,18 @@ static bool hung_frame(struct triage_hit *h, const struct triage_logframe *f,
 		set_frame(h, &f[i], name);
 		return true;
 	}
+	// Every frame looked like a wait (a driver's own *_wait* or *_lock*
+	// function called mutex_lock()): the first frame off the skip list
+	// names it, as on the dump's unwound stack, rather than no function.
+	for (size_t i = 0; i < n; i++) {
+		char name[128];
+		canon(f[i].function, name, sizeof(name));
+		if (f[i].unreliable || skipped(h->kind, f[i].function) ||
+		    triage_glob(name, "*kthread*"))
+			continue;
+		set_frame(h, &f[i], name);
+		return true;
+	}
 	return false;
 }
 

@@ -35,18 +35,24 @@ static void where(FILE *f, const struct dp_triage_report *r)
 
 // The kinds of report beyond the classic panics: sanitizers, lockdep,
 // checkers, exceptions.
-static void report_sentence(FILE *f, const struct dp_triage_report *r)
+static void report_sentence(FILE *f, const struct dp_triage_report *r,
+			    bool panicked)
 {
-	fprintf(f, "The kernel reported a %s (\"%s\") in ",
-		dp_triage_class_description(r->cls), r->title ? r->title : "");
+	const char *what = dp_triage_class_description(r->cls);
+	fprintf(f, "The kernel reported %s %s (\"%s\") in ",
+		strchr("aeiou", what[0]) ? "an" : "a", what,
+		r->title ? r->title : "");
 	where(f, r);
 	fputs(", in ", f);
 	who(f, &r->culprit);
-	fputs(r->panic_message ? "; the kernel panicked." :
+	fputs(panicked ? "; the kernel panicked." :
 	      "; the kernel did not panic on it.", f);
 }
 
-static void class_sentence(FILE *f, const struct dp_triage_report *r)
+// panicked: this report made the kernel panic (a panic line may also
+// follow a report that did not: a WARN, then an unrelated panic).
+static void class_sentence(FILE *f, const struct dp_triage_report *r,
+			   bool panicked)
 {
 	switch (r->cls) {
 	case DP_CLASS_SYSRQ:
@@ -97,7 +103,7 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", running ", f);
 		who(f, &r->culprit);
-		fputs(r->panic_message ?
+		fputs(panicked ?
 		      "; softlockup_panic turned it into a panic." :
 		      "; the kernel did not panic on it.", f);
 		break;
@@ -115,7 +121,7 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 			      "blocked tasks are not known.", f);
 			break;
 		}
-		fputs(r->panic_message ?
+		fputs(panicked ?
 		      "The hung task detector (khungtaskd) raised the panic "
 		      "because " : "The hung task detector (khungtaskd) "
 		      "reported that ", f);
@@ -153,7 +159,7 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", running ", f);
 		who(f, &r->culprit);
-		fputs(r->panic_message ?
+		fputs(panicked ?
 		      "; panic_on_rcu_stall turned it into a panic." :
 		      "; the kernel did not panic on it.", f);
 		break;
@@ -165,7 +171,7 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		where(f, r);
 		fputs(", in ", f);
 		who(f, &r->culprit);
-		fputs(r->panic_message ?
+		fputs(panicked ?
 		      ", and panic_on_warn turned it into a panic." :
 		      "; the kernel did not panic on it.", f);
 		break;
@@ -189,7 +195,7 @@ static void class_sentence(FILE *f, const struct dp_triage_report *r)
 		break;
 	default:
 		if (r->cls > DP_CLASS_MCE) {
-			report_sentence(f, r);
+			report_sentence(f, r, panicked);
 			break;
 		}
 		fprintf(f, "The kernel panicked, but the cause was not "
@@ -248,7 +254,12 @@ void triage_make_summary(struct triage_ctx *c)
 		c->nomem = true;
 		return;
 	}
-	class_sentence(f, r);
+	// A panic of another task than the subject's is not the subject's.
+	size_t later = triage_later_panic(c);
+	class_sentence(f, r, r->panic_message && later == SIZE_MAX);
+	if (later != SIZE_MAX)
+		fprintf(f, " A later report panicked the kernel: \"%s\".",
+			triage_skip_blank(c->lines[later].s));
 	taint_sentence(f, r);
 	if (r->bucket)
 		fprintf(f, " Bucket: %s (%s).", r->bucket, r->bucket_hash);

@@ -3,6 +3,7 @@
 // logs and stacks for the crash classes the test harness cannot produce
 // (hard lockup, RCU stall, WARN, MCE, GPF, paging fault), and the
 // stack-vs-log agreement of bucket ids. Real logs: tests/vm/test-report-log.sh.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -367,6 +368,127 @@ TEST(caller_ids)
 	dp_triage_log_destroy(log);
 }
 
+// The dump path: ring buffer records carry printk_caller_id() (pid, or
+// bit 31 + CPU in interrupt context) even without CONFIG_PRINTK_CALLER.
+// Task 118's Oops interleaved with CPU 1's interrupt-context lines (an
+// RIP line and frames) reads as the same Oops printed alone; with the
+// callers dropped, the other CPU's RIP line would name the crash.
+static void interleaved_oops(struct dp_triage_logrec *recs, size_t *n,
+			     bool callers)
+{
+	static const struct {
+		uint32_t id;
+		const char *text;
+	} raw[] = {
+		{ 118, "dpcrash: writing through a NULL pointer" },
+		{ 118, "BUG: kernel NULL pointer dereference, address: 0000000000000000" },
+		{ 118, "#PF: supervisor write access in kernel mode" },
+		{ 0x80000001u, "RIP: 0010:other_irq_fn+0x10/0x20" },
+		{ 118, "Oops: 0002 [#1] PREEMPT SMP NOPTI" },
+		{ 0x80000001u, "Call Trace:" },
+		{ 0x80000001u, " <IRQ>" },
+		{ 0x80000001u, " other_irq_fn+0x10/0x20" },
+		{ 118, "CPU: 0 PID: 118 Comm: dp-crash Tainted: G           OE      6.1.0-57-cloud-amd64 #1  Debian 6.1.192-3" },
+		{ 0x80000001u, " other_irq_caller+0x5/0x20" },
+		{ 118, "RIP: 0010:dpcrash_null+0x1d/0x30 [dpcrash]" },
+		{ 118, "Call Trace:" },
+		{ 118, " <TASK>" },
+		{ 0x80000001u, " other_irq_caller+0x5/0x20" },
+		{ 118, " dpcrash_write+0x73/0xa0 [dpcrash]" },
+		{ 118, " proc_reg_write+0x56/0xa0" },
+		{ 118, " vfs_write+0xc7/0x400" },
+		{ 118, " ksys_write+0x6b/0xf0" },
+		{ 118, " do_syscall_64+0x55/0xb0" },
+		{ 118, " </TASK>" },
+		{ 118, "Modules linked in: dpcrash(OE) virtio_blk" },
+	};
+	*n = sizeof(raw) / sizeof(raw[0]);
+	for (size_t i = 0; i < *n; i++)
+		recs[i] = (struct dp_triage_logrec){
+			.ts_nsec = 5000000000ull + i * 1000, .level = 4,
+			.text = raw[i].text,
+			.caller = callers ?
+				dp_triage_caller_from_printk(raw[i].id) : 0,
+		};
+}
+
+TEST(dump_callers)
+{
+	CHECK_EQ_U64(dp_triage_caller_from_printk(118), ('T' << 24) | 118);
+	CHECK_EQ_U64(dp_triage_caller_from_printk(0x80000001u), ('C' << 24) | 1);
+	CHECK_EQ_U64(dp_triage_caller_from_printk(0), (uint32_t)'T' << 24);
+	CHECK_EQ_U64(dp_triage_caller_from_printk(1u << 24), 0);
+
+	struct dp_triage_logrec recs[32];
+	struct dp_triage_input in = { .log = recs };
+	interleaved_oops(recs, &in.nlog, true);
+	struct dp_triage_report *r = analyze_in(&in);
+	CHECK(r->cls == DP_CLASS_OOPS_NULL_DEREF);
+	CHECK_STR(r->guilty_function, "dpcrash_null");
+	CHECK_STR(r->guilty_module, "dpcrash");
+	CHECK_STR(r->bucket, "OOPS_NULL_DEREF:dpcrash!dpcrash_null");
+	CHECK(r->culprit.pid == 118);
+	for (size_t i = 0; i < r->nbacktrace; i++)
+		CHECK(strncmp(r->backtrace[i].function, "other_irq", 9) != 0);
+	dp_triage_report_destroy(r);
+
+	// The same records without callers: the test above could fail.
+	interleaved_oops(recs, &in.nlog, false);
+	r = analyze_in(&in);
+	CHECK(r->guilty_function == NULL ||
+	      strcmp(r->guilty_function, "dpcrash_null") != 0);
+	dp_triage_report_destroy(r);
+}
+
+// A WARN without panic_on_warn, then a panic raised by another task: the
+// panic is a report of its own, the WARNING (the first) is the subject
+// and did not panic. The same WARNING with panic_on_warn (the panic from
+// its own task) is one report that panicked.
+static const char warn_then_panic[] =
+	"[  9.608608] ------------[ cut here ]------------\n"
+	"[  9.629061] WARNING: CPU: 0 PID: 117 at dpcrash.c:124 dpcrash_warn+0x18/0x20 [dpcrash]\n"
+	"[  9.646287] Modules linked in: dpcrash(OE)\n"
+	"[  9.646774] CPU: 0 PID: 117 Comm: dp-crash Tainted: G           OE      6.1.0 #1\n"
+	"[  9.647358] RIP: 0010:dpcrash_warn+0x18/0x20 [dpcrash]\n"
+	"[  9.658325] Call Trace:\n"
+	"[  9.658325]  dpcrash_write+0xdc/0xf0 [dpcrash]\n"
+	"[  9.658325] ---[ end trace 0000000000000000 ]---\n"
+	"[ 10.724966] Kernel panic - not syncing: %s\n"
+	"[ 10.725796] CPU: 0 PID: %d Comm: dp-crash Tainted: G        W  OE      6.1.0 #1\n"
+	"[ 10.725796] Call Trace:\n"
+	"[ 10.725796]  %s\n";
+
+TEST(warn_then_other_panic)
+{
+	char t[2048];
+	struct dp_triage_log *log;
+	snprintf(t, sizeof(t), warn_then_panic,
+		 "dpcrash: explicit panic, magic=d0e5c0ffee15900d", 120,
+		 "dpcrash_panic+0x18/0x18 [dpcrash]");
+	struct dp_triage_report *r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_WARN);
+	CHECK_STR(r->title, "WARNING in dpcrash_warn");
+	CHECK_STR(r->bucket, "WARN:dpcrash!dpcrash_warn");
+	CHECK(r->culprit.pid == 117);
+	CHECK(r->panicked.pid == 120);
+	CHECK(r->panic_message && strstr(r->panic_message, "explicit panic"));
+	CHECK_EQ_U64(r->nreports, 2);
+	CHECK(r->nreports == 2 && r->reports[1].cls == DP_CLASS_PANIC);
+	CHECK(r->summary && strstr(r->summary, "did not panic on it. A later "
+				   "report panicked the kernel"));
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+
+	snprintf(t, sizeof(t), warn_then_panic,
+		 "panic_on_warn set ...", 117, "check_panic_on_warn+0x1/0x2");
+	r = analyze_log(t, &log);
+	CHECK(r->cls == DP_CLASS_WARN);
+	CHECK_EQ_U64(r->nreports, 1);
+	CHECK(r->summary && strstr(r->summary, "panic_on_warn turned it"));
+	dp_triage_report_destroy(r);
+	dp_triage_log_destroy(log);
+}
+
 // A KASAN report with no panic after it is the subject; the later
 // WARNING is listed; a line of another task inside is skipped.
 TEST(report_without_panic)
@@ -486,5 +608,5 @@ TEST(garbage)
 TEST_MAIN(T(log_parse), T(taint_and_names), T(hard_lockup), T(rcu_stall),
 	  T(warn_panic), T(machine_check), T(gpf_fatal_exception),
 	  T(paging_fault_in_memcpy), T(stack_and_log_agree), T(no_panic_hang),
-	  T(garbage), T(caller_ids), T(report_without_panic),
+	  T(garbage), T(caller_ids), T(dump_callers), T(warn_then_other_panic), T(report_without_panic),
 	  T(oom_columns), T(unreliable_not_first))

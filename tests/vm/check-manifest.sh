@@ -56,7 +56,8 @@ while IFS=$'\t' read -r scen kind file format panic comm pid cpu; do
 done < <(tail -n +2 "$dir/MANIFEST")
 echo "checked $rows files in $dir/MANIFEST"
 
-for scen in sysrq null bug softlockup hung panic oom qemu-panic qemu-idle qemu-novmci; do
+for scen in sysrq null bug softlockup hung panic oom qemu-panic qemu-idle qemu-novmci \
+    divide opcode listdel warn mutex; do
 	cut -f1 "$dir/MANIFEST" | grep -qx "$scen" || nok "scenario $scen not in MANIFEST"
 done
 [ "$bad" = 0 ] || dp_fail "$bad problems in $dir"

@@ -26,7 +26,29 @@ EXPECT = {
     "oom": ("OOM", None, None, None),
     # An idle guest dumped over QMP: no panic.
     "qemu-idle": ("NO_PANIC", None, None, None),
+    # Issue 14's crash kinds (dpcrash.c): #DE, a bare ud2, list_del()
+    # twice (the checker's BUG in lib/list_debug.c names our caller).
+    "divide": ("DIVIDE_ERROR", "dpcrash_divide", "dpcrash", None),
+    "opcode": ("INVALID_OPCODE", "dpcrash_opcode", "dpcrash", None),
+    "listdel": ("LIST_CORRUPTION", "dpcrash_listdel", "dpcrash", None),
+    # A WARN that did not panic, then dpcrash_panic() from another
+    # dp-crash process: the first report (the WARNING) is the subject.
+    "warn": ("WARN", "dpcrash_warn", "dpcrash", "dp-crash"),
+    # khungtaskd panics; the culprit is the kthread blocked in mutex_lock().
+    "mutex": ("HUNG_TASK", "dpcrash_mutex_waiter", "dpcrash", "dpcrash-waiter"),
 }
+# The title (KIND in FUNCTION) of each scenario's subject report, and the
+# titles of every report in its log, in order.
+TITLES = {
+    "divide": ["divide error in dpcrash_divide"],
+    "opcode": ["invalid opcode in dpcrash_opcode"],
+    "listdel": ["BUG: corrupted list in dpcrash_listdel"],
+    "warn": ["WARNING in dpcrash_warn", "kernel panic: dpcrash: explicit panic"],
+    "mutex": ["INFO: task hung in dpcrash_mutex_waiter"],
+}
+# The WARNING's task had exited when the later panic was dumped: its
+# stack is only in the log.
+LOG_GUILTY = {"warn"}
 
 dp, vmdir = sys.argv[1], sys.argv[2]
 SCHEMA = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -233,9 +255,18 @@ for row in rows:
                   f"{tag}: culprit pid {t} should differ from the panic task")
     else:
         check(r["panic_message"] is None, f"{tag}: panic {r['panic_message']}")
+    if scen in TITLES:
+        titles = [x["title"] for x in r["reports"]]
+        check(r["title"] == TITLES[scen][0] and r["subject"] == 0,
+              f"{tag}: title {r['title']!r} (subject {r['subject']}) != "
+              f"{TITLES[scen][0]!r}")
+        check(len(titles) == len(TITLES[scen]) and
+              all(t.startswith(w) for t, w in zip(titles, TITLES[scen])),
+              f"{tag}: reports {titles} != {TITLES[scen]}")
     lacks = None
     stacked = g["source"] == "stack" and r["backtrace"]["source"] == "stack"
-    if row["format"] != "text" and fn and not stacked:
+    if row["format"] != "text" and fn and not stacked and \
+            scen not in LOG_GUILTY:
         # makedumpfile 1.7.2 drops 6.10+ slab pages at -d 8 (task
         # structs, stacks' bookkeeping): when bt says so, the log is the
         # only source left (docs/collect.md, "Page types").
@@ -245,7 +276,9 @@ for row in rows:
             lacks = b.stderr.strip().splitlines()[0]
             print(f"# {tag}: the dump lacks pages the stack needs, guilty "
                   f"frame from the log accepted: {lacks}")
-    if row["format"] != "text" and fn and not lacks:
+    if row["format"] != "text" and fn and scen in LOG_GUILTY:
+        check(g["source"] == "log", f"{tag}: guilty from {g['source']}")
+    elif row["format"] != "text" and fn and not lacks:
         # A dump has stacks: the guilty frame must come from the unwound
         # stack of the culprit (the log is only the fallback).
         check(g["source"] == "stack", f"{tag}: guilty from {g['source']}")
@@ -253,6 +286,12 @@ for row in rows:
               any(f["function"] and f["function"].split(".")[0] == fn
                   for f in r["backtrace"]["frames"]),
               f"{tag}: {fn} not in the unwound backtrace")
+    if scen == "mutex":
+        # The blocked kthread, waiting in the mutex code for dpcrash_lock.
+        b = r["blocked_tasks"][0] if r["blocked_tasks"] else {}
+        check((b.get("task") or {}).get("comm") == "dpcrash-waiter" and
+              len(r["blocked_tasks"]) == 1,
+              f"{tag}: blocked tasks {r['blocked_tasks']}")
     if scen == "hung" and row["format"] != "text":
         # Blocked time from the dump (rq clock - last_arrival) against the
         # printk timestamps: dpcrash logs "sleeping uninterruptibly" just
@@ -280,7 +319,7 @@ for row in rows:
             pt = r["panic_task"] or {}
             check((pt.get("pid"), pt.get("comm")) == drgn["crashed"],
                   f"{tag}: panic task {pt} != drgn {drgn['crashed']}")
-        if scen in ("hung", "qemu-idle") and "dstate" in drgn:
+        if scen in ("hung", "mutex", "qemu-idle") and "dstate" in drgn:
             ours = {e["task"]["pid"] for e in r["blocked_tasks"]}
             check(ours == drgn["dstate"],
                   f"{tag}: D-state tasks {ours} != drgn {drgn['dstate']}")

@@ -7,13 +7,13 @@
  *   bug         BUG()                         (panics with kernel.panic_on_oops=1)
  *   softlockup  spin with preemption off      (panics with kernel.softlockup_panic=1)
  *   hung        sleep in TASK_UNINTERRUPTIBLE (panics with kernel.hung_task_panic=1)
- *   panic       panic() with a known message
- *
+ *   panic       panic() with a known message  (more words after dpcrash_bug())
  * The globals below have known values so tests can read them back from a
  * dump ("p dpcrash_magic", walk dpcrash_list) and compare.
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
@@ -79,6 +79,81 @@ static noinline void dpcrash_panic(void)
 	panic("dpcrash: explicit panic, magic=%lx", dpcrash_magic);
 }
 
+/*
+ * The crash kinds of issue 14, each in its own noinline function so the
+ * guilty frame is known; words: divide, opcode, listdel, warn, mutex.
+ * (Appended here, after dpcrash_bug(): the harness expects its BUG() line
+ * number to stay the same.)
+ */
+static unsigned long dpcrash_divisor;	/* 0: the division below faults (#DE) */
+
+static noinline void dpcrash_divide(void)
+{
+	pr_emerg("dpcrash: dividing by zero\n");
+	pr_emerg("dpcrash: quotient %lu\n",
+		 dpcrash_magic / READ_ONCE(dpcrash_divisor));
+}
+
+/* A bare ud2 that is not in the __bug_table: handle_bug() finds no entry,
+ * so the kernel prints "invalid opcode" without "kernel BUG at". */
+static noinline void dpcrash_opcode(void)
+{
+	pr_emerg("dpcrash: executing ud2\n");
+	asm volatile("ud2");
+	unreachable();
+}
+
+/* list_del() twice: the second finds next == LIST_POISON1;
+ * CONFIG_DEBUG_LIST reports "list_del corruption" and
+ * CONFIG_BUG_ON_DATA_CORRUPTION makes it a BUG in lib/list_debug.c. */
+static noinline void dpcrash_listdel(void)
+{
+	LIST_HEAD(head);
+	struct list_head entry;
+
+	list_add(&entry, &head);
+	pr_emerg("dpcrash: deleting a list entry twice\n");
+	list_del(&entry);
+	list_del(&entry);
+}
+
+/* A WARN that does not panic (panic_on_warn=0): the harness panics later
+ * with "panic", so the log holds a WARNING, then an unrelated panic. */
+static noinline void dpcrash_warn(void)
+{
+	WARN(1, "dpcrash: warning, magic=%lx\n", dpcrash_magic);
+}
+
+/* mutex: dpcrash-holder takes dpcrash_lock and sleeps interruptibly
+ * forever; dpcrash-waiter blocks in mutex_lock() (D state) until
+ * khungtaskd panics (hung_task_panic=1). */
+static DEFINE_MUTEX(dpcrash_lock);
+static DECLARE_COMPLETION(dpcrash_mutex_taken);
+
+static int dpcrash_mutex_holder(void *unused)
+{
+	mutex_lock(&dpcrash_lock);
+	complete(&dpcrash_mutex_taken);
+	for (;;)
+		schedule_timeout_interruptible(MAX_SCHEDULE_TIMEOUT);
+	return 0;
+}
+
+static noinline int dpcrash_mutex_waiter(void *unused)
+{
+	pr_emerg("dpcrash: waiting for a mutex that is never released\n");
+	mutex_lock(&dpcrash_lock);
+	mutex_unlock(&dpcrash_lock);
+	return 0;
+}
+
+static noinline void dpcrash_mutex(void)
+{
+	kthread_run(dpcrash_mutex_holder, NULL, "dpcrash-holder");
+	wait_for_completion(&dpcrash_mutex_taken);
+	kthread_run(dpcrash_mutex_waiter, NULL, "dpcrash-waiter");
+}
+
 static const struct {
 	const char *word;
 	void (*fn)(void);
@@ -88,6 +163,11 @@ static const struct {
 	{ "softlockup", dpcrash_softlockup },
 	{ "hung", dpcrash_hung },
 	{ "panic", dpcrash_panic },
+	{ "divide", dpcrash_divide },
+	{ "opcode", dpcrash_opcode },
+	{ "listdel", dpcrash_listdel },
+	{ "warn", dpcrash_warn },
+	{ "mutex", dpcrash_mutex },
 };
 
 static ssize_t dpcrash_write(struct file *file, const char __user *ubuf,
