@@ -43,17 +43,16 @@ static struct dp_error *lzo_decompress(void *state, const void *src,
 {
 	lzo_uint n = out_len;
 	int rc = lzo1x_decompress_safe(src, len, out, &n, NULL);
-	if (rc != LZO_E_OK || n != out_len)
+	if (rc != LZO_E_OK)
 		return dp_error_create(DP_ERR_BAD_DATA,
-				       "lzo: corrupt data (rc %d, %lu bytes)",
-				       rc, (unsigned long)n);
-	return NULL;
+				       "lzo1x_decompress_safe failed");
+	return n == out_len ? NULL : dp_codec_bad_length(n, out_len);
 }
 
 const struct dp_codec_ops dp_codec_lzo = {
 	.name = "lzo",
 	.id = DP_COMPRESS_LZO,
-	.flag = DP_KDUMP_LZO,
+	.flag = KDUMP_STATUS_LZO,
 	.bound = lzo_bound,
 	.create = lzo_create,
 	.destroy = lzo_destroy,
