@@ -65,6 +65,19 @@ void dp_json_string(FILE *f, const char *s);
 int dp_cli_open_program(const char *cmd, const char *const *paths, size_t n,
 			struct dp_dump **dump_ret, struct dp_program **ret);
 
+/* What `log` prints besides the text (its -T, -t, -m, -d). */
+struct dp_cli_log_opts {
+	bool ctime, notime, level, dict;
+};
+
+/*
+ * Write the kernel log of the dump at paths[0..n) to out, in `log`'s
+ * layout: the one producer of that text, for `log` and for `collect
+ * --dump-dmesg`. Errors go to stderr as "log: ..."; returns an exit code.
+ */
+int dp_cli_write_log(FILE *out, const char *const *paths, size_t n,
+		     const struct dp_cli_log_opts *opts);
+
 /* Destroy what dp_cli_open_program() made. */
 void dp_cli_close_program(struct dp_dump *dump, struct dp_program *prog);
 
@@ -82,8 +95,6 @@ int dp_cli_first_dump(int argc, char **argv, int min);
  */
 int dp_cli_usage(int c, const char *usage);
 
-/* Parse a hex number (0x optional). */
-bool dp_cli_parse_hex(const char *s, uint64_t *ret);
 
 /*
  * The kdump service commands (cmd-config.c). The root of /proc, /sys and

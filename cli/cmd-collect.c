@@ -308,21 +308,17 @@ static int dump_dmesg(struct cfg *c, const char *vmcore, const char *path)
 	int fd = open_out(c, path);
 	if (fd < 0)
 		return DP_EXIT_FAILURE;
-	fflush(stdout);
-	int saved = dup(1);
-	if (saved < 0 || dup2(fd, 1) < 0) {
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
 		errmsg(c, "%s: %s", path, strerror(errno));
 		close(fd);
 		return DP_EXIT_FAILURE;
 	}
-	char *args[] = { (char *)"log", (char *)vmcore, NULL };
-	optind = 0;	// re-initialise getopt for the log command
-	int rc = cmd_log(2, args);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	if (close(fd) < 0 && rc == DP_EXIT_OK) {
-		errmsg(c, "%s: %s", path, strerror(errno));
+	const struct dp_cli_log_opts plain = { 0 };
+	int rc = dp_cli_write_log(f, &vmcore, 1, &plain);
+	bool bad = ferror(f);
+	if ((fclose(f) != 0 || bad) && rc == DP_EXIT_OK) {
+		errmsg(c, "%s: %s", path, strerror(errno ? errno : EIO));
 		rc = DP_EXIT_FAILURE;
 	}
 	if (rc != DP_EXIT_OK) {

@@ -10,6 +10,7 @@
 #include <dontpanic/disasm.h>
 
 #include "cli.h"
+#include "core/parse.h"
 
 #define MAX_FUNC_BYTES (256u << 10)	/* a "function" longer is cut */
 #define MAX_COUNT 100000u
@@ -209,7 +210,7 @@ static int resolve(struct dis_ctx *c, uint64_t *start, uint64_t *end,
 	if (!err) {
 		by_name = true;
 	} else if (err->code == DP_ERR_NOT_FOUND &&
-		   dp_cli_parse_hex(o->what, &addr)) {
+		   dp_parse_u64(o->what, 16, &addr)) {
 		dp_error_destroy(err);
 	} else {
 		dp_cli_error("dis", err);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <core/parse.h>
+
 #include "format.h"
 
 // The kernel writes at most one page of text in 80-byte lines; these
@@ -129,38 +131,25 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static bool parse_u64(const char *s, int base, uint64_t *ret)
-{
-	char *end;
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, base);
-	if (errno || *end)
-		return false;
-	*ret = v;
-	return true;
-}
-
 bool dp_vmci_parse_number(const char *key, const char *val, int64_t *ret)
 {
 	uint64_t u;
 	// 6.13's NUMBER(VMALLOC_START) prints hex with 0x (FORMATS §1.5).
 	if (val[0] == '0' && (val[1] == 'x' || val[1] == 'X')) {
-		if (!parse_u64(val + 2, 16, &u))
+		if (!dp_parse_u64(val + 2, 16, &u))
 			return false;
 		*ret = (int64_t)u;
 		return true;
 	}
 	if (starts_with(key, "SYMBOL(") || strcmp(key, "KERNELOFFSET") == 0) {
-		if (!parse_u64(val, 16, &u))
+		if (!dp_parse_u64(val, 16, &u))
 			return false;
 		*ret = (int64_t)u;
 		return true;
 	}
 	// Decimal: NUMBER() is signed (phys_base may be negative).
 	bool neg = val[0] == '-';
-	if (!parse_u64(val + neg, 10, &u))
+	if (!dp_parse_u64(val + neg, 10, &u))
 		return false;
 	if (neg) {
 		if (u > (uint64_t)INT64_MAX + 1)
