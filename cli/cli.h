@@ -11,6 +11,8 @@
 #include <dontpanic/error.h>
 #include <dontpanic/program.h>
 
+#include "json.h"
+
 /* Exit codes shared by every command. */
 enum {
 	DP_EXIT_OK = 0,
@@ -54,9 +56,6 @@ void dp_cli_errorf(const char *cmd, const char *fmt, ...)
  */
 struct dp_dump *dp_cli_open_dump(const char *cmd, const char *const *paths,
 				 size_t n);
-
-/* Write a JSON string literal (quoted and escaped) to f. */
-void dp_json_string(FILE *f, const char *s);
 
 /*
  * Open the dump at paths and a dp_program on it (commands that read kernel

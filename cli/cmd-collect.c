@@ -239,27 +239,38 @@ static void print_json(const struct cfg *c, const struct dp_collect_stats *s,
 		"zero", "cache", "cache_private", "user", "free", "hwpoison",
 		"offline",
 	};
-	printf("{\"status\":\"%s\",\"dump_level\":%d,\"page_size\":%u,"
-	       "\"total_pages\":%" PRIu64 ",\"original_pages\":%" PRIu64
-	       ",\"memory_hole\":%" PRIu64 ",\"excluded\":{",
-	       status, c->o.dump_level, s->page_size, s->max_pfn, s->present,
-	       s->hole);
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_object(&j, &dp_json_compact);
+	dp_json_kstr(&j, "status", status);
+	dp_json_ki64(&j, "dump_level", c->o.dump_level);
+	dp_json_ku64(&j, "page_size", s->page_size);
+	dp_json_ku64(&j, "total_pages", s->max_pfn);
+	dp_json_ku64(&j, "original_pages", s->present);
+	dp_json_ku64(&j, "memory_hole", s->hole);
+	dp_json_key(&j, "excluded");
+	dp_json_object(&j, &dp_json_compact);
 	for (int i = 0; i < DP_CNT_NR; i++)
-		printf("%s\"%s\":%" PRIu64, i ? "," : "", keys[i], s->excluded[i]);
-	printf("},\"not_in_input\":%" PRIu64 ",\"input_format\":\"%s\""
-	       ",\"input_dump_level\":%d,\"effective_dump_level\":%d",
-	       s->not_in_input, s->input_format ? s->input_format : "",
-	       s->input_level, s->dump_level);
-	printf(",\"excluded_total\":%" PRIu64 ",\"remaining_pages\":%" PRIu64
-	       ",\"kernel_image_guard_pages\":%" PRIu64
-	       ",\"log_first_pages\":%" PRIu64
-	       ",\"pages_written\":%" PRIu64 ",\"pages_lost\":%" PRIu64
-	       ",\"bytes_written\":%" PRIu64 ",\"files\":%" PRIu64
-	       ",\"incomplete\":%s,\"seconds\":%.3f}\n",
-	       s->excluded_total, s->remaining, s->rescued, s->log_pages,
-	       s->pages_written,
-	       s->pages_lost, s->bytes_written, s->nfiles,
-	       s->incomplete ? "true" : "false", secs);
+		dp_json_ku64(&j, keys[i], s->excluded[i]);
+	dp_json_end(&j);
+	dp_json_ku64(&j, "not_in_input", s->not_in_input);
+	dp_json_kstr(&j, "input_format",
+		     s->input_format ? s->input_format : "");
+	dp_json_ki64(&j, "input_dump_level", s->input_level);
+	dp_json_ki64(&j, "effective_dump_level", s->dump_level);
+	dp_json_ku64(&j, "excluded_total", s->excluded_total);
+	dp_json_ku64(&j, "remaining_pages", s->remaining);
+	dp_json_ku64(&j, "kernel_image_guard_pages", s->rescued);
+	dp_json_ku64(&j, "log_first_pages", s->log_pages);
+	dp_json_ku64(&j, "pages_written", s->pages_written);
+	dp_json_ku64(&j, "pages_lost", s->pages_lost);
+	dp_json_ku64(&j, "bytes_written", s->bytes_written);
+	dp_json_ku64(&j, "files", s->nfiles);
+	dp_json_kbool(&j, "incomplete", s->incomplete);
+	dp_json_key(&j, "seconds");
+	dp_json_printf(&j, "%.3f", secs);
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 static int open_out(struct cfg *c, const char *path)
