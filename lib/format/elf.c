@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <core/cleanup.h>
 #include <core/reader.h>
 
 #include "elf-def.h"
@@ -141,13 +142,12 @@ static struct dp_error *load_notes(struct dp_dump *dump, size_t idx,
 			"%s: PT_NOTE %zu: 0x%" PRIx64 " bytes at 0x%" PRIx64
 			" do not fit in the file (0x%" PRIx64 " bytes)",
 			f->path, idx, p->p_filesz, p->p_offset, f->size);
-	uint8_t *buf = malloc(p->p_filesz ? p->p_filesz : 1);
+	_cleanup_free_ uint8_t *buf = malloc(p->p_filesz ? p->p_filesz : 1);
 	if (!buf)
 		return &dp_enomem;
 	struct dp_error *err = dp_file_pread(f, buf, p->p_filesz, p->p_offset);
 	if (!err)
 		err = dp_dump_add_notes(dump, buf, p->p_filesz, false);
-	free(buf);
 	return dp_error_prefix(err, "%s: PT_NOTE %zu at 0x%" PRIx64, f->path,
 			       idx, p->p_offset);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <core/reader.h>
+#include <core/vector.h>
 
 #include "format.h"
 
@@ -158,15 +159,9 @@ static struct dp_error *flat_scan(struct dp_file *file, uint64_t phys_size,
 				pos - FLAT_RECORD_HDR, off, size, phys_size);
 			break;
 		}
-		if (n == cap) {
-			size_t ncap = cap ? 2 * cap : 256;
-			struct dp_extent *nv = realloc(v, ncap * sizeof(*v));
-			if (!nv) {
-				err = &dp_enomem;
-				break;
-			}
-			v = nv;
-			cap = ncap;
+		if (!dp_array_reserve(v, cap, n + 1)) {
+			err = &dp_enomem;
+			break;
 		}
 		// prio = record number mod 2^32 is not enough for huge
 		// streams; the resolver breaks ties by input order, so

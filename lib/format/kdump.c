@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <core/reader.h>
+#include <core/search.h>
 #include <format/compress/codec.h>
 #include <format/format.h>
 #include <format/kdump-def.h>
@@ -558,23 +559,16 @@ static uint64_t desc_file_off(const struct kdump_part *p, uint64_t idx)
 static struct kdump_part *find_part(struct kdump_priv *priv, uint64_t pfn)
 {
 	struct kdump_part *p = &priv->parts[priv->hint];
-	size_t lo = 0, hi = priv->nparts;
 
 	if (pfn >= p->h.start_pfn && pfn < p->h.end_pfn)
 		return p;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		p = &priv->parts[mid];
-		if (pfn < p->h.start_pfn) {
-			hi = mid;
-		} else if (pfn >= p->h.end_pfn) {
-			lo = mid + 1;
-		} else {
-			priv->hint = mid;
-			return p;
-		}
-	}
-	return NULL;
+	/* The parts are sorted and do not overlap (checked at open). */
+	size_t i = dp_partition_point(priv->nparts, k,
+				      priv->parts[k].h.end_pfn <= pfn);
+	if (i == priv->nparts || pfn < priv->parts[i].h.start_pfn)
+		return NULL;
+	priv->hint = i;
+	return &priv->parts[i];
 }
 
 /* Where a pfn stands; *desc and *idx are set for PRESENT/ZERO/LOST. */

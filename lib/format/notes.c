@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <core/reader.h>
+#include <core/vector.h>
 
 #include "format.h"
 
@@ -15,14 +16,8 @@
 static struct dp_error *cpu_append(struct dp_dump *dump,
 				   struct dp_cpu_note **ret)
 {
-	if (dump->ncpus == dump->ncpus_cap) {
-		size_t cap = dump->ncpus_cap ? 2 * dump->ncpus_cap : 8;
-		struct dp_cpu_note *v = realloc(dump->cpus, cap * sizeof(*v));
-		if (!v)
-			return &dp_enomem;
-		dump->cpus = v;
-		dump->ncpus_cap = cap;
-	}
+	if (!dp_array_reserve(dump->cpus, dump->ncpus_cap, dump->ncpus + 1))
+		return &dp_enomem;
 	struct dp_cpu_note *c = &dump->cpus[dump->ncpus];
 	memset(c, 0, sizeof(*c));
 	c->index = (uint32_t)dump->ncpus++;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <core/parse.h>
+#include <core/search.h>
 
 #include "format.h"
 
@@ -104,14 +105,8 @@ const char *dp_vmci_get(const struct dp_vmci_table *t, const char *key)
 {
 	if (!t)
 		return NULL;
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(t->ents[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = dp_partition_point(t->n, i,
+				       strcmp(t->ents[i].key, key) < 0);
 	if (lo < t->n && strcmp(t->ents[lo].key, key) == 0)
 		return t->ents[lo].val;
 	return NULL;

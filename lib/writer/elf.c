@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "collect-int.h"
+#include "core/cleanup.h"
+#include "core/vector.h"
 #include "format/elf-def.h"
 
 #define EHDR_SIZE sizeof(Elf64_Ehdr)
@@ -82,14 +84,8 @@ static bool kept(const struct elfw *e, uint64_t pfn)
 static struct dp_error *add(struct elfw *e, const struct dp_source_seg *s,
 			    uint64_t start, uint64_t file_end, uint64_t mem_end)
 {
-	if (e->nph == e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 64;
-		struct phdr *p = realloc(e->ph, cap * sizeof(*p));
-		if (!p)
-			return &dp_enomem;
-		e->ph = p;
-		e->cap = cap;
-	}
+	if (!dp_array_reserve(e->ph, e->cap, e->nph + 1))
+		return &dp_enomem;
 	if (e->nph >= MAX_PHNUM)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
 				       "ELF output would need more than %d segments; use the kdump-compressed format",
@@ -158,7 +154,7 @@ static struct dp_error *write_headers(struct elfw *e, struct dp_out *o,
 	struct dp_collect *c = e->c;
 	size_t phnum = e->nph + 1;
 	size_t len = EHDR_SIZE + phnum * PHDR_SIZE;
-	uint8_t *b = calloc(1, len);
+	_cleanup_free_ uint8_t *b = calloc(1, len);
 	if (!b)
 		return &dp_enomem;
 	Elf64_Ehdr eh = {
@@ -193,9 +189,7 @@ static struct dp_error *write_headers(struct elfw *e, struct dp_out *o,
 		};
 		memcpy(b + EHDR_SIZE + (i + 1) * PHDR_SIZE, &load, sizeof(load));
 	}
-	struct dp_error *err = dp_out_write_meta(o, 0, b, len);
-	free(b);
-	return err;
+	return dp_out_write_meta(o, 0, b, len);
 }
 
 static struct dp_error *copy_data(struct elfw *e, struct dp_out *o)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "collect-int.h"
+#include "core/cleanup.h"
 #include "format/kdump-def.h"
 
 // The structs of kdump-def.h are filled and copied out in host order: the
@@ -66,7 +67,7 @@ struct dp_error *dp_kdump_write_head(struct dp_collect *c, struct dp_out *o,
 	struct layout l;
 	layout(c, &l);
 	size_t len = (1 + l.sub_hdr_blocks) * l.block;
-	uint8_t *b = calloc(1, len);
+	_cleanup_free_ uint8_t *b = calloc(1, len);
 	if (!b)
 		return &dp_enomem;
 	const struct dp_codec_ops *codec = dp_codec_get(c->opts->compression);
@@ -111,9 +112,7 @@ struct dp_error *dp_kdump_write_head(struct dp_collect *c, struct dp_out *o,
 	memcpy(b + l.block, &s, sizeof(s));
 	memcpy(b + l.block + SUB_HEADER_SIZE, c->src->notes, c->src->notes_len);
 
-	struct dp_error *err = dp_out_write_meta(o, 0, b, len);
-	free(b);
-	return err;
+	return dp_out_write_meta(o, 0, b, len);
 }
 
 /*
@@ -127,19 +126,18 @@ struct dp_error *dp_kdump_write_bitmaps(struct dp_collect *c,
 	struct layout l;
 	layout(c, &l);
 	size_t slice = c->window / 8;
-	uint8_t *b1 = malloc(slice), *b2 = malloc(slice);
-	struct dp_error *err = NULL;
+	_cleanup_free_ uint8_t *b1 = malloc(slice);
+	_cleanup_free_ uint8_t *b2 = malloc(slice);
+	struct dp_error *err;
 	size_t e = 0;
-	if (!b1 || !b2) {
-		err = &dp_enomem;
-		goto out;
-	}
+	if (!b1 || !b2)
+		return &dp_enomem;
 	for (uint64_t start = 0; start < c->max_pfn; start += c->window) {
 		uint64_t n = c->max_pfn - start < c->window ? c->max_pfn - start :
 							       c->window;
 		err = dp_collect_classify(c, start, n);
 		if (err)
-			goto out;
+			return err;
 		memset(b1, 0, slice);
 		memset(b2, 0, slice);
 		for (uint64_t i = 0; i < n; i++) {
@@ -166,13 +164,10 @@ struct dp_error *dp_kdump_write_bitmaps(struct dp_collect *c,
 				err = dp_out_write_meta(&outs[k], l.bitmap2 + start / 8,
 							b2, bytes);
 			if (err)
-				goto out;
+				return err;
 		}
 	}
-out:
-	free(b1);
-	free(b2);
-	return err;
+	return NULL;
 }
 
 struct writer {

@@ -10,6 +10,7 @@
 #include <dontpanic/program.h>
 
 #include "source.h"
+#include "core/vector.h"
 
 #define START_KERNEL_MAP 0xffffffff80000000ull
 
@@ -25,14 +26,8 @@ struct dp_error *dp_source_dump_read(struct dp_source *src, uint64_t paddr,
 static struct dp_error *add_seg(struct dp_source *src, size_t *cap,
 				uint64_t paddr, uint64_t vaddr, uint64_t size)
 {
-	if (src->nsegs == *cap) {
-		size_t n = *cap ? 2 * *cap : 16;
-		struct dp_source_seg *s = realloc(src->segs, n * sizeof(*s));
-		if (!s)
-			return &dp_enomem;
-		src->segs = s;
-		*cap = n;
-	}
+	if (!dp_array_reserve(src->segs, *cap, src->nsegs + 1))
+		return &dp_enomem;
 	src->segs[src->nsegs++] = (struct dp_source_seg){
 		.paddr = paddr, .vaddr = vaddr, .filesz = size, .memsz = size,
 		.flags = (PF_R | PF_W | PF_X),

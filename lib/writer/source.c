@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/reader.h"
+#include "core/search.h"
 #include "format/elf-def.h"
 #include "source.h"
 
@@ -361,32 +362,16 @@ struct dp_error *dp_source_vmci_num(const struct dp_source *src,
 	return NULL;
 }
 
-// Index of the last piece starting at or below paddr, or -1.
-static ssize_t find_piece(const struct dp_source *src, uint64_t paddr)
-{
-	size_t lo = 0, hi = src->npieces;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (src->pieces[mid].paddr <= paddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (ssize_t)lo - 1;
-}
-
 // Index of the last entry of p[0..n) starting at or below paddr, or -1.
 static ssize_t find_in(const struct dp_source_piece *p, size_t n, uint64_t paddr)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (p[mid].paddr <= paddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (ssize_t)lo - 1;
+	return (ssize_t)dp_partition_point(n, i, p[i].paddr <= paddr) - 1;
+}
+
+// Index of the last piece starting at or below paddr, or -1.
+static ssize_t find_piece(const struct dp_source *src, uint64_t paddr)
+{
+	return find_in(src->pieces, src->npieces, paddr);
 }
 
 /*
