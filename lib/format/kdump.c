@@ -665,7 +665,8 @@ static struct dp_error *decompress(struct kdump_priv *priv,
 	while (c->ops && c->ops != ops)
 		c++;
 	if (!c->ops) {
-		struct dp_error *err = ops->create(0, &c->state);
+		struct dp_error *err = ops->create(DP_CODEC_DECODE_ONLY,
+						   &c->state);
 		if (err)
 			return err;
 		c->ops = ops;

@@ -37,6 +37,13 @@ static void roundtrip(const struct dp_codec_ops *ops)
 	CHECK_EQ_U64(flag, ops->flag);
 	CHECK_OK(ops->decompress(st, out, n, back, PS));
 	CHECK(memcmp(page, back, PS) == 0);
+	// The reader's state: decompression only.
+	void *dec = NULL;
+	CHECK_OK(ops->create(DP_CODEC_DECODE_ONLY, &dec));
+	memset(back, 0, PS);
+	CHECK_OK(ops->decompress(dec, out, n, back, PS));
+	CHECK(memcmp(page, back, PS) == 0);
+	ops->destroy(dec);
 	// A cut stream is a data error, never a short page.
 	struct dp_error *cut = ops->decompress(st, out, n / 2, back, PS);
 	CHECK(cut != NULL && cut->code == DP_ERR_BAD_DATA);

@@ -17,6 +17,7 @@
 #ifndef DP_FORMAT_CODEC_H
 #define DP_FORMAT_CODEC_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,11 @@
 
 #define DP_ZSTD_DEFAULT_LEVEL	2
 
+/* create() level for a state that only decompresses (the dump reader):
+ * no compressor work memory is set up, compress() must not be called.
+ * INT_MIN, as zstd gives meaning to negative levels. */
+#define DP_CODEC_DECODE_ONLY	INT_MIN
+
 struct dp_codec_ops {
 	const char *name;		/* "zlib", "lzo", "snappy", "zstd" */
 	enum dp_compression id;
@@ -35,7 +41,8 @@ struct dp_codec_ops {
 	size_t (*bound)(size_t len);
 	/*
 	 * Per-thread state (work memory, contexts). level: codec level, 0 =
-	 * the codec's default (only zstd has levels here).
+	 * the codec's default (only zstd has levels here), or
+	 * DP_CODEC_DECODE_ONLY. The state may be NULL (snappy).
 	 */
 	struct dp_error *(*create)(int level, void **ret);
 	void (*destroy)(void *state);

@@ -15,6 +15,9 @@ static struct dp_error *lzo_create(int level, void **ret)
 {
 	if (lzo_init() != LZO_E_OK)
 		return dp_error_create(DP_ERR_UNSUPPORTED, "lzo: lzo_init failed");
+	*ret = NULL;	// decompression needs no work memory
+	if (level == DP_CODEC_DECODE_ONLY)
+		return NULL;
 	void *wrk = malloc(LZO1X_1_MEM_COMPRESS);
 	if (!wrk)
 		return &dp_enomem;

@@ -11,7 +11,7 @@
 struct zstate {
 	z_stream def;
 	z_stream inf;
-	int inf_ready;
+	int def_ready, inf_ready;
 };
 
 static size_t zlib_bound(size_t len)
@@ -24,9 +24,13 @@ static struct dp_error *zlib_create(int level, void **ret)
 	struct zstate *s = calloc(1, sizeof(*s));
 	if (!s)
 		return &dp_enomem;
-	if (deflateInit(&s->def, Z_BEST_SPEED) != Z_OK) {
-		free(s);
-		return dp_error_create(DP_ERR_NOMEM, "zlib: deflateInit failed");
+	if (level != DP_CODEC_DECODE_ONLY) {
+		if (deflateInit(&s->def, Z_BEST_SPEED) != Z_OK) {
+			free(s);
+			return dp_error_create(DP_ERR_NOMEM,
+					       "zlib: deflateInit failed");
+		}
+		s->def_ready = 1;
 	}
 	*ret = s;
 	return NULL;
@@ -37,7 +41,8 @@ static void zlib_destroy(void *state)
 	struct zstate *s = state;
 	if (!s)
 		return;
-	deflateEnd(&s->def);
+	if (s->def_ready)
+		deflateEnd(&s->def);
 	if (s->inf_ready)
 		inflateEnd(&s->inf);
 	free(s);

@@ -22,8 +22,7 @@ static struct dp_error *zstd_create(int level, void **ret)
 	struct zstd_state *s = calloc(1, sizeof(*s));
 	if (!s)
 		return &dp_enomem;
-	s->c = ZSTD_createCCtx();
-	if (!s->c) {
+	if (level != DP_CODEC_DECODE_ONLY && !(s->c = ZSTD_createCCtx())) {
 		free(s);
 		return &dp_enomem;
 	}
