@@ -17,8 +17,10 @@
 
 #include <assert.h>
 #include <elf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <core/reader.h>
 
@@ -80,6 +82,60 @@ static inline uint32_t dp_elf_shdr_info(const uint8_t *b)
 		       false);
 	dp_reader_u32(&r, &info);
 	return info;
+}
+
+/*
+ * One note of a PT_NOTE area (FORMATS.md 1.3): a 12-byte header (namesz,
+ * descsz, type), the name and the descriptor, each padded to 4 bytes.
+ */
+struct dp_elf_note {
+	size_t off;			/* of the header, in the area */
+	uint32_t namesz, descsz, type;
+	const uint8_t *name;		/* namesz bytes (NUL included) */
+	const uint8_t *desc;		/* descsz bytes */
+};
+
+enum dp_elf_note_step {
+	DP_ELF_NOTE_END,		/* < 12 bytes left, or an all-zero
+					   header (the kernel's last note,
+					   page padding) */
+	DP_ELF_NOTE_OK,
+	DP_ELF_NOTE_OVERRUN,		/* ret->off, sizes set: the note runs
+					   past the area */
+};
+
+/*
+ * Read the note at r's position into *ret and move past it. The last
+ * note's descriptor may lack its padding.
+ */
+static inline enum dp_elf_note_step dp_elf_note_next(struct dp_reader *r,
+						     struct dp_elf_note *ret)
+{
+	if (dp_reader_left(r) < 12)
+		return DP_ELF_NOTE_END;
+	ret->off = r->pos;
+	dp_reader_u32(r, &ret->namesz);
+	dp_reader_u32(r, &ret->descsz);
+	dp_reader_u32(r, &ret->type);
+	if (ret->namesz == 0 && ret->descsz == 0 && ret->type == 0)
+		return DP_ELF_NOTE_END;
+	uint64_t nsz = ((uint64_t)ret->namesz + 3) & ~(uint64_t)3;
+	uint64_t dsz = ((uint64_t)ret->descsz + 3) & ~(uint64_t)3;
+	if (nsz > dp_reader_left(r) || ret->descsz > dp_reader_left(r) - nsz)
+		return DP_ELF_NOTE_OVERRUN;
+	ret->name = dp_reader_take(r, nsz);
+	if (dsz > dp_reader_left(r))
+		dsz = dp_reader_left(r);
+	ret->desc = dp_reader_take(r, dsz);
+	return DP_ELF_NOTE_OK;
+}
+
+/* Is the note's name want ("CORE", "VMCOREINFO"...)? */
+static inline bool dp_elf_note_is(const struct dp_elf_note *n,
+				  const char *want)
+{
+	size_t len = strnlen((const char *)n->name, n->namesz);
+	return len == strlen(want) && memcmp(n->name, want, len) == 0;
 }
 
 #endif /* DP_FORMAT_ELF_DEF_H */

@@ -47,33 +47,21 @@ static struct dp_error *pread_all(const struct dp_source *src, void *buf,
 struct dp_error *dp_source_scan_notes(struct dp_source *src)
 {
 	struct dp_reader r;
+	struct dp_elf_note n;
+	enum dp_elf_note_step step;
 	dp_reader_init(&r, src->notes, src->notes_len, false);
-	while (dp_reader_left(&r) >= 12) {
-		size_t at = r.pos;
-		uint32_t namesz, descsz, type;
-		dp_reader_u32(&r, &namesz);
-		dp_reader_u32(&r, &descsz);
-		dp_reader_u32(&r, &type);
-		if (namesz == 0 && descsz == 0)
-			break;
-		const char *name = dp_reader_take(&r, (namesz + 3u) & ~3u);
-		size_t desc_at = r.pos;
-		if (!name || !dp_reader_skip(&r, (descsz + 3ull) & ~3ull)) {
-			// The last note's padding may be missing.
-			if (name && desc_at + descsz <= src->notes_len)
-				r.pos = src->notes_len;
-			else
-				return dp_error_create(DP_ERR_BAD_DATA,
-						       "%s: note at offset 0x%zx overruns the note area (0x%zx bytes)",
-						       src->path, at, src->notes_len);
-		}
-		if (namesz == 5 && memcmp(name, "CORE", 5) == 0 && type == 1)
+	while ((step = dp_elf_note_next(&r, &n)) == DP_ELF_NOTE_OK) {
+		if (dp_elf_note_is(&n, "CORE") && n.type == NT_PRSTATUS)
 			src->nr_cpus++;
-		if (namesz == 11 && memcmp(name, "VMCOREINFO", 11) == 0) {
-			src->vmci_off = desc_at;
-			src->vmci_len = descsz;
+		if (dp_elf_note_is(&n, "VMCOREINFO") && n.type == 0) {
+			src->vmci_off = (size_t)(n.desc - src->notes);
+			src->vmci_len = n.descsz;
 		}
 	}
+	if (step == DP_ELF_NOTE_OVERRUN)
+		return dp_error_create(DP_ERR_BAD_DATA,
+				       "%s: note at offset 0x%zx overruns the note area (0x%zx bytes)",
+				       src->path, n.off, src->notes_len);
 	if (!src->vmci_len)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
 				       "%s: no VMCOREINFO note (needed to filter and to describe the dump)",
