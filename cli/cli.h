@@ -11,6 +11,8 @@
 #include <dontpanic/error.h>
 #include <dontpanic/program.h>
 
+#include "json.h"
+
 /* Exit codes shared by every command. */
 enum {
 	DP_EXIT_OK = 0,
@@ -55,15 +57,25 @@ void dp_cli_errorf(const char *cmd, const char *fmt, ...)
 struct dp_dump *dp_cli_open_dump(const char *cmd, const char *const *paths,
 				 size_t n);
 
-/* Write a JSON string literal (quoted and escaped) to f. */
-void dp_json_string(FILE *f, const char *s);
-
 /*
  * Open the dump at paths and a dp_program on it (commands that read kernel
  * memory or symbols). Prints the error and returns an exit code on failure.
  */
 int dp_cli_open_program(const char *cmd, const char *const *paths, size_t n,
 			struct dp_dump **dump_ret, struct dp_program **ret);
+
+/* What `log` prints besides the text (its -T, -t, -m, -d). */
+struct dp_cli_log_opts {
+	bool ctime, notime, level, dict;
+};
+
+/*
+ * Write the kernel log of the dump at paths[0..n) to out, in `log`'s
+ * layout: the one producer of that text, for `log` and for `collect
+ * --dump-dmesg`. Errors go to stderr as "log: ..."; returns an exit code.
+ */
+int dp_cli_write_log(FILE *out, const char *const *paths, size_t n,
+		     const struct dp_cli_log_opts *opts);
 
 /* Destroy what dp_cli_open_program() made. */
 void dp_cli_close_program(struct dp_dump *dump, struct dp_program *prog);
@@ -82,8 +94,6 @@ int dp_cli_first_dump(int argc, char **argv, int min);
  */
 int dp_cli_usage(int c, const char *usage);
 
-/* Parse a hex number (0x optional). */
-bool dp_cli_parse_hex(const char *s, uint64_t *ret);
 
 /*
  * The kdump service commands (cmd-config.c). The root of /proc, /sys and

@@ -40,8 +40,15 @@ static const char usage_text[] =
 
 struct bt_opts {
 	bool json, full;
-	bool first;	/* first task printed (JSON separators) */
+	bool first;	/* first task printed (text: blank line between) */
+	struct dp_json out;	/* --json: the array of tasks */
 };
+
+// Tasks one a line in the array; a task's frames one a line, closed at one
+// space (the layout bt --json has always had).
+static const struct dp_json_layout tasks_layout = { ": ", "", ",\n", "", "" };
+static const struct dp_json_layout frames_layout =
+	{ ": ", "\n  ", ",\n  ", "\n ", "\n " };
 
 static void print_frame_words(struct dp_session *s, const struct dp_frame *f,
 			      const struct dp_frame *next)
@@ -109,44 +116,45 @@ static void print_text(struct dp_session *s, const struct dp_task *t,
 		printf("bt: %s\n", st->error);
 }
 
-static void print_json(struct dp_session *s, const struct dp_task *t,
-		       const struct dp_stack_trace *st, bool stale)
+static void print_json(struct dp_session *s, struct dp_json *j,
+		       const struct dp_task *t, const struct dp_stack_trace *st,
+		       bool stale)
 {
-	printf("{\"pid\": %d, \"task\": \"0x%" PRIx64 "\", \"cpu\": %u, "
-	       "\"command\": ", t->pid, t->addr, t->cpu);
-	dp_json_string(stdout, t->comm);
-	printf(", \"frames\": [");
+	dp_json_object(j, &dp_json_inline);
+	dp_json_ki64(j, "pid", t->pid);
+	dp_json_khex(j, "task", t->addr);
+	dp_json_ku64(j, "cpu", t->cpu);
+	dp_json_kstr(j, "command", t->comm);
+	dp_json_key(j, "frames");
+	dp_json_array(j, &frames_layout);
 	for (size_t i = 0; i < st->n; i++) {
 		const struct dp_frame *f = &st->frames[i];
 		struct dp_cli_sym sym;
-		printf("%s\n  {\"function\": ", i ? "," : "");
+		dp_json_object(j, &dp_json_inline);
 		if (!dp_session_symbolize_frame(s, f, &sym)) {
-			printf("null, \"offset\": null, \"module\": null");
+			dp_json_kstr(j, "function", NULL);
+			dp_json_key(j, "offset");
+			dp_json_null(j);
+			dp_json_kstr(j, "module", NULL);
 		} else {
-			dp_json_string(stdout, sym.name);
-			printf(", \"offset\": %" PRIu64 ", \"module\": ",
-			       sym.offset);
-			if (sym.module[0])
-				dp_json_string(stdout, sym.module);
-			else
-				printf("null");
+			dp_json_kstr(j, "function", sym.name);
+			dp_json_ku64(j, "offset", sym.offset);
+			dp_json_kstr(j, "module",
+				     sym.module[0] ? sym.module : NULL);
 		}
-		printf(", \"address\": \"0x%" PRIx64 "\", \"sp\": \"0x%" PRIx64
-		       "\", \"stack\": \"%s\", \"exception\": %s, "
-		       "\"user_regs\": %s, \"reliable\": %s, "
-		       "\"unwinder\": \"%s\"}", f->ip, f->sp,
-		       dp_stack_kind_name(f->stack),
-		       f->has_regs ? "true" : "false",
-		       f->user_regs ? "true" : "false",
-		       f->fp_fallback || f->heuristic ? "false" : "true",
-		       dp_unwinder_name(f->unwinder));
+		dp_json_khex(j, "address", f->ip);
+		dp_json_khex(j, "sp", f->sp);
+		dp_json_kstr(j, "stack", dp_stack_kind_name(f->stack));
+		dp_json_kbool(j, "exception", f->has_regs);
+		dp_json_kbool(j, "user_regs", f->user_regs);
+		dp_json_kbool(j, "reliable", !(f->fp_fallback || f->heuristic));
+		dp_json_kstr(j, "unwinder", dp_unwinder_name(f->unwinder));
+		dp_json_end(j);
 	}
-	printf("\n ], \"stale\": %s, \"error\": ", stale ? "true" : "false");
-	if (st->error)
-		dp_json_string(stdout, st->error);
-	else
-		printf("null");
-	printf("}");
+	dp_json_end(j);
+	dp_json_kbool(j, "stale", stale);
+	dp_json_kstr(j, "error", st->error);
+	dp_json_end(j);
 }
 
 static int show_task(struct dp_session *s, const struct dp_task *t,
@@ -170,8 +178,7 @@ static int show_task(struct dp_session *s, const struct dp_task *t,
 	// from its last switch-out: say so, the frames may be stale.
 	bool stale = t->active && start == DP_TRACE_SWITCHED_OUT;
 	if (o->json) {
-		printf(o->first ? "" : ",\n");
-		print_json(s, t, &st, stale);
+		print_json(s, &o->out, t, &st, stale);
 	} else {
 		if (!o->first)
 			putchar('\n');
@@ -242,8 +249,10 @@ static int run(struct dp_session *s, int all, long cpu, bool have_id,
 		return DP_EXIT_FAILURE;
 	}
 	dp_session_task_warning(cmd, s);
-	if (o->json)
-		printf("[");
+	if (o->json) {
+		dp_json_init(&o->out, stdout);
+		dp_json_array(&o->out, &tasks_layout);
+	}
 	int rc = DP_EXIT_OK;
 	if (all == 2) {
 		for (size_t i = 0; i < nt; i++) {
@@ -262,8 +271,10 @@ static int run(struct dp_session *s, int all, long cpu, bool have_id,
 			have_id ? find_task(s, id, cmd) : default_task(s, cmd);
 		rc = t ? show_task(s, t, o, cmd) : DP_EXIT_FAILURE;
 	}
-	if (o->json)
-		printf("]\n");
+	if (o->json) {
+		dp_json_end(&o->out);
+		putchar('\n');
+	}
 	return rc;
 }
 

@@ -239,27 +239,38 @@ static void print_json(const struct cfg *c, const struct dp_collect_stats *s,
 		"zero", "cache", "cache_private", "user", "free", "hwpoison",
 		"offline",
 	};
-	printf("{\"status\":\"%s\",\"dump_level\":%d,\"page_size\":%u,"
-	       "\"total_pages\":%" PRIu64 ",\"original_pages\":%" PRIu64
-	       ",\"memory_hole\":%" PRIu64 ",\"excluded\":{",
-	       status, c->o.dump_level, s->page_size, s->max_pfn, s->present,
-	       s->hole);
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_object(&j, &dp_json_compact);
+	dp_json_kstr(&j, "status", status);
+	dp_json_ki64(&j, "dump_level", c->o.dump_level);
+	dp_json_ku64(&j, "page_size", s->page_size);
+	dp_json_ku64(&j, "total_pages", s->max_pfn);
+	dp_json_ku64(&j, "original_pages", s->present);
+	dp_json_ku64(&j, "memory_hole", s->hole);
+	dp_json_key(&j, "excluded");
+	dp_json_object(&j, &dp_json_compact);
 	for (int i = 0; i < DP_CNT_NR; i++)
-		printf("%s\"%s\":%" PRIu64, i ? "," : "", keys[i], s->excluded[i]);
-	printf("},\"not_in_input\":%" PRIu64 ",\"input_format\":\"%s\""
-	       ",\"input_dump_level\":%d,\"effective_dump_level\":%d",
-	       s->not_in_input, s->input_format ? s->input_format : "",
-	       s->input_level, s->dump_level);
-	printf(",\"excluded_total\":%" PRIu64 ",\"remaining_pages\":%" PRIu64
-	       ",\"kernel_image_guard_pages\":%" PRIu64
-	       ",\"log_first_pages\":%" PRIu64
-	       ",\"pages_written\":%" PRIu64 ",\"pages_lost\":%" PRIu64
-	       ",\"bytes_written\":%" PRIu64 ",\"files\":%" PRIu64
-	       ",\"incomplete\":%s,\"seconds\":%.3f}\n",
-	       s->excluded_total, s->remaining, s->rescued, s->log_pages,
-	       s->pages_written,
-	       s->pages_lost, s->bytes_written, s->nfiles,
-	       s->incomplete ? "true" : "false", secs);
+		dp_json_ku64(&j, keys[i], s->excluded[i]);
+	dp_json_end(&j);
+	dp_json_ku64(&j, "not_in_input", s->not_in_input);
+	dp_json_kstr(&j, "input_format",
+		     s->input_format ? s->input_format : "");
+	dp_json_ki64(&j, "input_dump_level", s->input_level);
+	dp_json_ki64(&j, "effective_dump_level", s->dump_level);
+	dp_json_ku64(&j, "excluded_total", s->excluded_total);
+	dp_json_ku64(&j, "remaining_pages", s->remaining);
+	dp_json_ku64(&j, "kernel_image_guard_pages", s->rescued);
+	dp_json_ku64(&j, "log_first_pages", s->log_pages);
+	dp_json_ku64(&j, "pages_written", s->pages_written);
+	dp_json_ku64(&j, "pages_lost", s->pages_lost);
+	dp_json_ku64(&j, "bytes_written", s->bytes_written);
+	dp_json_ku64(&j, "files", s->nfiles);
+	dp_json_kbool(&j, "incomplete", s->incomplete);
+	dp_json_key(&j, "seconds");
+	dp_json_printf(&j, "%.3f", secs);
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 static int open_out(struct cfg *c, const char *path)
@@ -308,21 +319,17 @@ static int dump_dmesg(struct cfg *c, const char *vmcore, const char *path)
 	int fd = open_out(c, path);
 	if (fd < 0)
 		return DP_EXIT_FAILURE;
-	fflush(stdout);
-	int saved = dup(1);
-	if (saved < 0 || dup2(fd, 1) < 0) {
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
 		errmsg(c, "%s: %s", path, strerror(errno));
 		close(fd);
 		return DP_EXIT_FAILURE;
 	}
-	char *args[] = { (char *)"log", (char *)vmcore, NULL };
-	optind = 0;	// re-initialise getopt for the log command
-	int rc = cmd_log(2, args);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	if (close(fd) < 0 && rc == DP_EXIT_OK) {
-		errmsg(c, "%s: %s", path, strerror(errno));
+	const struct dp_cli_log_opts plain = { 0 };
+	int rc = dp_cli_write_log(f, &vmcore, 1, &plain);
+	bool bad = ferror(f);
+	if ((fclose(f) != 0 || bad) && rc == DP_EXIT_OK) {
+		errmsg(c, "%s: %s", path, strerror(errno ? errno : EIO));
 		rc = DP_EXIT_FAILURE;
 	}
 	if (rc != DP_EXIT_OK) {

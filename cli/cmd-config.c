@@ -216,114 +216,98 @@ static void print_text(const struct dp_config *c)
 	line_str(stdout, "compression", c->compression, false);
 }
 
-static void json_str(const char *key, const char *v, bool *first)
+// A setting that may be unset (-1): null then.
+static void json_int(struct dp_json *j, const char *key, int v)
 {
-	printf("%s\n    \"%s\": ", *first ? "" : ",", key);
-	*first = false;
-	if (v)
-		dp_json_string(stdout, v);
-	else
-		fputs("null", stdout);
+	dp_json_ki64_or_null(j, key, v >= 0, v);
 }
 
-static void json_int(const char *key, int v, bool *first)
+static void json_words(struct dp_json *j, const char *key,
+		       const struct dp_config_words *w)
 {
-	printf("%s\n    \"%s\": ", *first ? "" : ",", key);
-	*first = false;
-	if (v >= 0)
-		printf("%d", v);
-	else
-		fputs("null", stdout);
+	dp_json_key(j, key);
+	dp_json_array(j, &dp_json_inline);
+	for (size_t i = 0; i < w->n; i++)
+		dp_json_str(j, w->v[i]);
+	dp_json_end(j);
 }
 
-static void json_words(const char *key, const struct dp_config_words *w,
-		       bool *first)
+static void json_config(struct dp_json *j, const struct dp_config *c)
 {
-	printf("%s\n    \"%s\": [", *first ? "" : ",", key);
-	*first = false;
-	for (size_t i = 0; i < w->n; i++) {
-		fputs(i ? ", " : "", stdout);
-		dp_json_string(stdout, w->v[i]);
-	}
-	putchar(']');
+	dp_json_object(j, &dp_json_lines4);
+	dp_json_kstr(j, "target", dp_target_kind_name(c->target));
+	dp_json_kstr(j, "fstype", c->fstype);
+	dp_json_kstr(j, "target_spec", c->target_spec);
+	json_int(j, "target_line", c->target_line ? (int)c->target_line : -1);
+	dp_json_kstr(j, "path", c->path);
+	dp_json_kstr(j, "sshkey", c->sshkey);
+	json_words(j, "core_collector", &c->collector);
+	dp_json_kstr(j, "failure_action", dp_action_name(c->failure_action));
+	dp_json_kstr(j, "failure_command", c->failure_command);
+	dp_json_kstr(j, "final_action", dp_action_name(c->final_action));
+	dp_json_kstr(j, "kdump_pre", c->kdump_pre);
+	dp_json_kstr(j, "kdump_post", c->kdump_post);
+	dp_json_kstr(j, "kdump_emergency", c->kdump_emergency);
+	json_words(j, "extra_bins", &c->extra_bins);
+	json_words(j, "extra_modules", &c->extra_modules);
+	dp_json_kstr(j, "dracut_args", c->dracut_args);
+	json_words(j, "fence_kdump_nodes", &c->fence_kdump_nodes);
+	dp_json_kstr(j, "fence_kdump_args", c->fence_kdump_args);
+	json_int(j, "force_rebuild", c->force_rebuild);
+	json_int(j, "force_no_rebuild", c->force_no_rebuild);
+	json_int(j, "auto_reset_crashkernel", c->auto_reset_crashkernel);
+	json_int(j, "use_kdump", c->use_kdump);
+	dp_json_kstr(j, "kernel", c->kernel);
+	dp_json_kstr(j, "initrd", c->initrd);
+	json_int(j, "num_dumps", c->num_dumps);
+	json_int(j, "dump_dmesg", c->dump_dmesg);
+	json_int(j, "nfs_timeo", c->nfs_timeo);
+	json_int(j, "nfs_retrans", c->nfs_retrans);
+	dp_json_kstr(j, "kexec_args", c->kexec_args);
+	dp_json_kstr(j, "cmdline", c->cmdline);
+	dp_json_kstr(j, "cmdline_append", c->cmdline_append);
+	dp_json_kstr(j, "hosttag", c->hosttag);
+	dp_json_kstr(j, "compression", c->compression);
+	dp_json_end(j);
 }
 
-static void json_config(const struct dp_config *c)
+static void json_diags(struct dp_json *j, const char *key,
+		       const struct dp_config *c, bool errors)
 {
-	bool f = true;
-	putchar('{');
-	json_str("target", dp_target_kind_name(c->target), &f);
-	json_str("fstype", c->fstype, &f);
-	json_str("target_spec", c->target_spec, &f);
-	json_int("target_line", c->target_line ? (int)c->target_line : -1, &f);
-	json_str("path", c->path, &f);
-	json_str("sshkey", c->sshkey, &f);
-	json_words("core_collector", &c->collector, &f);
-	json_str("failure_action", dp_action_name(c->failure_action), &f);
-	json_str("failure_command", c->failure_command, &f);
-	json_str("final_action", dp_action_name(c->final_action), &f);
-	json_str("kdump_pre", c->kdump_pre, &f);
-	json_str("kdump_post", c->kdump_post, &f);
-	json_str("kdump_emergency", c->kdump_emergency, &f);
-	json_words("extra_bins", &c->extra_bins, &f);
-	json_words("extra_modules", &c->extra_modules, &f);
-	json_str("dracut_args", c->dracut_args, &f);
-	json_words("fence_kdump_nodes", &c->fence_kdump_nodes, &f);
-	json_str("fence_kdump_args", c->fence_kdump_args, &f);
-	json_int("force_rebuild", c->force_rebuild, &f);
-	json_int("force_no_rebuild", c->force_no_rebuild, &f);
-	json_int("auto_reset_crashkernel", c->auto_reset_crashkernel, &f);
-	json_int("use_kdump", c->use_kdump, &f);
-	json_str("kernel", c->kernel, &f);
-	json_str("initrd", c->initrd, &f);
-	json_int("num_dumps", c->num_dumps, &f);
-	json_int("dump_dmesg", c->dump_dmesg, &f);
-	json_int("nfs_timeo", c->nfs_timeo, &f);
-	json_int("nfs_retrans", c->nfs_retrans, &f);
-	json_str("kexec_args", c->kexec_args, &f);
-	json_str("cmdline", c->cmdline, &f);
-	json_str("cmdline_append", c->cmdline_append, &f);
-	json_str("hosttag", c->hosttag, &f);
-	json_str("compression", c->compression, &f);
-	printf("\n  }");
-}
-
-static void json_diags(const struct dp_config *c, bool errors)
-{
-	bool first = true;
-	putchar('[');
+	dp_json_key(j, key);
+	dp_json_array(j, &dp_json_lines4);
 	for (size_t i = 0; i < c->ndiags; i++) {
 		if (c->diags[i].error != errors)
 			continue;
-		printf("%s\n    {\"line\": %u, \"message\": ", first ? "" : ",",
-		       c->diags[i].line);
-		dp_json_string(stdout, c->diags[i].message);
+		dp_json_object(j, &dp_json_inline);
+		dp_json_ku64(j, "line", c->diags[i].line);
+		dp_json_kstr(j, "message", c->diags[i].message);
 		if (errors)
-			printf(", \"unsupported\": %s",
-			       c->diags[i].unsupported ? "true" : "false");
-		putchar('}');
-		first = false;
+			dp_json_kbool(j, "unsupported",
+				      c->diags[i].unsupported);
+		dp_json_end(j);
 	}
-	fputs(first ? "]" : "\n  ]", stdout);
+	dp_json_end(j);
 }
 
 static void print_json(const struct dp_config *c)
 {
-	printf("{\n  \"file\": ");
-	dp_json_string(stdout, c->name);
-	printf(",\n  \"format\": ");
-	dp_json_string(stdout, dp_config_format_name(c->format));
-	printf(",\n  \"valid\": %s,\n  \"errors\": ",
-	       c->nerrors ? "false" : "true");
-	json_diags(c, true);
-	printf(",\n  \"warnings\": ");
-	json_diags(c, false);
-	printf(",\n  \"config\": ");
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_object(&j, &dp_json_lines2);
+	dp_json_kstr(&j, "file", c->name ? c->name : "");
+	const char *format = dp_config_format_name(c->format);
+	dp_json_kstr(&j, "format", format ? format : "");
+	dp_json_kbool(&j, "valid", !c->nerrors);
+	json_diags(&j, "errors", c, true);
+	json_diags(&j, "warnings", c, false);
+	dp_json_key(&j, "config");
 	if (c->nerrors)
-		fputs("null", stdout);
+		dp_json_null(&j);
 	else
-		json_config(c);
-	printf("\n}\n");
+		json_config(&j, c);
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 void dp_cli_print_diags(const struct dp_config *c)

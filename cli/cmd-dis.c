@@ -10,6 +10,7 @@
 #include <dontpanic/disasm.h>
 
 #include "cli.h"
+#include "core/parse.h"
 
 #define MAX_FUNC_BYTES (256u << 10)	/* a "function" longer is cut */
 #define MAX_COUNT 100000u
@@ -45,7 +46,7 @@ struct dis_ctx {
 	struct dp_program *prog;
 	struct dp_disasm *d;
 	const struct dis_opts *o;
-	bool first;		/* JSON: no comma before the first object */
+	struct dp_json json;	/* --json: the array of instructions */
 };
 
 static int parse(int argc, char **argv, struct dis_opts *o)
@@ -154,25 +155,25 @@ static void print_text(struct dis_ctx *c, const struct dp_insn *in)
 
 static void print_json(struct dis_ctx *c, const struct dp_insn *in)
 {
+	struct dp_json *j = &c->json;
 	struct dp_symbol s;
 	uint64_t off = 0;
+	char hex[2 * sizeof(in->bytes) + 1] = "";
 	struct dp_error *err = dp_program_symbolize(c->prog, in->address, &s,
 						    &off);
-	printf("%s\n  {\"address\": \"0x%" PRIx64 "\", \"symbol\": ",
-	       c->first ? "" : ",", in->address);
-	c->first = false;
-	dp_json_string(stdout, err ? NULL : s.name);
+	for (unsigned i = 0; i < in->size && i < sizeof(in->bytes); i++)
+		snprintf(hex + 2 * i, 3, "%02x", in->bytes[i]);
+	dp_json_object(j, &dp_json_inline);
+	dp_json_khex(j, "address", in->address);
+	dp_json_kstr(j, "symbol", err ? "" : s.name);
 	dp_error_destroy(err);
-	printf(", \"offset\": %" PRIu64 ", \"bytes\": \"", off);
-	for (unsigned i = 0; i < in->size; i++)
-		printf("%02x", in->bytes[i]);
-	printf("\", \"mnemonic\": ");
-	dp_json_string(stdout, in->mnemonic);
-	printf(", \"operands\": ");
-	dp_json_string(stdout, in->operands);
+	dp_json_ku64(j, "offset", off);
+	dp_json_kstr(j, "bytes", hex);
+	dp_json_kstr(j, "mnemonic", in->mnemonic);
+	dp_json_kstr(j, "operands", in->operands);
 	if (in->kind != DP_INSN_NO_TARGET)
-		printf(", \"target\": \"0x%" PRIx64 "\"", in->target);
-	printf("}");
+		dp_json_khex(j, "target", in->target);
+	dp_json_end(j);
 }
 
 /* Disassemble [start, end), at most max instructions. */
@@ -209,7 +210,7 @@ static int resolve(struct dis_ctx *c, uint64_t *start, uint64_t *end,
 	if (!err) {
 		by_name = true;
 	} else if (err->code == DP_ERR_NOT_FOUND &&
-		   dp_cli_parse_hex(o->what, &addr)) {
+		   dp_parse_u64(o->what, 16, &addr)) {
 		dp_error_destroy(err);
 	} else {
 		dp_cli_error("dis", err);
@@ -248,7 +249,9 @@ int cmd_dis(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	struct dp_dump *dump;
-	struct dis_ctx c = { .o = &o, .first = true };
+	static const struct dp_json_layout list = DP_JSON_LINES_OPEN("  ", "");
+	struct dis_ctx c = { .o = &o };
+	dp_json_init(&c.json, stdout);
 	rc = dp_cli_open_program("dis", (const char *const *)argv + o.first_dump,
 				 (size_t)(argc - o.first_dump), &dump, &c.prog);
 	if (rc)
@@ -263,10 +266,12 @@ int cmd_dis(int argc, char **argv)
 	rc = resolve(&c, &start, &end, &max);
 	if (rc < 0) {
 		if (o.json)
-			printf("[");
+			dp_json_array(&c.json, &list);
 		rc = run(&c, start, end, max);
-		if (o.json)
-			printf("\n]\n");
+		if (o.json) {
+			dp_json_end(&c.json);
+			putchar('\n');
+		}
 	}
 	dp_disasm_destroy(c.d);
 	dp_cli_close_program(dump, c.prog);

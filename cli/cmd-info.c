@@ -50,71 +50,60 @@ static void gather(struct dp_dump *dump, struct facts *f)
 	}
 }
 
-static void json_str_or_null(const char *key, const char *val, bool comma)
+static void print_cpus_json(struct dp_json *j, struct dp_dump *dump)
 {
-	printf("  \"%s\": ", key);
-	if (val)
-		dp_json_string(stdout, val);
-	else
-		fputs("null", stdout);
-	puts(comma ? "," : "");
-}
-
-static void print_cpus_json(struct dp_dump *dump)
-{
+	static const struct dp_json_layout notes =
+		DP_JSON_LINES_OPEN("    ", "  ");
 	size_t n = dp_dump_num_cpu_notes(dump);
-	puts("  \"cpu_notes\": [");
+	dp_json_key(j, "cpu_notes");
+	dp_json_array(j, &notes);
 	for (size_t k = 0; k < n; k++) {
 		const struct dp_cpu_note *c = dp_dump_cpu_note(dump, k);
-		printf("    {\"index\": %" PRIu32 ", \"pid\": %" PRId32
-		       ", \"from_qemu\": %s, \"rip\": \"0x%" PRIx64
-		       "\", \"rsp\": \"0x%" PRIx64 "\", \"cs\": %" PRIu64
-		       "}%s\n", c->index, c->pid,
-		       c->from_qemu ? "true" : "false", c->regs.rip,
-		       c->regs.rsp, c->regs.cs, k + 1 < n ? "," : "");
+		dp_json_object(j, &dp_json_inline);
+		dp_json_ku64(j, "index", c->index);
+		dp_json_ki64(j, "pid", c->pid);
+		dp_json_kbool(j, "from_qemu", c->from_qemu);
+		dp_json_khex(j, "rip", c->regs.rip);
+		dp_json_khex(j, "rsp", c->regs.rsp);
+		dp_json_ku64(j, "cs", c->regs.cs);
+		dp_json_end(j);
 	}
-	puts("  ],");
+	dp_json_end(j);
 }
 
 static void print_json(struct dp_dump *dump, const struct facts *f)
 {
 	const struct dp_dump_info *i = &f->info;
-	puts("{");
-	json_str_or_null("format", i->format, true);
-	json_str_or_null("producer", i->producer, true);
-	json_str_or_null("compression", compression_name(i->compression),
-			 true);
-	if (i->dump_level >= 0)
-		printf("  \"dump_level\": %d,\n", i->dump_level);
-	else
-		puts("  \"dump_level\": null,");
-	printf("  \"flattened\": %s,\n", i->flattened ? "true" : "false");
-	printf("  \"incomplete\": %s,\n", i->incomplete ? "true" : "false");
-	printf("  \"truncated\": %s,\n", i->truncated ? "true" : "false");
-	printf("  \"files\": %u,\n", i->nfiles);
-	printf("  \"header_version\": %" PRIu32 ",\n", i->header_version);
-	printf("  \"page_size\": %" PRIu32 ",\n", i->page_size);
-	printf("  \"max_pfn\": %" PRIu64 ",\n", i->max_pfn);
-	printf("  \"pages_present\": %" PRIu64 ",\n", i->pages_present);
-	printf("  \"pages_excluded\": %" PRIu64 ",\n", i->pages_excluded);
-	printf("  \"pages_zero\": %" PRIu64 ",\n", i->pages_zero);
-	printf("  \"pages_lost\": %" PRIu64 ",\n", i->pages_lost);
-	json_str_or_null("osrelease", f->osrelease, true);
-	json_str_or_null("build_id", f->build_id, true);
-	printf("  \"cpus\": %zu,\n", f->cpus);
-	print_cpus_json(dump);
-	if (i->crash_time)
-		printf("  \"crash_time\": %" PRId64 ",\n", i->crash_time);
-	else
-		puts("  \"crash_time\": null,");
-	json_str_or_null("crash_time_utc", f->time_utc[0] ? f->time_utc : NULL,
-			 true);
-	if (f->have_kaslr)
-		printf("  \"kaslr_offset\": %" PRIu64 "\n",
-		       (uint64_t)f->kaslr);
-	else
-		puts("  \"kaslr_offset\": null");
-	puts("}");
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_object(&j, &dp_json_lines2);
+	dp_json_kstr(&j, "format", i->format);
+	dp_json_kstr(&j, "producer", i->producer);
+	dp_json_kstr(&j, "compression", compression_name(i->compression));
+	dp_json_ki64_or_null(&j, "dump_level", i->dump_level >= 0,
+			     i->dump_level);
+	dp_json_kbool(&j, "flattened", i->flattened);
+	dp_json_kbool(&j, "incomplete", i->incomplete);
+	dp_json_kbool(&j, "truncated", i->truncated);
+	dp_json_ku64(&j, "files", i->nfiles);
+	dp_json_ku64(&j, "header_version", i->header_version);
+	dp_json_ku64(&j, "page_size", i->page_size);
+	dp_json_ku64(&j, "max_pfn", i->max_pfn);
+	dp_json_ku64(&j, "pages_present", i->pages_present);
+	dp_json_ku64(&j, "pages_excluded", i->pages_excluded);
+	dp_json_ku64(&j, "pages_zero", i->pages_zero);
+	dp_json_ku64(&j, "pages_lost", i->pages_lost);
+	dp_json_kstr(&j, "osrelease", f->osrelease);
+	dp_json_kstr(&j, "build_id", f->build_id);
+	dp_json_ku64(&j, "cpus", f->cpus);
+	print_cpus_json(&j, dump);
+	dp_json_ki64_or_null(&j, "crash_time", i->crash_time != 0,
+			     i->crash_time);
+	dp_json_kstr(&j, "crash_time_utc", f->time_utc[0] ? f->time_utc : NULL);
+	dp_json_ku64_or_null(&j, "kaslr_offset", f->have_kaslr,
+			     (uint64_t)f->kaslr);
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 static void print_text(struct dp_dump *dump, const struct facts *f)

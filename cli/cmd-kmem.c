@@ -89,31 +89,33 @@ static void print_text(const struct dp_meminfo *m, uint64_t ps)
 	line("COMMITTED", m->committed, ps, "TOTAL LIMIT", m->commit_limit);
 }
 
-static void json_field(const char *k, uint64_t v, bool last)
+// A count, or null when the dump does not say (UINT64_MAX).
+static void json_field(struct dp_json *j, const char *k, uint64_t v)
 {
-	if (v == UINT64_MAX)
-		printf("  \"%s\": null%s\n", k, last ? "" : ",");
-	else
-		printf("  \"%s\": %" PRIu64 "%s\n", k, v, last ? "" : ",");
+	dp_json_ku64_or_null(j, k, v != UINT64_MAX, v);
 }
 
 static void print_json(const struct dp_meminfo *m, uint64_t ps)
 {
-	printf("{\n  \"page_size\": %" PRIu64 ",\n", ps);
-	json_field("total", m->total, false);
-	json_field("free", m->free, false);
-	json_field("used", sub(m->total, m->free), false);
-	json_field("shared", m->shared, false);
-	json_field("buffers", m->buffers, false);
-	json_field("cached", m->cached, false);
-	json_field("slab", m->slab, false);
-	json_field("total_huge", m->total_huge, false);
-	json_field("huge_free", m->huge_free, false);
-	json_field("swap_total", m->swap_total, false);
-	json_field("swap_free", m->swap_free, false);
-	json_field("commit_limit", m->commit_limit, false);
-	json_field("committed", m->committed, true);
-	printf("}\n");
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_object(&j, &dp_json_lines2);
+	dp_json_ku64(&j, "page_size", ps);
+	json_field(&j, "total", m->total);
+	json_field(&j, "free", m->free);
+	json_field(&j, "used", sub(m->total, m->free));
+	json_field(&j, "shared", m->shared);
+	json_field(&j, "buffers", m->buffers);
+	json_field(&j, "cached", m->cached);
+	json_field(&j, "slab", m->slab);
+	json_field(&j, "total_huge", m->total_huge);
+	json_field(&j, "huge_free", m->huge_free);
+	json_field(&j, "swap_total", m->swap_total);
+	json_field(&j, "swap_free", m->swap_free);
+	json_field(&j, "commit_limit", m->commit_limit);
+	json_field(&j, "committed", m->committed);
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 int cmd_kmem(int argc, char **argv)

@@ -30,33 +30,35 @@ static const char usage_text[] =
 	"  -h, --help    show this help\n";
 
 struct log_opts {
-	bool ctime, notime, level, dict;
+	struct dp_cli_log_opts o;
+	FILE *out;
 	int64_t boot;		// seconds since the epoch, for -T
 	uint64_t last_ns;	// newest record, for the -T estimate
 };
 
-static void put_text(const struct dp_printk_record *r, int indent)
+static void put_text(FILE *out, const struct dp_printk_record *r, int indent)
 {
 	for (size_t i = 0; i < r->text_len; i++) {
 		unsigned char c = (unsigned char)r->text[i];
 		if (c == '\n')
-			printf("\n%*s", indent, "");
+			fprintf(out, "\n%*s", indent, "");
 		else if (isprint(c) || isspace(c))
-			putchar(c);
+			fputc(c, out);
 		else
-			printf("\\x%02x", c);
+			fprintf(out, "\\x%02x", c);
 	}
-	putchar('\n');
+	fputc('\n', out);
 }
 
 static struct dp_error *print_record(const struct dp_printk_record *r,
 				     void *arg)
 {
-	const struct log_opts *o = arg;
+	const struct log_opts *lo = arg;
+	const struct dp_cli_log_opts *o = &lo->o;
 	char prefix[128];
 	int n = 0;
 	if (o->ctime) {
-		time_t t = (time_t)(o->boot + (int64_t)(r->ts_nsec / 1000000000));
+		time_t t = (time_t)(lo->boot + (int64_t)(r->ts_nsec / 1000000000));
 		struct tm tm;
 		char tb[64];
 		localtime_r(&t, &tm);
@@ -70,12 +72,12 @@ static struct dp_error *print_record(const struct dp_printk_record *r,
 	if (o->level && r->level >= 0)
 		n += snprintf(prefix + n, sizeof(prefix) - (size_t)n, "<%d>",
 			      r->level);
-	fputs(prefix, stdout);
-	put_text(r, n);
+	fputs(prefix, lo->out);
+	put_text(lo->out, r, n);
 	if (o->dict && r->subsystem[0])
-		printf("%*sSUBSYSTEM=%s\n", n, "", r->subsystem);
+		fprintf(lo->out, "%*sSUBSYSTEM=%s\n", n, "", r->subsystem);
 	if (o->dict && r->device[0])
-		printf("%*sDEVICE=%s\n", n, "", r->device);
+		fprintf(lo->out, "%*sDEVICE=%s\n", n, "", r->device);
 	return NULL;
 }
 
@@ -140,13 +142,39 @@ static struct dp_error *boot_time(struct dp_program *prog, struct log_opts *o)
 	return NULL;
 }
 
+int dp_cli_write_log(FILE *out, const char *const *paths, size_t n,
+		     const struct dp_cli_log_opts *opts)
+{
+	struct log_opts o = { .o = *opts, .out = out };
+	struct dp_dump *dump;
+	struct dp_program *prog;
+	int rc = dp_cli_open_program("log", paths, n, &dump, &prog);
+	if (rc)
+		return rc;
+	struct dp_error *err = o.o.ctime ? boot_time(prog, &o) : NULL;
+	if (!err)
+		err = dp_printk_for_each(prog, print_record, &o);
+	if (err) {
+		fflush(out);
+		dp_cli_error("log", err);
+		rc = DP_EXIT_FAILURE;
+	}
+	// Only when the log reader fell back to kallsyms (a damaged
+	// SYMBOL(prb)); the log alone does not load them.
+	const char *warn = dp_program_kallsyms_warning(prog);
+	if (warn)
+		dp_cli_errorf("log", "WARNING: %s", warn);
+	dp_cli_close_program(dump, prog);
+	return rc;
+}
+
 int cmd_log(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct log_opts o = { 0 };
+	struct dp_cli_log_opts o = { 0 };
 	int c;
 	while ((c = getopt_long(argc, argv, "Ttmdh", opts, NULL)) != -1) {
 		switch (c) {
@@ -160,25 +188,6 @@ int cmd_log(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return dp_cli_usage('?', usage_text);
-	struct dp_dump *dump;
-	struct dp_program *prog;
-	int rc = dp_cli_open_program("log", (const char *const *)argv + optind,
-				     (size_t)(argc - optind), &dump, &prog);
-	if (rc)
-		return rc;
-	struct dp_error *err = o.ctime ? boot_time(prog, &o) : NULL;
-	if (!err)
-		err = dp_printk_for_each(prog, print_record, &o);
-	if (err) {
-		fflush(stdout);
-		dp_cli_error("log", err);
-		rc = DP_EXIT_FAILURE;
-	}
-	// Only when the log reader fell back to kallsyms (a damaged
-	// SYMBOL(prb)); the log alone does not load them.
-	const char *warn = dp_program_kallsyms_warning(prog);
-	if (warn)
-		dp_cli_errorf("log", "WARNING: %s", warn);
-	dp_cli_close_program(dump, prog);
-	return rc;
+	return dp_cli_write_log(stdout, (const char *const *)argv + optind,
+				(size_t)(argc - optind), &o);
 }

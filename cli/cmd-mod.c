@@ -65,19 +65,26 @@ static void print_taints(const struct dp_module **m, size_t n)
 	}
 }
 
+static const struct dp_json_layout list = DP_JSON_LINES_OPEN("  ", "");
+
 static void print_json(const struct dp_module **m, size_t n)
 {
-	printf("[");
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_array(&j, &list);
 	for (size_t i = 0; i < n; i++) {
 		char buf[72];
 		dp_taint_string(m[i]->taints, buf, sizeof(buf));
-		printf("%s\n  {\"name\": ", i ? "," : "");
-		dp_json_string(stdout, m[i]->name);
-		printf(", \"module\": \"0x%" PRIx64 "\", \"base\": \"0x%" PRIx64
-		       "\", \"size\": %" PRIu64 ", \"taints\": \"%s\"}",
-		       m[i]->addr, m[i]->base, m[i]->size, buf);
+		dp_json_object(&j, &dp_json_inline);
+		dp_json_kstr(&j, "name", m[i]->name);
+		dp_json_khex(&j, "module", m[i]->addr);
+		dp_json_khex(&j, "base", m[i]->base);
+		dp_json_ku64(&j, "size", m[i]->size);
+		dp_json_kstr(&j, "taints", buf);
+		dp_json_end(&j);
 	}
-	printf("\n]\n");
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 int cmd_mod(int argc, char **argv)

@@ -37,22 +37,29 @@ static void print_summary(const struct dp_task *t, size_t n)
 	}
 }
 
+static const struct dp_json_layout list = DP_JSON_LINES_OPEN("  ", "");
+
 static void print_json(const struct dp_task *t, size_t n)
 {
-	printf("[");
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_array(&j, &list);
 	for (size_t i = 0; i < n; i++) {
-		printf("%s\n  {\"pid\": %d, \"ppid\": %d, \"cpu\": %u, "
-		       "\"state\": \"%s\", \"comm\": ", i ? "," : "",
-		       t[i].pid, t[i].ppid, t[i].cpu, dp_task_state_short(&t[i]));
-		dp_json_string(stdout, t[i].comm);
-		printf(", \"task\": \"0x%" PRIx64 "\", \"active\": %s, "
-		       "\"kthread\": %s, \"vsz_kb\": %" PRIu64 ", "
-		       "\"rss_kb\": %" PRIu64 "}", t[i].addr,
-		       t[i].active ? "true" : "false",
-		       t[i].mm ? "false" : "true", t[i].vm_pages * 4,
-		       t[i].rss_pages * 4);
+		dp_json_object(&j, &dp_json_inline);
+		dp_json_ki64(&j, "pid", t[i].pid);
+		dp_json_ki64(&j, "ppid", t[i].ppid);
+		dp_json_ku64(&j, "cpu", t[i].cpu);
+		dp_json_kstr(&j, "state", dp_task_state_short(&t[i]));
+		dp_json_kstr(&j, "comm", t[i].comm);
+		dp_json_khex(&j, "task", t[i].addr);
+		dp_json_kbool(&j, "active", t[i].active);
+		dp_json_kbool(&j, "kthread", !t[i].mm);
+		dp_json_ku64(&j, "vsz_kb", t[i].vm_pages * 4);
+		dp_json_ku64(&j, "rss_kb", t[i].rss_pages * 4);
+		dp_json_end(&j);
 	}
-	printf("\n]\n");
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 static uint64_t total_pages(struct dp_session *s)

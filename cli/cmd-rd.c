@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/parse.h"
 
 #define LINE_BYTES 16
 #define MAX_COUNT (1ull << 32)
@@ -47,21 +48,6 @@ static int take_size_opts(int *argc, char **argv, unsigned int *bytes)
 	*argc = out;
 	argv[out] = NULL;
 	return 0;
-}
-
-static bool parse_u64(const char *s, int base, uint64_t *ret)
-{
-	char *end;
-	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	if (!*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, base);
-	if (errno || *end)
-		return false;
-	*ret = v;
-	return true;
 }
 
 static void print_line(uint64_t addr, const uint8_t *b, size_t n,
@@ -152,11 +138,11 @@ int cmd_rd(int argc, char **argv)
 	}
 	uint64_t addr, count = 1;
 	int nargs = argc - optind;
-	if (nargs < 2 || !parse_u64(argv[optind], 16, &addr))
+	if (nargs < 2 || !dp_parse_u64(argv[optind], 16, &addr))
 		return dp_cli_usage('?', usage_text);
 	int first_dump = optind + 1;
 	// "ADDR COUNT DUMP...": a number followed by more arguments is COUNT.
-	if (nargs >= 3 && parse_u64(argv[first_dump], 10, &count))
+	if (nargs >= 3 && dp_parse_u64(argv[first_dump], 10, &count))
 		first_dump++;
 	if (count == 0 || count > MAX_COUNT) {
 		dp_cli_errorf(argv[0], "bad COUNT %" PRIu64, count);

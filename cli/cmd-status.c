@@ -141,29 +141,88 @@ static void print_text(const char *root, const struct dp_status *st,
 	       "NOT ready: a panic now would not take a dump");
 }
 
-static void json_u64(const char *key, bool have, uint64_t v)
+static void print_space_json(struct dp_json *j, const struct dp_cli_space *sp)
 {
-	printf(", \"%s\": ", key);
-	if (have)
-		printf("%llu", (unsigned long long)v);
-	else
-		fputs("null", stdout);
-}
-
-static void print_space_json(const struct dp_cli_space *sp)
-{
-	printf(",\n  \"dump_space\": ");
+	dp_json_key(j, "dump_space");
 	if (sp->why) {
-		fputs("null", stdout);
+		dp_json_null(j);
 		return;
 	}
 	const struct dp_dump_space *s = &sp->s;
-	printf("{\"state\": \"%s\", \"dir\": ", sp->state);
-	dp_json_string(stdout, s->checked);
-	json_u64("free", s->have_free, s->free_bytes);
-	json_u64("estimate", s->have_estimate, s->estimate_bytes);
-	json_u64("ram", s->have_estimate, s->ram_bytes);
-	printf(", \"level\": %d}", s->level);
+	dp_json_object(j, &dp_json_inline);
+	dp_json_kstr(j, "state", sp->state);
+	dp_json_kstr(j, "dir", s->checked);
+	dp_json_ku64_or_null(j, "free", s->have_free, s->free_bytes);
+	dp_json_ku64_or_null(j, "estimate", s->have_estimate, s->estimate_bytes);
+	dp_json_ku64_or_null(j, "ram", s->have_estimate, s->ram_bytes);
+	dp_json_ki64(j, "level", s->level);
+	dp_json_end(j);
+}
+
+static void print_checks_json(struct dp_json *j, const struct dp_status *st)
+{
+	static const struct dp_json_layout checks =
+		DP_JSON_LINES_OPEN("    ", "  ");
+	dp_json_key(j, "checks");
+	dp_json_array(j, &checks);
+	for (size_t i = 0; i < st->n; i++) {
+		const struct dp_check *c = &st->checks[i];
+		dp_json_object(j, &dp_json_inline);
+		dp_json_kstr(j, "name", c->name ? c->name : "");
+		dp_json_kstr(j, "state", dp_check_state_name(c->state));
+		dp_json_kstr(j, "value", c->value ? c->value : "");
+		dp_json_kstr(j, "want", c->want ? c->want : "");
+		dp_json_kstr(j, "advice", c->advice);
+		dp_json_end(j);
+	}
+	dp_json_end(j);
+}
+
+static void print_config_json(struct dp_json *j, const struct dp_config *cfg)
+{
+	dp_json_key(j, "config");
+	if (!cfg) {
+		dp_json_null(j);
+		return;
+	}
+	dp_json_object(j, &dp_json_inline);
+	dp_json_kstr(j, "file", cfg->name ? cfg->name : "");
+	dp_json_ku64(j, "errors", cfg->nerrors);
+	dp_json_ku64(j, "unsupported", cfg->nunsupported);
+	dp_json_ku64(j, "warnings", cfg->nwarnings);
+	dp_json_kstr(j, "target", dp_target_kind_name(cfg->target));
+	dp_json_kstr(j, "target_spec", cfg->target_spec);
+	dp_json_kstr(j, "path", cfg->path ? cfg->path : "");
+	dp_json_end(j);
+}
+
+static void print_last_json(struct dp_json *j, const struct last *l)
+{
+	dp_json_key(j, "last_dump");
+	if (!l->dir || !l->d.found) {
+		dp_json_null(j);
+		return;
+	}
+	char path[2200];
+	snprintf(path, sizeof(path), "%s/%s/%s", l->dir, l->d.dir, l->d.file);
+	dp_json_object(j, &dp_json_inline);
+	dp_json_kstr(j, "path", path);
+	dp_json_kbool(j, "incomplete", l->d.incomplete);
+	dp_json_kbool(j, "dmesg", l->d.dmesg);
+	dp_json_ku64(j, "size", (uint64_t)l->d.size);
+	dp_json_ki64(j, "mtime", (int64_t)l->d.mtime);
+	dp_json_ku64(j, "count", l->d.ndumps);
+	dp_json_key(j, "capture_memory_mib");
+	if (l->d.have_capture_memory) {
+		dp_json_object(j, &dp_json_inline);
+		dp_json_ki64(j, "total", l->d.capture_total_mib);
+		dp_json_ki64(j, "available", l->d.capture_avail_mib);
+		dp_json_ki64(j, "peak", l->d.capture_peak_mib);
+		dp_json_end(j);
+	} else {
+		dp_json_null(j);
+	}
+	dp_json_end(j);
 }
 
 static void print_json(const char *root, const struct dp_status *st,
@@ -171,66 +230,17 @@ static void print_json(const char *root, const struct dp_status *st,
 		       const struct dp_cli_space *sp)
 {
 	bool ready = st->worst < DP_CHECK_FAIL && !(cfg && cfg->nerrors);
-	printf("{\n  \"root\": ");
-	dp_json_string(stdout, *root ? root : "/");
-	printf(",\n  \"ready\": %s,\n  \"checks\": [", ready ? "true" : "false");
-	for (size_t i = 0; i < st->n; i++) {
-		const struct dp_check *c = &st->checks[i];
-		printf("%s\n    {\"name\": ", i ? "," : "");
-		dp_json_string(stdout, c->name);
-		printf(", \"state\": ");
-		dp_json_string(stdout, dp_check_state_name(c->state));
-		printf(", \"value\": ");
-		dp_json_string(stdout, c->value ? c->value : "");
-		printf(", \"want\": ");
-		dp_json_string(stdout, c->want);
-		printf(", \"advice\": ");
-		if (c->advice)
-			dp_json_string(stdout, c->advice);
-		else
-			fputs("null", stdout);
-		putchar('}');
-	}
-	printf("\n  ],\n  \"config\": ");
-	if (!cfg) {
-		fputs("null", stdout);
-	} else {
-		printf("{\"file\": ");
-		dp_json_string(stdout, cfg->name);
-		printf(", \"errors\": %zu, \"unsupported\": %zu, \"warnings\": %zu, \"target\": ",
-		       cfg->nerrors, cfg->nunsupported, cfg->nwarnings);
-		dp_json_string(stdout, dp_target_kind_name(cfg->target));
-		printf(", \"target_spec\": ");
-		if (cfg->target_spec)
-			dp_json_string(stdout, cfg->target_spec);
-		else
-			fputs("null", stdout);
-		printf(", \"path\": ");
-		dp_json_string(stdout, cfg->path ? cfg->path : "");
-		putchar('}');
-	}
-	print_space_json(sp);
-	printf(",\n  \"last_dump\": ");
-	if (!l->dir || !l->d.found) {
-		fputs("null", stdout);
-	} else {
-		char path[2200];
-		snprintf(path, sizeof(path), "%s/%s/%s", l->dir, l->d.dir, l->d.file);
-		printf("{\"path\": ");
-		dp_json_string(stdout, path);
-		printf(", \"incomplete\": %s, \"dmesg\": %s, \"size\": %llu, \"mtime\": %lld, \"count\": %zu, \"capture_memory_mib\": ",
-		       l->d.incomplete ? "true" : "false",
-		       l->d.dmesg ? "true" : "false",
-		       (unsigned long long)l->d.size, (long long)l->d.mtime,
-		       l->d.ndumps);
-		if (l->d.have_capture_memory)
-			printf("{\"total\": %lld, \"available\": %lld, \"peak\": %lld}}",
-			       l->d.capture_total_mib, l->d.capture_avail_mib,
-			       l->d.capture_peak_mib);
-		else
-			fputs("null}", stdout);
-	}
-	printf("\n}\n");
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_object(&j, &dp_json_lines2);
+	dp_json_kstr(&j, "root", *root ? root : "/");
+	dp_json_kbool(&j, "ready", ready);
+	print_checks_json(&j, st);
+	print_config_json(&j, cfg);
+	print_space_json(&j, sp);
+	print_last_json(&j, l);
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 int cmd_status(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "core/parse.h"
 
 static const char usage_text[] =
 	"usage: dontpanic sym [-l] [NAME|ADDR]... DUMP...\n"
@@ -67,7 +68,7 @@ static int lookup(struct dp_program *prog, const char *arg)
 	if (!err)
 		return DP_EXIT_OK;
 	uint64_t addr, off;
-	if (err->code != DP_ERR_NOT_FOUND || !dp_cli_parse_hex(arg, &addr)) {
+	if (err->code != DP_ERR_NOT_FOUND || !dp_parse_u64(arg, 16, &addr)) {
 		dp_cli_error("sym", err);
 		return DP_EXIT_FAILURE;
 	}

@@ -162,57 +162,51 @@ static void print_text(struct dp_session *s, struct facts *f,
 	printf("       STATE: %s\n", state_text(f, buf, sizeof(buf)));
 }
 
-static void json_kv(const char *key, const char *val, bool comma)
-{
-	printf("  \"%s\": ", key);
-	dp_json_string(stdout, val);
-	printf(comma ? ",\n" : "\n");
-}
-
 static void print_json(struct dp_session *s, struct facts *f,
 		       const char *path)
 {
 	char buf[256];
 	const struct dp_sysinfo *si = &f->si;
-	printf("{\n");
-	json_kv("release", si->release, true);
-	json_kv("dumpfile", path, true);
-	printf("  \"dump_level\": %d,\n", f->have_info ? f->info.dump_level : -1);
-	printf("  \"cpus\": %u,\n", si->nr_cpus);
-	printf("  \"crash_time\": %" PRId64 ",\n", f->crash_time);
+	struct dp_json j;
+	dp_json_init(&j, stdout);
+	dp_json_object(&j, &dp_json_lines2);
+	dp_json_kstr(&j, "release", si->release);
+	dp_json_kstr(&j, "dumpfile", path);
+	dp_json_ki64(&j, "dump_level", f->have_info ? f->info.dump_level : -1);
+	dp_json_ku64(&j, "cpus", si->nr_cpus);
+	dp_json_ki64(&j, "crash_time", f->crash_time);
 	format_date(f->crash_time, buf, sizeof(buf));
-	json_kv("date", buf, true);
+	dp_json_kstr(&j, "date", buf);
 	if (si->have_uptime)
-		printf("  \"uptime_sec\": %" PRIu64 ",\n", si->uptime_sec);
+		dp_json_ku64(&j, "uptime_sec", si->uptime_sec);
 	format_load(si, buf, sizeof(buf));
-	json_kv("load_average", buf, true);
-	printf("  \"tasks\": %zu,\n", f->ntasks);
-	json_kv("nodename", si->nodename, true);
-	json_kv("version", si->version, true);
-	json_kv("machine", si->machine, true);
-	printf("  \"cpu_mhz\": %" PRIu64 ",\n", si->cpu_khz / 1000);
-	printf("  \"memory_bytes\": %" PRIu64 ",\n",
-	       si->memory_pages * dp_dump_page_size(s->dump));
-	printf("  \"tainted_mask\": %" PRIu64 ",\n", si->tainted_mask);
+	dp_json_kstr(&j, "load_average", buf);
+	dp_json_ku64(&j, "tasks", f->ntasks);
+	dp_json_kstr(&j, "nodename", si->nodename);
+	dp_json_kstr(&j, "version", si->version);
+	dp_json_kstr(&j, "machine", si->machine);
+	dp_json_ku64(&j, "cpu_mhz", si->cpu_khz / 1000);
+	dp_json_ku64(&j, "memory_bytes",
+		     si->memory_pages * dp_dump_page_size(s->dump));
+	dp_json_ku64(&j, "tainted_mask", si->tainted_mask);
 	dp_taint_string(si->tainted_mask, buf, sizeof(buf));
-	json_kv("taint", buf, true);
-	printf("  \"panic\": ");
-	if (f->message)
-		dp_json_string(stdout, f->message);
-	else
-		printf("null");
-	printf(",\n  \"panic_cpu\": %d,\n  \"panic_task\": ", f->panic.cpu);
+	dp_json_kstr(&j, "taint", buf);
+	dp_json_kstr(&j, "panic", f->message);
+	dp_json_ki64(&j, "panic_cpu", f->panic.cpu);
+	dp_json_key(&j, "panic_task");
 	if (f->ptask) {
-		printf("{\"pid\": %d, \"command\": ", f->ptask->pid);
-		dp_json_string(stdout, f->ptask->comm);
-		printf(", \"task\": \"0x%" PRIx64 "\", \"cpu\": %u, \"state\": ",
-		       f->ptask->addr, f->ptask->cpu);
-		dp_json_string(stdout, state_text(f, buf, sizeof(buf)));
-		printf("}\n");
+		dp_json_object(&j, &dp_json_inline);
+		dp_json_ki64(&j, "pid", f->ptask->pid);
+		dp_json_kstr(&j, "command", f->ptask->comm);
+		dp_json_khex(&j, "task", f->ptask->addr);
+		dp_json_ku64(&j, "cpu", f->ptask->cpu);
+		dp_json_kstr(&j, "state", state_text(f, buf, sizeof(buf)));
+		dp_json_end(&j);
 	} else {
-		printf("null\n");
+		dp_json_null(&j);
 	}
-	printf("}\n");
+	dp_json_end(&j);
+	putchar('\n');
 }
 
 int cmd_sys(int argc, char **argv)
@@ -229,9 +223,15 @@ int cmd_sys(int argc, char **argv)
 		struct dp_error *err = dp_kernel_sysinfo(s.k, &si);
 		dp_error_destroy(err);
 		dp_taint_string(si.tainted_mask, buf, sizeof(buf));
-		if (json)
-			printf("{\"tainted_mask\": %" PRIu64 ", \"taint\": "
-			       "\"%s\"}\n", si.tainted_mask, buf);
+		if (json) {
+			struct dp_json j;
+			dp_json_init(&j, stdout);
+			dp_json_object(&j, &dp_json_inline);
+			dp_json_ku64(&j, "tainted_mask", si.tainted_mask);
+			dp_json_kstr(&j, "taint", buf);
+			dp_json_end(&j);
+			putchar('\n');
+		}
 		else
 			printf("TAINTED_MASK: %" PRIx64 "  %s\n",
 			       si.tainted_mask, buf);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/parse.h"
 
 static const char vtop_usage[] =
 	"usage: dontpanic vtop ADDR... DUMP...\n"
@@ -47,7 +48,7 @@ static int split_args(const char *cmd, const char *usage, int argc,
 	}
 	*naddrs = 0;
 	while (optind < argc && *naddrs < 64 &&
-	       dp_cli_parse_hex(argv[optind], &addrs[*naddrs])) {
+	       dp_parse_u64(argv[optind], 16, &addrs[*naddrs])) {
 		(*naddrs)++;
 		optind++;
 	}

@@ -37,21 +37,6 @@ int dp_cli_first_dump(int argc, char **argv, int min)
 	return i;
 }
 
-bool dp_cli_parse_hex(const char *s, uint64_t *ret)
-{
-	char *end;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	if (!*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 16);
-	if (errno || *end)
-		return false;
-	*ret = v;
-	return true;
-}
-
 int64_t dp_cli_crash_time(struct dp_dump *dump, int64_t xtime_sec,
 			  const char **source)
 {

@@ -10,45 +10,33 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/cleanup.h"
+#include "core/vector.h"
 #include "report.h"
 
 #define LOG_FILE_MAX (256u << 20)	/* a kernel log is far smaller */
 
 struct dp_error *report_read_log(const char *path, struct dp_triage_log **ret)
 {
-	FILE *f = fopen(path, "rb");
+	_cleanup_fclose_ FILE *f = fopen(path, "rb");
 	if (!f)
 		return dp_error_os(errno, "%s", path);
-	char *buf = NULL;
+	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0, n;
 	char chunk[65536];
-	struct dp_error *err = NULL;
-	while (!err && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (len + n > LOG_FILE_MAX) {
-			err = dp_error_create(DP_ERR_BAD_DATA, "%s: larger than %u "
-					   "MiB: not a kernel log", path,
-					   LOG_FILE_MAX >> 20);
-			break;
-		}
-		if (len + n > cap) {
-			cap = (len + n) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				err = &dp_enomem;
-				break;
-			}
-			buf = nb;
-		}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (len + n > LOG_FILE_MAX)
+			return dp_error_create(DP_ERR_BAD_DATA, "%s: larger than %u "
+					       "MiB: not a kernel log", path,
+					       LOG_FILE_MAX >> 20);
+		if (!dp_array_reserve(buf, cap, len + n))
+			return &dp_enomem;
 		memcpy(buf + len, chunk, n);
 		len += n;
 	}
-	if (!err && ferror(f))
-		err = dp_error_create(DP_ERR_BAD_DATA, "%s: read error", path);
-	fclose(f);
-	if (!err)
-		err = dp_triage_log_parse(buf ? buf : "", len, ret);
-	free(buf);
-	return err;
+	if (ferror(f))
+		return dp_error_create(DP_ERR_BAD_DATA, "%s: read error", path);
+	return dp_triage_log_parse(buf ? buf : "", len, ret);
 }
 
 /* The release a log's "Linux version" banner names, or NULL. */

@@ -152,50 +152,33 @@ void report_head_text(FILE *f, const struct report_head *h)
 	fputc('\n', f);
 }
 
-static void jstr_or_null(FILE *f, const char *key, const char *s)
+// A string member, null when absent or empty.
+static void jstr_or_null(struct dp_json *j, const char *key, const char *s)
 {
-	fprintf(f, "\"%s\": ", key);
-	if (s && s[0])
-		dp_json_string(f, s);
-	else
-		fputs("null", f);
+	dp_json_kstr(j, key, s && s[0] ? s : NULL);
 }
 
-void report_head_json(FILE *f, const struct report_head *h)
+void report_head_json(struct dp_json *j, const struct report_head *h)
 {
 	char buf[64];
-	fputs(",\n  \"system\": {", f);
-	jstr_or_null(f, "release", h->release);
-	fputs(", ", f);
-	jstr_or_null(f, "version", h->version);
-	fputs(", ", f);
-	jstr_or_null(f, "hostname", h->nodename);
-	fputs(", ", f);
-	jstr_or_null(f, "machine", h->machine);
-	fputs(h->cpus ? ", \"cpus\": " : ", \"cpus\": null", f);
-	if (h->cpus)
-		fprintf(f, "%u", h->cpus);
-	fputs(h->memory_bytes ? ", \"memory_bytes\": " :
-	      ", \"memory_bytes\": null", f);
-	if (h->memory_bytes)
-		fprintf(f, "%" PRIu64, h->memory_bytes);
-	fputs(",\n    \"crash_time\": ", f);
-	if (h->crash_time)
-		fprintf(f, "%" PRId64, h->crash_time);
-	else
-		fputs("null", f);
-	fputs(", ", f);
-	jstr_or_null(f, "crash_time_utc",
+	dp_json_key(j, "system");
+	dp_json_object(j, &dp_json_inline);
+	jstr_or_null(j, "release", h->release);
+	jstr_or_null(j, "version", h->version);
+	jstr_or_null(j, "hostname", h->nodename);
+	jstr_or_null(j, "machine", h->machine);
+	dp_json_ku64_or_null(j, "cpus", h->cpus != 0, h->cpus);
+	dp_json_ku64_or_null(j, "memory_bytes", h->memory_bytes != 0,
+			     h->memory_bytes);
+	dp_json_break(j, ",\n    ");	// the clock on a second line
+	dp_json_ki64_or_null(j, "crash_time", h->crash_time != 0,
+			     h->crash_time);
+	jstr_or_null(j, "crash_time_utc",
 		     format_time(h->crash_time, buf, sizeof(buf)) ? buf : NULL);
-	fputs(", ", f);
-	jstr_or_null(f, "crash_time_source",
+	jstr_or_null(j, "crash_time_source",
 		     h->crash_time ? h->crash_time_source : NULL);
-	fputs(", \"uptime_seconds\": ", f);
-	if (h->have_uptime)
-		fprintf(f, "%" PRIu64, h->uptime_sec);
-	else
-		fputs("null", f);
-	fputs(", ", f);
-	jstr_or_null(f, "source", h->source);
-	fputc('}', f);
+	dp_json_ku64_or_null(j, "uptime_seconds", h->have_uptime,
+			     h->uptime_sec);
+	jstr_or_null(j, "source", h->source);
+	dp_json_end(j);
 }

@@ -220,314 +220,258 @@ static void print_text(const struct report_out *o)
 
 /* ---- JSON ---- */
 
-// Length of a valid UTF-8 sequence at p, or 0.
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 :
-		   p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
+// Blocked and running tasks, log records: one a line, the bracket right
+// after the last.
+static const struct dp_json_layout entries_layout =
+	{ ": ", "\n    ", ",\n    ", "", "" };
 
-// A JSON string; kernel log text may hold bytes that are not UTF-8, which
-// are written as \u00XX (Latin-1) so the output stays valid JSON.
-static void jstr(FILE *f, const char *s)
+static void jwho(struct dp_json *j, const char *key,
+		 const struct dp_triage_who *w)
 {
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	const unsigned char *p = (const unsigned char *)s;
-	bool clean = true;
-	for (; *p && clean; p++) {
-		if (*p < 0x80)
-			continue;
-		size_t n = utf8_len(p);
-		clean = n != 0;
-		if (n)
-			p += n - 1;
-	}
-	if (clean) {
-		dp_json_string(f, s);
-		return;
-	}
-	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		size_t n = *p >= 0x80 ? utf8_len(p) : 1;
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || (*p >= 0x80 && !n))
-			fprintf(f, "\\u%04x", *p);
-		else if (n > 1) {
-			fwrite(p, 1, n, f);
-			p += n - 1;
-		} else {
-			fputc(*p, f);
-		}
-	}
-	fputc('"', f);
-}
-
-static void jwho(FILE *f, const struct dp_triage_who *w)
-{
+	dp_json_key(j, key);
 	if (w->pid < 0 && !w->comm[0]) {
-		fputs("null", f);
+		dp_json_null(j);
 		return;
 	}
-	fprintf(f, "{\"pid\": %d, \"comm\": ", (int)w->pid);
-	jstr(f, w->comm);
-	if (w->cpu >= 0)
-		fprintf(f, ", \"cpu\": %d}", (int)w->cpu);
-	else
-		fputs(", \"cpu\": null}", f);
+	dp_json_object(j, &dp_json_inline);
+	dp_json_ki64(j, "pid", w->pid);
+	dp_json_kstr(j, "comm", w->comm);
+	dp_json_ki64_or_null(j, "cpu", w->cpu >= 0, w->cpu);
+	dp_json_end(j);
 }
 
-static void jframes(FILE *f, const struct dp_triage_frame *fr, size_t n)
+static void jframes(struct dp_json *j, const char *key,
+		    const struct dp_triage_frame *fr, size_t n)
 {
-	fputc('[', f);
+	dp_json_key(j, key);
+	dp_json_array(j, &dp_json_inline);
 	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ", {\"function\": " : "{\"function\": ", f);
-		jstr(f, fr[i].function);
-		fputs(", \"module\": ", f);
-		jstr(f, fr[i].module);
-		fprintf(f, ", \"offset\": %" PRIu64 ", \"size\": %" PRIu64
-			   ", \"pc\": ", fr[i].offset, fr[i].size);
+		dp_json_object(j, &dp_json_inline);
+		dp_json_kstr(j, "function", fr[i].function);
+		dp_json_kstr(j, "module", fr[i].module);
+		dp_json_ku64(j, "offset", fr[i].offset);
+		dp_json_ku64(j, "size", fr[i].size);
+		dp_json_key(j, "pc");
 		if (fr[i].pc)
-			fprintf(f, "\"0x%" PRIx64 "\"", fr[i].pc);
+			dp_json_hex(j, fr[i].pc);
 		else
-			fputs("null", f);
-		fprintf(f, ", \"unreliable\": %s}",
-			fr[i].unreliable ? "true" : "false");
+			dp_json_null(j);
+		dp_json_kbool(j, "unreliable", fr[i].unreliable);
+		dp_json_end(j);
 	}
-	fputc(']', f);
+	dp_json_end(j);
 }
 
-static void jentries(FILE *f, const struct dp_triage_blocked *b, size_t n)
+static void jentries(struct dp_json *j, const char *key,
+		     const struct dp_triage_blocked *b, size_t n)
 {
-	fputc('[', f);
+	dp_json_key(j, key);
+	dp_json_array(j, &entries_layout);
 	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",\n    {\"task\": " : "\n    {\"task\": ", f);
-		jwho(f, &b[i].task);
-		fputs(", \"blocked_seconds\": ", f);
-		if (b[i].blocked_s >= 0)
-			fprintf(f, "%lld", (long long)b[i].blocked_s);
-		else
-			fputs("null", f);
-		fputs(", \"function\": ", f);
-		jstr(f, b[i].wait_function);
-		fputs(", \"backtrace\": ", f);
-		jframes(f, b[i].frames, b[i].nframes);
-		fputc('}', f);
+		dp_json_object(j, &dp_json_inline);
+		jwho(j, "task", &b[i].task);
+		dp_json_ki64_or_null(j, "blocked_seconds", b[i].blocked_s >= 0,
+				     b[i].blocked_s);
+		dp_json_kstr(j, "function", b[i].wait_function);
+		jframes(j, "backtrace", b[i].frames, b[i].nframes);
+		dp_json_end(j);
 	}
-	fputc(']', f);
+	dp_json_end(j);
 }
 
-static void jtaint(FILE *f, const struct dp_triage_report *r)
+static void jtaint(struct dp_json *j, const struct dp_triage_report *r)
 {
+	dp_json_key(j, "taint");
 	if (!r->have_taint) {
-		fputs("null", f);
+		dp_json_null(j);
 		return;
 	}
-	fprintf(f, "{\"mask\": %" PRIu64 ", \"letters\": ", r->taint_mask);
-	jstr(f, r->taint_letters);
-	fputs(", \"flags\": [", f);
-	const char *sep = "";
+	dp_json_object(j, &dp_json_inline);
+	dp_json_ku64(j, "mask", r->taint_mask);
+	dp_json_kstr(j, "letters", r->taint_letters);
+	dp_json_key(j, "flags");
+	dp_json_array(j, &dp_json_inline);
 	for (unsigned int b = 0; b < 64; b++) {
 		if (!(r->taint_mask & (1ull << b)))
 			continue;
 		char l[2];
 		dp_triage_taint_letters(1ull << b, l, sizeof(l));
-		fprintf(f, "%s{\"bit\": %u, \"letter\": ", sep, b);
-		jstr(f, l);
-		fputs(", \"description\": ", f);
-		jstr(f, dp_triage_taint_description(b));
-		fputc('}', f);
-		sep = ", ";
+		dp_json_object(j, &dp_json_inline);
+		dp_json_ku64(j, "bit", b);
+		dp_json_kstr(j, "letter", l);
+		dp_json_kstr(j, "description", dp_triage_taint_description(b));
+		dp_json_end(j);
 	}
-	fputs("]}", f);
+	dp_json_end(j);
+	dp_json_end(j);
 }
 
-static void jguilty(FILE *f, const struct dp_triage_report *r)
+static void jguilty(struct dp_json *j, const struct dp_triage_report *r)
 {
-	fputs("{\"function\": ", f);
-	jstr(f, r->guilty_function);
-	fputs(", \"symbol\": ", f);
-	jstr(f, r->guilty_symbol);
-	fputs(", \"module\": ", f);
-	jstr(f, r->guilty_module);
-	fprintf(f, ", \"source\": \"%s\", \"module_taints\": ",
-		dp_triage_source_name(r->guilty_source));
-	jstr(f, r->guilty_module_taints);
-	fprintf(f, ", \"out_of_tree\": %s, \"unsigned\": %s, "
-		   "\"proprietary\": %s}",
-		r->guilty_out_of_tree ? "true" : "false",
-		r->guilty_unsigned ? "true" : "false",
-		r->guilty_proprietary ? "true" : "false");
+	dp_json_key(j, "guilty");
+	dp_json_object(j, &dp_json_inline);
+	dp_json_kstr(j, "function", r->guilty_function);
+	dp_json_kstr(j, "symbol", r->guilty_symbol);
+	dp_json_kstr(j, "module", r->guilty_module);
+	dp_json_kstr(j, "source", dp_triage_source_name(r->guilty_source));
+	dp_json_kstr(j, "module_taints", r->guilty_module_taints);
+	dp_json_kbool(j, "out_of_tree", r->guilty_out_of_tree);
+	dp_json_kbool(j, "unsigned", r->guilty_unsigned);
+	dp_json_kbool(j, "proprietary", r->guilty_proprietary);
+	dp_json_end(j);
 }
 
-static void jdetails(FILE *f, const struct dp_triage_report *r)
+static void joom(struct dp_json *j, const struct dp_triage_report *r)
 {
-	fputs(",\n  \"fault\": ", f);
+	dp_json_key(j, "oom");
+	if (r->cls != DP_CLASS_OOM) {
+		dp_json_null(j);
+		return;
+	}
+	dp_json_object(j, &dp_json_inline);
+	dp_json_key(j, "top_rss");
+	dp_json_array(j, &dp_json_inline);
+	for (size_t i = 0; i < r->nmemusers; i++) {
+		dp_json_object(j, &dp_json_inline);
+		jwho(j, "task", &r->memusers[i].task);
+		dp_json_ku64(j, "rss_pages", r->memusers[i].rss_pages);
+		dp_json_ku64(j, "total_vm_pages",
+			     r->memusers[i].total_vm_pages);
+		dp_json_end(j);
+	}
+	dp_json_end(j);
+	dp_json_ku64_or_null(j, "mem_total_kb", r->have_mem, r->mem_total_kb);
+	dp_json_ku64_or_null(j, "mem_free_kb", r->have_mem, r->mem_free_kb);
+	dp_json_end(j);
+}
+
+static void jdetails(struct dp_json *j, const struct dp_triage_report *r)
+{
+	dp_json_key(j, "fault");
 	if (r->has_fault_address || r->fault_access) {
-		fputs("{\"address\": ", f);
+		dp_json_object(j, &dp_json_inline);
+		dp_json_key(j, "address");
 		if (r->has_fault_address)
-			fprintf(f, "\"0x%" PRIx64 "\"", r->fault_address);
+			dp_json_hex(j, r->fault_address);
 		else
-			fputs("null", f);
-		fputs(", \"access\": ", f);
-		jstr(f, r->fault_access);
-		fputc('}', f);
+			dp_json_null(j);
+		dp_json_kstr(j, "access", r->fault_access);
+		dp_json_end(j);
 	} else {
-		fputs("null", f);
+		dp_json_null(j);
 	}
-	fputs(",\n  \"location\": ", f);
+	dp_json_key(j, "location");
 	if (r->bug_file) {
-		fputs("{\"file\": ", f);
-		jstr(f, r->bug_file);
-		fprintf(f, ", \"line\": %d}", r->bug_line);
+		dp_json_object(j, &dp_json_inline);
+		dp_json_kstr(j, "file", r->bug_file);
+		dp_json_ki64(j, "line", r->bug_line);
+		dp_json_end(j);
 	} else {
-		fputs("null", f);
+		dp_json_null(j);
 	}
-	fputs(",\n  \"lockup\": ", f);
+	dp_json_key(j, "lockup");
 	if (r->lockup_cpu >= 0 || r->lockup_seconds >= 0) {
-		fprintf(f, "{\"cpu\": %d, \"seconds\": ", r->lockup_cpu);
-		if (r->lockup_seconds >= 0)
-			fprintf(f, "%d}", r->lockup_seconds);
-		else
-			fputs("null}", f);
+		dp_json_object(j, &dp_json_inline);
+		dp_json_ki64(j, "cpu", r->lockup_cpu);
+		dp_json_ki64_or_null(j, "seconds", r->lockup_seconds >= 0,
+				     r->lockup_seconds);
+		dp_json_end(j);
 	} else {
-		fputs("null", f);
+		dp_json_null(j);
 	}
-	fputs(",\n  \"detail\": ", f);
-	jstr(f, r->detail);
-	fputs(",\n  \"oom\": ", f);
-	if (r->cls == DP_CLASS_OOM) {
-		fputs("{\"top_rss\": [", f);
-		for (size_t i = 0; i < r->nmemusers; i++) {
-			fputs(i ? ", {\"task\": " : "{\"task\": ", f);
-			jwho(f, &r->memusers[i].task);
-			fprintf(f, ", \"rss_pages\": %" PRIu64
-				   ", \"total_vm_pages\": %" PRIu64 "}",
-				r->memusers[i].rss_pages,
-				r->memusers[i].total_vm_pages);
-		}
-		fputs("], \"mem_total_kb\": ", f);
-		if (r->have_mem)
-			fprintf(f, "%" PRIu64 ", \"mem_free_kb\": %" PRIu64 "}",
-				r->mem_total_kb, r->mem_free_kb);
-		else
-			fputs("null, \"mem_free_kb\": null}", f);
-	} else {
-		fputs("null", f);
-	}
+	dp_json_kstr(j, "detail", r->detail);
+	joom(j, r);
 }
 
-static void jlog(FILE *f, const struct report_out *o)
+static void jlog(struct dp_json *j, const struct report_out *o)
 {
 	const struct dp_triage_report *r = o->rep;
-	fputs(",\n  \"log_tail\": [", f);
-	for (size_t i = r->log_first, k = 0;
-	     i < r->log_first + r->log_count && i < o->in->nlog; i++, k++) {
+	dp_json_key(j, "log_tail");
+	dp_json_array(j, &entries_layout);
+	for (size_t i = r->log_first;
+	     i < r->log_first + r->log_count && i < o->in->nlog; i++) {
 		const struct dp_triage_logrec *l = &o->in->log[i];
-		fprintf(f, "%s{\"ts_nsec\": %" PRIu64 ", \"text\": ",
-			k ? ",\n    " : "\n    ", l->ts_nsec);
-		jstr(f, l->text);
-		fputc('}', f);
+		dp_json_object(j, &dp_json_inline);
+		dp_json_ku64(j, "ts_nsec", l->ts_nsec);
+		dp_json_kstr(j, "text", l->text);
+		dp_json_end(j);
 	}
-	fputs("]", f);
+	dp_json_end(j);
 }
 
-static void json_reports(FILE *f, const struct dp_triage_report *r)
+static void json_reports(struct dp_json *j, const struct dp_triage_report *r)
 {
-	fputs(",\n  \"reports\": [", f);
+	dp_json_key(j, "reports");
+	dp_json_array(j, &dp_json_lines4);
 	for (size_t i = 0; i < r->nreports; i++) {
 		const struct dp_triage_found *x = &r->reports[i];
-		fputs(i ? ",\n    {\"title\": " : "\n    {\"title\": ", f);
-		jstr(f, x->title);
-		fputs(", \"class\": ", f);
-		jstr(f, dp_triage_class_name(x->cls));
-		fputs(", \"function\": ", f);
-		jstr(f, x->function);
-		fputs(", \"symbol\": ", f);
-		jstr(f, x->symbol);
-		fputs(", \"module\": ", f);
-		jstr(f, x->module);
-		fputs(", \"header\": ", f);
-		jstr(f, x->header);
-		fprintf(f, ", \"log_index\": %zu}", x->rec);
+		dp_json_object(j, &dp_json_inline);
+		dp_json_kstr(j, "title", x->title);
+		dp_json_kstr(j, "class", dp_triage_class_name(x->cls));
+		dp_json_kstr(j, "function", x->function);
+		dp_json_kstr(j, "symbol", x->symbol);
+		dp_json_kstr(j, "module", x->module);
+		dp_json_kstr(j, "header", x->header);
+		dp_json_ku64(j, "log_index", x->rec);
+		dp_json_end(j);
 	}
-	fputs(r->nreports ? "\n  ]" : "]", f);
-	fputs(",\n  \"subject\": ", f);
-	if (r->have_subject)
-		fprintf(f, "%zu", r->subject);
-	else
-		fputs("null", f);
-	fputs(",\n  \"subject_reason\": ", f);
-	jstr(f, r->subject_reason);
+	dp_json_end(j);
+	dp_json_ku64_or_null(j, "subject", r->have_subject, r->subject);
+	dp_json_kstr(j, "subject_reason", r->subject_reason);
 }
 
 static void print_json(const struct report_out *o)
 {
-	FILE *f = o->f;
 	const struct dp_triage_report *r = o->rep;
-	fputs("{\n  \"schema_version\": 1,\n  \"input\": {\"dump\": ", f);
-	jstr(f, o->dump_path);
-	fputs(", \"format\": ", f);
-	jstr(f, o->dump_format);
-	fputs(", \"log\": ", f);
-	jstr(f, o->log_path);
-	fputc('}', f);
+	struct dp_json j;
+	dp_json_init(&j, o->f);
+	dp_json_object(&j, &dp_json_lines2);
+	dp_json_ku64(&j, "schema_version", 1);
+	dp_json_key(&j, "input");
+	dp_json_object(&j, &dp_json_inline);
+	dp_json_kstr(&j, "dump", o->dump_path);
+	dp_json_kstr(&j, "format", o->dump_format);
+	dp_json_kstr(&j, "log", o->log_path);
+	dp_json_end(&j);
 	if (o->head)
-		report_head_json(f, o->head);
+		report_head_json(&j, o->head);
 	else
-		fputs(",\n  \"system\": null", f);
-	fputs(",\n  \"class\": ", f);
-	jstr(f, dp_triage_class_name(r->cls));
-	fputs(",\n  \"class_description\": ", f);
-	jstr(f, dp_triage_class_description(r->cls));
-	fputs(",\n  \"title\": ", f);
-	jstr(f, r->title);
-	fputs(",\n  \"summary\": ", f);
-	jstr(f, r->summary);
-	fputs(",\n  \"panic_message\": ", f);
-	jstr(f, r->panic_message);
-	fputs(",\n  \"cpu\": ", f);
-	if (r->panicked.cpu >= 0)
-		fprintf(f, "%d", (int)r->panicked.cpu);
-	else
-		fputs("null", f);
-	fputs(",\n  \"task\": ", f);
-	jwho(f, &r->culprit);
-	fputs(",\n  \"panic_task\": ", f);
-	jwho(f, &r->panicked);
-	fputs(",\n  \"guilty\": ", f);
-	jguilty(f, r);
-	fputs(",\n  \"bucket\": {\"id\": ", f);
-	jstr(f, r->bucket);
-	fputs(", \"hash\": ", f);
-	jstr(f, r->bucket_hash);
-	fputs("},\n  \"taint\": ", f);
-	jtaint(f, r);
-	jdetails(f, r);
-	fputs(",\n  \"blocked_tasks\": ", f);
-	jentries(f, r->blocked, r->nblocked);
-	fputs(",\n  \"running\": ", f);
-	jentries(f, r->running, r->nrunning);
-	fprintf(f, ",\n  \"backtrace\": {\"source\": \"%s\", \"frames\": ",
-		dp_triage_source_name(r->nbacktrace ? r->backtrace_source :
-				      DP_SOURCE_NONE));
-	jframes(f, r->backtrace, r->nbacktrace);
-	fputc('}', f);
-	jlog(f, o);
-	json_reports(f, r);
-	fputs(",\n  \"notes\": [", f);
-	for (size_t i = 0; i < r->nnotes; i++) {
-		fputs(i ? ", " : "", f);
-		jstr(f, r->notes[i]);
-	}
-	fputs("]\n}\n", f);
+		dp_json_kstr(&j, "system", NULL);
+	dp_json_kstr(&j, "class", dp_triage_class_name(r->cls));
+	dp_json_kstr(&j, "class_description",
+		     dp_triage_class_description(r->cls));
+	dp_json_kstr(&j, "title", r->title);
+	dp_json_kstr(&j, "summary", r->summary);
+	dp_json_kstr(&j, "panic_message", r->panic_message);
+	dp_json_ki64_or_null(&j, "cpu", r->panicked.cpu >= 0, r->panicked.cpu);
+	jwho(&j, "task", &r->culprit);
+	jwho(&j, "panic_task", &r->panicked);
+	jguilty(&j, r);
+	dp_json_key(&j, "bucket");
+	dp_json_object(&j, &dp_json_inline);
+	dp_json_kstr(&j, "id", r->bucket);
+	dp_json_kstr(&j, "hash", r->bucket_hash);
+	dp_json_end(&j);
+	jtaint(&j, r);
+	jdetails(&j, r);
+	jentries(&j, "blocked_tasks", r->blocked, r->nblocked);
+	jentries(&j, "running", r->running, r->nrunning);
+	dp_json_key(&j, "backtrace");
+	dp_json_object(&j, &dp_json_inline);
+	dp_json_kstr(&j, "source",
+		     dp_triage_source_name(r->nbacktrace ? r->backtrace_source :
+					   DP_SOURCE_NONE));
+	jframes(&j, "frames", r->backtrace, r->nbacktrace);
+	dp_json_end(&j);
+	jlog(&j, o);
+	json_reports(&j, r);
+	dp_json_key(&j, "notes");
+	dp_json_array(&j, &dp_json_inline);
+	for (size_t i = 0; i < r->nnotes; i++)
+		dp_json_str(&j, r->notes[i]);
+	dp_json_end(&j);
+	dp_json_end(&j);
+	fputc('\n', o->f);
 }
 
 void report_print(const struct report_out *out)

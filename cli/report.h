@@ -52,7 +52,8 @@ void report_head_from_log(struct report_head *h,
 			  const struct dp_triage_logrec *log, size_t n);
 /* Print it (report-head.c): text lines, or the JSON "system" member. */
 void report_head_text(FILE *f, const struct report_head *h);
-void report_head_json(FILE *f, const struct report_head *h);
+struct dp_json;
+void report_head_json(struct dp_json *j, const struct report_head *h);
 
 /* Fill the fields h lacks from a kernel log's boot lines. */
 void report_head_fill(struct report_head *h,

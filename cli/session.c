@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/parse.h"
 #include "session.h"
 
 #include <dontpanic/types.h>
@@ -138,23 +139,13 @@ void dp_print_regs(FILE *f, const struct dp_regs_x86_64 *r, const char *in)
 
 bool dp_parse_number(const char *s, uint64_t *ret)
 {
-	char *end;
 	int base = 10;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		s += 2;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		base = 16;
-	} else if (strlen(s) >= 9 && strspn(s, "0123456789abcdefABCDEF") ==
-		   strlen(s) && strspn(s, "0123456789") != strlen(s)) {
+	else if (strlen(s) >= 9 && strspn(s, "0123456789abcdefABCDEF") ==
+		 strlen(s) && strspn(s, "0123456789") != strlen(s))
 		base = 16;	/* a task address as crash prints it */
-	}
-	if (!*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, base);
-	if (errno || *end)
-		return false;
-	*ret = v;
-	return true;
+	return dp_parse_u64(s, base, ret);
 }
 
 int dp_kcmd_parse(int argc, char **argv, char flag, const char *usage,

@@ -70,7 +70,11 @@ void dp_print_symbol(FILE *f, struct dp_session *s, uint64_t addr,
 /* crash's register block (RIP/RSP/RFLAGS ... ORIG_RAX CS SS). */
 void dp_print_regs(FILE *f, const struct dp_regs_x86_64 *r, const char *indent);
 
-/* Parse a decimal or hex (0x or 16 hex digits) number. */
+/*
+ * Parse a decimal or hex number: hex with 0x, or 9 or more hex digits with
+ * a letter among them (a task address as crash prints it); the digits go
+ * through dp_parse_u64() (core/parse.h).
+ */
 bool dp_parse_number(const char *s, uint64_t *ret);
 
 #endif /* DP_CLI_SESSION_H */

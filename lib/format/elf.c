@@ -8,19 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <core/cleanup.h>
 #include <core/reader.h>
 
+#include "elf-def.h"
 #include "format.h"
 
-#define EHDR_SIZE 64
-#define PHDR_SIZE 56
-#define SHDR_SIZE 64
-#define ET_CORE 4
-#define EM_X86_64 62
-#define PT_LOAD 1
-#define PT_NOTE 4
-#define PN_XNUM 0xffff
-#define DUMP_ELF_INCOMPLETE 1	// makedumpfile, FORMATS §2.7
+#define PHDR_SIZE sizeof(Elf64_Phdr)
 #define MAX_PHNUM (1u << 20)
 #define MAX_NOTES_SIZE (64u << 20)
 #define MAX_PHYS_BITS 52	// x86_64 MAX_PHYSMEM_BITS with 5-level paging
@@ -58,65 +52,54 @@ static struct dp_error *unsupported(const char *path, const char *what)
 
 static struct dp_error *read_ehdr(struct dp_file *f, struct elf_hdr *h)
 {
-	uint8_t b[EHDR_SIZE];
+	uint8_t b[sizeof(Elf64_Ehdr)];
+	Elf64_Ehdr eh;
 	if (f->size < 4)
 		return dp_error_create(DP_ERR_NOT_MINE, "too small");
 	struct dp_error *err = dp_file_pread(f, b, 4, 0);
 	if (err)
 		return err;
-	if (memcmp(b, "\x7f" "ELF", 4))
+	if (memcmp(b, ELFMAG, SELFMAG))
 		return dp_error_create(DP_ERR_NOT_MINE, "not ELF");
 	err = dp_file_pread(f, b, sizeof(b), 0);
 	if (err)
 		return dp_error_prefix(err, "ELF header");
-	if (b[4] != 2)
-		return unsupported(f->path, b[4] == 1 ? "ELF32" : "bad class");
-	if (b[5] != 1)
+	dp_elf_parse_ehdr(b, &eh);
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64)
+		return unsupported(f->path, eh.e_ident[EI_CLASS] == ELFCLASS32 ?
+				   "ELF32" : "bad class");
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
 		return unsupported(f->path, "big-endian");
-	struct dp_reader r;
-	uint16_t type, machine, phentsize, phnum, shentsize;
-	dp_reader_init(&r, b, sizeof(b), false);
-	dp_reader_seek(&r, 16);
-	dp_reader_u16(&r, &type);
-	dp_reader_u16(&r, &machine);
-	dp_reader_seek(&r, 32);
-	dp_reader_u64(&r, &h->phoff);
-	dp_reader_u64(&r, &h->shoff);
-	dp_reader_u32(&r, &h->e_flags);
-	dp_reader_skip(&r, 2);	// e_ehsize: QEMU 7.2 writes a wrong one
-	dp_reader_u16(&r, &phentsize);
-	dp_reader_u16(&r, &phnum);
-	dp_reader_u16(&r, &shentsize);
-	dp_reader_u16(&r, &h->shnum);
-	if (type != ET_CORE)
+	// e_ehsize is not checked: QEMU 7.2 writes a wrong one.
+	h->phoff = eh.e_phoff;
+	h->shoff = eh.e_shoff;
+	h->e_flags = eh.e_flags;
+	h->shnum = eh.e_shnum;
+	if (eh.e_type != ET_CORE)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
 			"%s: ELF file is not a core dump (e_type %u)", f->path,
-			type);
-	if (machine != EM_X86_64) {
+			eh.e_type);
+	if (eh.e_machine != EM_X86_64) {
 		char what[32];
-		snprintf(what, sizeof(what), "e_machine %u", machine);
+		snprintf(what, sizeof(what), "e_machine %u", eh.e_machine);
 		return unsupported(f->path, what);
 	}
-	if (phentsize != PHDR_SIZE)
+	if (eh.e_phentsize != PHDR_SIZE)
 		return dp_error_create(DP_ERR_BAD_DATA,
-			"%s: ELF header: e_phentsize %u, expected %u", f->path,
-			phentsize, PHDR_SIZE);
-	h->phnum = phnum;
-	if (phnum == PN_XNUM) {
+			"%s: ELF header: e_phentsize %u, expected %zu", f->path,
+			eh.e_phentsize, PHDR_SIZE);
+	h->phnum = eh.e_phnum;
+	if (eh.e_phnum == PN_XNUM) {
 		// The real count is in section header 0's sh_info (§9.2).
-		uint8_t sh[SHDR_SIZE];
-		uint32_t info;
-		if (h->shnum == 0 || shentsize != SHDR_SIZE)
+		uint8_t sh[sizeof(Elf64_Shdr)];
+		if (h->shnum == 0 || eh.e_shentsize != sizeof(Elf64_Shdr))
 			return dp_error_create(DP_ERR_BAD_DATA,
 				"%s: ELF header: e_phnum is PN_XNUM but there "
 				"is no section header 0", f->path);
 		err = dp_file_pread(f, sh, sizeof(sh), h->shoff);
 		if (err)
 			return dp_error_prefix(err, "ELF section header 0");
-		dp_reader_init(&r, sh, sizeof(sh), false);
-		dp_reader_seek(&r, 44);
-		dp_reader_u32(&r, &info);
-		h->phnum = info;
+		h->phnum = dp_elf_shdr_info(sh);
 	}
 	return NULL;
 }
@@ -148,65 +131,45 @@ static struct dp_error *read_phdrs(struct dp_file *f, const struct elf_hdr *h,
 	return NULL;
 }
 
-struct phdr {
-	uint32_t type;
-	uint64_t offset, vaddr, paddr, filesz, memsz;
-};
-
-static void parse_phdr(const uint8_t *b, struct phdr *p)
-{
-	struct dp_reader r;
-	uint32_t flags;
-	dp_reader_init(&r, b, PHDR_SIZE, false);
-	dp_reader_u32(&r, &p->type);
-	dp_reader_u32(&r, &flags);
-	dp_reader_u64(&r, &p->offset);
-	dp_reader_u64(&r, &p->vaddr);
-	dp_reader_u64(&r, &p->paddr);
-	dp_reader_u64(&r, &p->filesz);
-	dp_reader_u64(&r, &p->memsz);
-}
-
 static struct dp_error *load_notes(struct dp_dump *dump, size_t idx,
-				   const struct phdr *p)
+				   const Elf64_Phdr *p)
 {
 	struct dp_file *f = &dump->files[0];
 	uint64_t end;
-	if (p->filesz > MAX_NOTES_SIZE ||
-	    dp_add_overflow(p->offset, p->filesz, &end) || end > f->size)
+	if (p->p_filesz > MAX_NOTES_SIZE ||
+	    dp_add_overflow(p->p_offset, p->p_filesz, &end) || end > f->size)
 		return dp_error_create(DP_ERR_BAD_DATA,
 			"%s: PT_NOTE %zu: 0x%" PRIx64 " bytes at 0x%" PRIx64
 			" do not fit in the file (0x%" PRIx64 " bytes)",
-			f->path, idx, p->filesz, p->offset, f->size);
-	uint8_t *buf = malloc(p->filesz ? p->filesz : 1);
+			f->path, idx, p->p_filesz, p->p_offset, f->size);
+	_cleanup_free_ uint8_t *buf = malloc(p->p_filesz ? p->p_filesz : 1);
 	if (!buf)
 		return &dp_enomem;
-	struct dp_error *err = dp_file_pread(f, buf, p->filesz, p->offset);
+	struct dp_error *err = dp_file_pread(f, buf, p->p_filesz, p->p_offset);
 	if (!err)
-		err = dp_dump_add_notes(dump, buf, p->filesz, false);
-	free(buf);
+		err = dp_dump_add_notes(dump, buf, p->p_filesz, false);
 	return dp_error_prefix(err, "%s: PT_NOTE %zu at 0x%" PRIx64, f->path,
-			       idx, p->offset);
+			       idx, p->p_offset);
 }
 
 // Split one PT_LOAD into present / lost / excluded pieces (see file head).
 static struct dp_error *add_load(struct dp_dump *dump, struct elf_priv *pv,
 				 const struct elf_hdr *h, size_t idx,
-				 const struct phdr *p, struct dp_extent *ext,
+				 const Elf64_Phdr *p, struct dp_extent *ext,
 				 size_t *next)
 {
 	struct dp_file *f = &dump->files[0];
 	uint64_t pend, fend;
-	if (p->filesz > p->memsz ||
-	    dp_add_overflow(p->paddr, p->memsz, &pend) ||
+	if (p->p_filesz > p->p_memsz ||
+	    dp_add_overflow(p->p_paddr, p->p_memsz, &pend) ||
 	    pend > (1ull << MAX_PHYS_BITS) ||
-	    dp_add_overflow(p->offset, p->filesz, &fend))
+	    dp_add_overflow(p->p_offset, p->p_filesz, &fend))
 		return dp_error_create(DP_ERR_BAD_DATA,
 			"%s: PT_LOAD %zu: bad sizes (paddr 0x%" PRIx64
 			" offset 0x%" PRIx64 " filesz 0x%" PRIx64 " memsz 0x%"
-			PRIx64 ")", f->path, idx, p->paddr, p->offset,
-			p->filesz, p->memsz);
-	uint64_t avail = p->filesz;
+			PRIx64 ")", f->path, idx, p->p_paddr, p->p_offset,
+			p->p_filesz, p->p_memsz);
+	uint64_t avail = p->p_filesz;
 	if (fend > f->size) {
 		/*
 		 * Not flagged incomplete: a copy cut short starts losing data
@@ -214,24 +177,24 @@ static struct dp_error *add_load(struct dp_dump *dump, struct elf_priv *pv,
 		 * starts past the end with nothing cut before it is corrupt.
 		 */
 		if (!(h->e_flags & DUMP_ELF_INCOMPLETE) &&
-		    (p->offset < f->size || dump->truncated))
+		    (p->p_offset < f->size || dump->truncated))
 			dump->truncated = true;
 		else if (!(h->e_flags & DUMP_ELF_INCOMPLETE))
 			return dp_error_create(DP_ERR_BAD_DATA,
 				"%s: truncated: PT_LOAD %zu (paddr 0x%" PRIx64
 				") needs file bytes up to 0x%" PRIx64
 				", file is 0x%" PRIx64 " bytes", f->path, idx,
-				p->paddr, fend, f->size);
-		avail = p->offset < f->size ? f->size - p->offset : 0;
+				p->p_paddr, fend, f->size);
+		avail = p->p_offset < f->size ? f->size - p->p_offset : 0;
 	}
-	uint64_t a = p->paddr, b = a + avail, c = a + p->filesz;
-	ext[(*next)++] = (struct dp_extent){ a, b, p->offset, EXT_PRESENT,
+	uint64_t a = p->p_paddr, b = a + avail, c = a + p->p_filesz;
+	ext[(*next)++] = (struct dp_extent){ a, b, p->p_offset, EXT_PRESENT,
 					     EXT_PRESENT };
 	ext[(*next)++] = (struct dp_extent){ b, c, 0, EXT_LOST, EXT_LOST };
 	ext[(*next)++] = (struct dp_extent){ c, pend, 0, EXT_EXCLUDED,
 					     EXT_EXCLUDED };
-	pv->loads[pv->nloads++] = (struct elf_load){ p->offset, p->paddr,
-		p->vaddr, p->filesz, p->memsz };
+	pv->loads[pv->nloads++] = (struct elf_load){ p->p_offset, p->p_paddr,
+		p->p_vaddr, p->p_filesz, p->p_memsz };
 	return NULL;
 }
 
@@ -249,7 +212,7 @@ static int load_cmp(const void *a, const void *b)
 // right after the program headers (§2.9).
 static const char *guess_producer(struct dp_dump *dump,
 				  const struct elf_hdr *h,
-				  const struct phdr *note0, bool filtered)
+				  const Elf64_Phdr *note0, bool filtered)
 {
 	if (dump->nqemu_notes)
 		return "qemu";
@@ -257,9 +220,9 @@ static const char *guess_producer(struct dp_dump *dump,
 		return NULL;
 	uint64_t hdrs = h->phoff + (uint64_t)h->phnum * PHDR_SIZE;
 	if (filtered || h->e_flags & DUMP_ELF_INCOMPLETE ||
-	    note0->offset == hdrs)
+	    note0->p_offset == hdrs)
 		return "makedumpfile";
-	if (note0->offset == ((hdrs + 4095) & ~4095ull))
+	if (note0->p_offset == ((hdrs + 4095) & ~4095ull))
 		return "kernel";
 	return NULL;
 }
@@ -277,19 +240,19 @@ static struct dp_error *build_map(struct dp_dump *dump, struct elf_priv *pv,
 	size_t next = 0;
 	uint64_t maxend = 0;
 	for (size_t i = 0; i < h->phnum; i++) {
-		struct phdr p;
-		parse_phdr(ph + i * PHDR_SIZE, &p);
-		if (p.type != PT_LOAD)
+		Elf64_Phdr p;
+		dp_elf_parse_phdr(ph + i * PHDR_SIZE, &p);
+		if (p.p_type != PT_LOAD)
 			continue;
 		struct dp_error *err = add_load(dump, pv, h, i, &p, ext, &next);
 		if (err) {
 			free(ext);
 			return err;
 		}
-		if (p.filesz < p.memsz)
+		if (p.p_filesz < p.p_memsz)
 			*filtered = true;
-		if (p.paddr + p.memsz > maxend)
-			maxend = p.paddr + p.memsz;
+		if (p.p_paddr + p.p_memsz > maxend)
+			maxend = p.p_paddr + p.p_memsz;
 	}
 	qsort(pv->loads, pv->nloads, sizeof(*pv->loads), load_cmp);
 	struct dp_error *err = dp_extents_resolve(ext, next, &pv->map,
@@ -335,12 +298,12 @@ static struct dp_error *elf_probe_phdrs(struct dp_dump *dump,
 					const struct elf_hdr *h,
 					const uint8_t *ph)
 {
-	const struct phdr *note0 = NULL;
-	struct phdr first_note;
+	const Elf64_Phdr *note0 = NULL;
+	Elf64_Phdr first_note;
 	for (size_t i = 0; i < h->phnum; i++) {
-		struct phdr p;
-		parse_phdr(ph + i * PHDR_SIZE, &p);
-		if (p.type != PT_NOTE)
+		Elf64_Phdr p;
+		dp_elf_parse_phdr(ph + i * PHDR_SIZE, &p);
+		if (p.p_type != PT_NOTE)
 			continue;
 		if (!note0) {
 			first_note = p;

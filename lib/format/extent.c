@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <core/search.h>
+
 #include "format.h"
 
 struct event {
@@ -139,15 +141,7 @@ struct dp_error *dp_extents_resolve(const struct dp_extent *in, size_t n,
 
 size_t dp_extents_lower(const struct dp_extent *ext, size_t n, uint64_t addr)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ext[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return dp_partition_point(n, i, ext[i].end <= addr);
 }
 
 ptrdiff_t dp_extents_find(const struct dp_extent *ext, size_t n, uint64_t addr)

@@ -11,14 +11,13 @@
 #include <unistd.h>
 
 #include <core/reader.h>
+#include <core/vector.h>
 
+#include "flat-def.h"
 #include "format.h"
 
 // FORMATS §3: a 4096-byte start block, then 16-byte BE record headers.
-#define FLAT_HEADER_SIZE 4096
-#define FLAT_RECORD_HDR 16
-#define FLAT_SIGNATURE "makedumpfile"
-#define FLAT_TYPE 1
+#define FLAT_RECORD_HDR sizeof(struct flat_record)
 
 enum { EXT_DATA = 1 };
 
@@ -108,17 +107,6 @@ struct dp_error *dp_file_pread(struct dp_file *file, void *buf, size_t len,
 	return err;
 }
 
-static bool is_flat_header(const uint8_t *hdr, size_t len)
-{
-	struct dp_reader r;
-	uint64_t type;
-	if (len < 32 || memcmp(hdr, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)))
-		return false;
-	dp_reader_init(&r, hdr + 16, 16, true);
-	dp_reader_u64(&r, &type);
-	return type == FLAT_TYPE;
-}
-
 // Read all record headers. Each record takes >= 16 bytes of the file, so
 // the count is bounded by the file size.
 static struct dp_error *flat_scan(struct dp_file *file, uint64_t phys_size,
@@ -131,7 +119,6 @@ static struct dp_error *flat_scan(struct dp_file *file, uint64_t phys_size,
 	for (;;) {
 		uint8_t h[FLAT_RECORD_HDR];
 		size_t got;
-		struct dp_reader r;
 		uint64_t off, size, end;
 		err = raw_pread(file, h, sizeof(h), pos, &got);
 		if (err)
@@ -142,9 +129,7 @@ static struct dp_error *flat_scan(struct dp_file *file, uint64_t phys_size,
 				PRIx64 " (no end marker)", file->path, pos);
 			break;
 		}
-		dp_reader_init(&r, h, sizeof(h), true);
-		dp_reader_u64(&r, &off);
-		dp_reader_u64(&r, &size);
+		dp_flat_parse_record(h, &off, &size);
 		if (off == UINT64_MAX && size == UINT64_MAX)
 			break;	// end marker
 		pos += FLAT_RECORD_HDR;
@@ -158,15 +143,9 @@ static struct dp_error *flat_scan(struct dp_file *file, uint64_t phys_size,
 				pos - FLAT_RECORD_HDR, off, size, phys_size);
 			break;
 		}
-		if (n == cap) {
-			size_t ncap = cap ? 2 * cap : 256;
-			struct dp_extent *nv = realloc(v, ncap * sizeof(*v));
-			if (!nv) {
-				err = &dp_enomem;
-				break;
-			}
-			v = nv;
-			cap = ncap;
+		if (!dp_array_reserve(v, cap, n + 1)) {
+			err = &dp_enomem;
+			break;
 		}
 		// prio = record number mod 2^32 is not enough for huge
 		// streams; the resolver breaks ties by input order, so
@@ -236,7 +215,7 @@ struct dp_error *dp_file_open(const char *path, struct dp_file *ret)
 	uint8_t hdr[32];
 	size_t got;
 	err = raw_pread(ret, hdr, sizeof(hdr), 0, &got);
-	if (!err && is_flat_header(hdr, got))
+	if (!err && dp_flat_is_header(hdr, got))
 		err = flat_open(ret, ret->size);
 	if (err)
 		dp_file_close(ret);

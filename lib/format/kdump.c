@@ -17,12 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lzo/lzo1x.h>
-#include <snappy-c.h>
-#include <zlib.h>
-#include <zstd.h>
-
 #include <core/reader.h>
+#include <core/search.h>
+#include <format/compress/codec.h>
 #include <format/format.h>
 #include <format/kdump-def.h>
 
@@ -34,6 +31,7 @@
 #define KDUMP_MAX_VMCOREINFO	(1u << 20)
 #define KDUMP_MIN_BLOCK		1024u
 #define KDUMP_MAX_BLOCK		(1u << 20)
+#define KDUMP_NCODECS		4u		/* zlib, lzo, snappy, zstd */
 
 /* The header and sub header of one file, as parsed. */
 struct kdump_hdr {
@@ -82,16 +80,21 @@ struct kdump_part {
 	struct kdump_page_desc dwin[KDUMP_DESC_WINDOW];
 };
 
+/* A codec's decoder state, made at the first page it decodes. */
+struct kdump_codec {
+	const struct dp_codec_ops *ops;
+	void *state;
+};
+
 struct kdump_priv {
 	bool big_endian;
-	bool lzo_ready;
 	size_t nparts;
 	struct kdump_part *parts;	/* sorted by start_pfn */
 	size_t hint;			/* part of the last lookup */
 	uint8_t *cbuf;			/* block_size bytes of stored data */
-	ZSTD_DCtx *zstd;
-	z_stream zs;			/* kept: uncompress() would set up */
-	bool zs_ready;			/* a fresh inflate state per page */
+	struct kdump_codec codec[KDUMP_NCODECS];	/* kept: per-page setup
+							   costs more than the
+							   decoding */
 };
 
 static inline struct kdump_priv *kdump_priv(struct dp_dump *dump)
@@ -556,23 +559,16 @@ static uint64_t desc_file_off(const struct kdump_part *p, uint64_t idx)
 static struct kdump_part *find_part(struct kdump_priv *priv, uint64_t pfn)
 {
 	struct kdump_part *p = &priv->parts[priv->hint];
-	size_t lo = 0, hi = priv->nparts;
 
 	if (pfn >= p->h.start_pfn && pfn < p->h.end_pfn)
 		return p;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		p = &priv->parts[mid];
-		if (pfn < p->h.start_pfn) {
-			hi = mid;
-		} else if (pfn >= p->h.end_pfn) {
-			lo = mid + 1;
-		} else {
-			priv->hint = mid;
-			return p;
-		}
-	}
-	return NULL;
+	/* The parts are sorted and do not overlap (checked at open). */
+	size_t i = dp_partition_point(priv->nparts, k,
+				      priv->parts[k].h.end_pfn <= pfn);
+	if (i == priv->nparts || pfn < priv->parts[i].h.start_pfn)
+		return NULL;
+	priv->hint = i;
+	return &priv->parts[i];
 }
 
 /* Where a pfn stands; *desc and *idx are set for PRESENT/ZERO/LOST. */
@@ -656,94 +652,26 @@ static enum dp_page_state kdump_page_state(struct dp_dump *dump, uint64_t pfn)
 
 /* ---- page data ---- */
 
-static const char *codec_name(uint32_t flags)
-{
-	switch (flags) {
-	case 0: return "raw";
-	case KDUMP_STATUS_ZLIB: return "zlib";
-	case KDUMP_STATUS_LZO: return "lzo";
-	case KDUMP_STATUS_SNAPPY: return "snappy";
-	case KDUMP_STATUS_ZSTD: return "zstd";
-	default: return NULL;
-	}
-}
-
-/* zlib stream (compress2() output) into one page, reusing the state. */
-static const char *inflate_page(struct kdump_priv *priv, const uint8_t *src,
-				size_t n, uint8_t *buf, size_t bs, size_t *out)
-{
-	z_stream *zs = &priv->zs;
-	int rc;
-
-	if (!priv->zs_ready) {
-		memset(zs, 0, sizeof(*zs));
-		if (inflateInit(zs) != Z_OK)
-			return "inflateInit failed";
-		priv->zs_ready = true;
-	} else if (inflateReset(zs) != Z_OK) {
-		return "inflateReset failed";
-	}
-	zs->next_in = (Bytef *)src;
-	zs->avail_in = (uInt)n;
-	zs->next_out = buf;
-	zs->avail_out = (uInt)bs;
-	rc = inflate(zs, Z_FINISH);
-	*out = bs - zs->avail_out;
-	if (rc == Z_STREAM_END)
-		return NULL;
-	if (rc == Z_BUF_ERROR || rc == Z_OK)
-		return zs->avail_out ? "truncated stream" :
-		       "longer than a page";
-	return zs->msg ? zs->msg : zError(rc);
-}
-
 /*
- * Decompress src (n bytes) into buf, which holds bs bytes. Returns a
- * static description of what went wrong, or NULL.
+ * Decode one stored page through the codec table (format/compress/), with
+ * the codec's state kept in priv across pages.
  */
-static const char *decompress(struct kdump_priv *priv, uint32_t codec,
-			      const uint8_t *src, size_t n, uint8_t *buf,
-			      size_t bs, size_t *out)
+static struct dp_error *decompress(struct kdump_priv *priv,
+				   const struct dp_codec_ops *ops,
+				   const uint8_t *src, size_t n, uint8_t *buf,
+				   size_t bs)
 {
-	switch (codec) {
-	case KDUMP_STATUS_ZLIB:
-		return inflate_page(priv, src, n, buf, bs, out);
-	case KDUMP_STATUS_LZO: {
-		lzo_uint len = bs;
-		if (!priv->lzo_ready) {
-			if (lzo_init() != LZO_E_OK)
-				return "lzo_init failed";
-			priv->lzo_ready = true;
-		}
-		int rc = lzo1x_decompress_safe(src, n, buf, &len, NULL);
-		*out = len;
-		return rc == LZO_E_OK ? NULL : "lzo1x_decompress_safe failed";
+	struct kdump_codec *c = priv->codec;
+	while (c->ops && c->ops != ops)
+		c++;
+	if (!c->ops) {
+		struct dp_error *err = ops->create(DP_CODEC_DECODE_ONLY,
+						   &c->state);
+		if (err)
+			return err;
+		c->ops = ops;
 	}
-	case KDUMP_STATUS_SNAPPY: {
-		size_t len;
-		if (snappy_uncompressed_length((const char *)src, n, &len) !=
-		    SNAPPY_OK)
-			return "bad snappy length header";
-		*out = len;
-		if (len != bs)
-			return NULL;	/* the caller reports the length */
-		if (snappy_uncompress((const char *)src, n, (char *)buf,
-				      &len) != SNAPPY_OK)
-			return "snappy_uncompress failed";
-		*out = len;
-		return NULL;
-	}
-	case KDUMP_STATUS_ZSTD: {
-		if (!priv->zstd && !(priv->zstd = ZSTD_createDCtx()))
-			return "out of memory";
-		size_t len = ZSTD_decompressDCtx(priv->zstd, buf, bs, src, n);
-		if (ZSTD_isError(len))
-			return ZSTD_getErrorName(len);
-		*out = len;
-		return NULL;
-	}
-	}
-	return "unknown codec";
+	return ops->decompress(c->state, src, n, buf, bs);
 }
 
 static struct dp_error *read_data(struct kdump_priv *priv,
@@ -752,11 +680,11 @@ static struct dp_error *read_data(struct kdump_priv *priv,
 {
 	const struct kdump_part *p = loc->part;
 	const struct kdump_page_desc *d = &loc->desc;
-	const char *path = p->file->path, *codec = codec_name(d->flags);
+	const struct dp_codec_ops *ops = dp_codec_by_flag(d->flags);
+	const char *path = p->file->path;
+	const char *codec = d->flags == 0 ? "raw" : ops ? ops->name : NULL;
 	uint64_t bs = p->h.block_size, doff = desc_file_off(p, loc->idx), end;
 	struct dp_error *err;
-	const char *why;
-	size_t out = 0;
 
 #define CORRUPT(fmt, ...) dp_error_create(DP_ERR_BAD_DATA, "%s: corrupt %s " \
 	"page, pfn 0x%" PRIx64 ", descriptor at 0x%" PRIx64 ": " fmt, path, \
@@ -780,14 +708,14 @@ static struct dp_error *read_data(struct kdump_priv *priv,
 		return dp_error_prefix(err, "pfn 0x%" PRIx64, pfn);
 	if (d->flags == 0)
 		return NULL;
-	why = decompress(priv, d->flags, priv->cbuf, d->size, buf, bs, &out);
-	if (why)
-		return CORRUPT("%s", why);
-	if (out != bs)
-		return CORRUPT("decompressed to 0x%zx bytes, not 0x%" PRIx64,
-			       out, bs);
+	err = decompress(priv, ops, priv->cbuf, d->size, buf, bs);
+	if (err && err->code == DP_ERR_BAD_DATA) {
+		struct dp_error *e = CORRUPT("%s", err->message);
+		dp_error_destroy(err);
+		return e;
+	}
 #undef CORRUPT
-	return NULL;
+	return err;
 }
 
 static struct dp_error *kdump_read_page(struct dp_dump *dump, uint64_t pfn,
@@ -872,19 +800,6 @@ static struct dp_error *count_excluded(struct kdump_part *p, uint64_t *ret)
 	return NULL;
 }
 
-static enum dp_compression status_codec(uint32_t status)
-{
-	if (status & KDUMP_STATUS_ZLIB)
-		return DP_COMPRESS_ZLIB;
-	if (status & KDUMP_STATUS_LZO)
-		return DP_COMPRESS_LZO;
-	if (status & KDUMP_STATUS_SNAPPY)
-		return DP_COMPRESS_SNAPPY;
-	if (status & KDUMP_STATUS_ZSTD)
-		return DP_COMPRESS_ZSTD;
-	return DP_COMPRESS_NONE;
-}
-
 static struct dp_error *kdump_get_info(struct dp_dump *dump,
 				       struct dp_dump_info *info)
 {
@@ -900,7 +815,8 @@ static struct dp_error *kdump_get_info(struct dp_dump *dump,
 	/* QEMU fills only utsname.machine (FORMATS.md 9.3). */
 	info->producer = h->utsname[2][0] == '\0' && h->dump_level == 1 ?
 			 "qemu" : "makedumpfile";
-	info->compression = status_codec(h->status);
+	const struct dp_codec_ops *codec = dp_codec_by_status(h->status);
+	info->compression = codec ? codec->id : DP_COMPRESS_NONE;
 	info->dump_level = h->dump_level;
 	info->incomplete = h->status & KDUMP_STATUS_INCOMPLETE;
 	for (size_t i = 0; i < priv->nparts; i++)
@@ -939,9 +855,8 @@ static void kdump_cleanup(struct dp_dump *dump)
 		free(priv->parts[i].prefix);
 	free(priv->parts);
 	free(priv->cbuf);
-	ZSTD_freeDCtx(priv->zstd);
-	if (priv->zs_ready)
-		inflateEnd(&priv->zs);
+	for (size_t i = 0; i < KDUMP_NCODECS && priv->codec[i].ops; i++)
+		priv->codec[i].ops->destroy(priv->codec[i].state);
 	free(priv);
 	dump->priv = NULL;
 }

@@ -6,23 +6,17 @@
 #include <string.h>
 
 #include <core/reader.h>
+#include <core/vector.h>
 
+#include "elf-def.h"
 #include "format.h"
 
-#define NT_PRSTATUS 1
-#define NOTE_ALIGN(x) (((x) + 3) & ~(uint64_t)3)
 
 static struct dp_error *cpu_append(struct dp_dump *dump,
 				   struct dp_cpu_note **ret)
 {
-	if (dump->ncpus == dump->ncpus_cap) {
-		size_t cap = dump->ncpus_cap ? 2 * dump->ncpus_cap : 8;
-		struct dp_cpu_note *v = realloc(dump->cpus, cap * sizeof(*v));
-		if (!v)
-			return &dp_enomem;
-		dump->cpus = v;
-		dump->ncpus_cap = cap;
-	}
+	if (!dp_array_reserve(dump->cpus, dump->ncpus_cap, dump->ncpus + 1))
+		return &dp_enomem;
 	struct dp_cpu_note *c = &dump->cpus[dump->ncpus];
 	memset(c, 0, sizeof(*c));
 	c->index = (uint32_t)dump->ncpus++;
@@ -149,23 +143,15 @@ static struct dp_error *add_vmcoreinfo(struct dp_dump *dump,
 	return NULL;
 }
 
-static bool name_is(const uint8_t *name, uint32_t namesz, const char *want)
+static struct dp_error *add_note(struct dp_dump *dump,
+				 const struct dp_elf_note *n)
 {
-	size_t n = strnlen((const char *)name, namesz);
-	return n == strlen(want) && memcmp(name, want, n) == 0;
-}
-
-static struct dp_error *add_note(struct dp_dump *dump, const uint8_t *name,
-				 uint32_t namesz, uint32_t type,
-				 const uint8_t *desc, size_t descsz,
-				 size_t noff)
-{
-	if (name_is(name, namesz, "CORE") && type == NT_PRSTATUS)
-		return add_prstatus(dump, desc, descsz, noff);
-	if (name_is(name, namesz, "QEMU") && type == 0)
-		return add_qemu(dump, desc, descsz, noff);
-	if (name_is(name, namesz, "VMCOREINFO") && type == 0)
-		return add_vmcoreinfo(dump, desc, descsz);
+	if (dp_elf_note_is(n, "CORE") && n->type == NT_PRSTATUS)
+		return add_prstatus(dump, n->desc, n->descsz, n->off);
+	if (dp_elf_note_is(n, "QEMU") && n->type == 0)
+		return add_qemu(dump, n->desc, n->descsz, n->off);
+	if (dp_elf_note_is(n, "VMCOREINFO") && n->type == 0)
+		return add_vmcoreinfo(dump, n->desc, n->descsz);
 	return NULL;	// other notes (Xen, device dumps...) are not used
 }
 
@@ -182,34 +168,18 @@ struct dp_error *dp_dump_add_notes(struct dp_dump *dump, const void *notes,
 		dump->notes_raw_len += len;
 	}
 	struct dp_reader r;
+	struct dp_elf_note n;
+	enum dp_elf_note_step step;
 	dp_reader_init(&r, notes, len, big_endian);
-	while (dp_reader_left(&r) >= 12) {
-		size_t noff = r.pos;
-		uint32_t namesz, descsz, type;
-		dp_reader_u32(&r, &namesz);
-		dp_reader_u32(&r, &descsz);
-		dp_reader_u32(&r, &type);
-		// An all-zero header ends the area (the kernel's final note,
-		// or page padding after the notes).
-		if (namesz == 0 && descsz == 0 && type == 0)
-			break;
-		uint64_t nsz = NOTE_ALIGN((uint64_t)namesz);
-		uint64_t dsz = NOTE_ALIGN((uint64_t)descsz);
-		// The last note's descriptor may lack its padding.
-		if (nsz > dp_reader_left(&r) ||
-		    descsz > dp_reader_left(&r) - nsz)
-			return dp_error_create(DP_ERR_BAD_DATA,
-				"note at 0x%zx: name size %u + desc size %u run "
-				"past the end of the note area (0x%zx bytes)",
-				noff, namesz, descsz, len);
-		const uint8_t *name = dp_reader_take(&r, nsz);
-		if (dsz > dp_reader_left(&r))
-			dsz = dp_reader_left(&r);
-		const uint8_t *desc = dp_reader_take(&r, dsz);
-		struct dp_error *err = add_note(dump, name, namesz, type, desc,
-						descsz, noff);
+	while ((step = dp_elf_note_next(&r, &n)) == DP_ELF_NOTE_OK) {
+		struct dp_error *err = add_note(dump, &n);
 		if (err)
 			return err;
 	}
+	if (step == DP_ELF_NOTE_OVERRUN)
+		return dp_error_create(DP_ERR_BAD_DATA,
+			"note at 0x%zx: name size %u + desc size %u run "
+			"past the end of the note area (0x%zx bytes)",
+			n.off, n.namesz, n.descsz, len);
 	return NULL;
 }

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <core/parse.h>
+#include <core/search.h>
+
 #include "format.h"
 
 // The kernel writes at most one page of text in 80-byte lines; these
@@ -102,14 +105,8 @@ const char *dp_vmci_get(const struct dp_vmci_table *t, const char *key)
 {
 	if (!t)
 		return NULL;
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(t->ents[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = dp_partition_point(t->n, i,
+				       strcmp(t->ents[i].key, key) < 0);
 	if (lo < t->n && strcmp(t->ents[lo].key, key) == 0)
 		return t->ents[lo].val;
 	return NULL;
@@ -129,38 +126,25 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static bool parse_u64(const char *s, int base, uint64_t *ret)
-{
-	char *end;
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, base);
-	if (errno || *end)
-		return false;
-	*ret = v;
-	return true;
-}
-
 bool dp_vmci_parse_number(const char *key, const char *val, int64_t *ret)
 {
 	uint64_t u;
 	// 6.13's NUMBER(VMALLOC_START) prints hex with 0x (FORMATS §1.5).
 	if (val[0] == '0' && (val[1] == 'x' || val[1] == 'X')) {
-		if (!parse_u64(val + 2, 16, &u))
+		if (!dp_parse_u64(val + 2, 16, &u))
 			return false;
 		*ret = (int64_t)u;
 		return true;
 	}
 	if (starts_with(key, "SYMBOL(") || strcmp(key, "KERNELOFFSET") == 0) {
-		if (!parse_u64(val, 16, &u))
+		if (!dp_parse_u64(val, 16, &u))
 			return false;
 		*ret = (int64_t)u;
 		return true;
 	}
 	// Decimal: NUMBER() is signed (phys_base may be negative).
 	bool neg = val[0] == '-';
-	if (!parse_u64(val + neg, 10, &u))
+	if (!dp_parse_u64(val + neg, 10, &u))
 		return false;
 	if (neg) {
 		if (u > (uint64_t)INT64_MAX + 1)

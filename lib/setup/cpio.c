@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 #include "setup/cpio.h"
+#include "core/vector.h"
 
 #define CPIO_BUF (128u * 1024)
 #define CPIO_MAX_NAME 4095	/* PATH_MAX - 1: the kernel's limit too */
@@ -185,14 +186,8 @@ bool dp_cpio_has(const struct dp_cpio *c, const char *name)
 
 static struct dp_error *remember(struct dp_cpio *c, const char *name)
 {
-	if (c->nnames == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		char **v = realloc(c->names, cap * sizeof(*v));
-		if (!v)
-			return &dp_enomem;
-		c->names = v;
-		c->cap = cap;
-	}
+	if (!dp_array_reserve(c->names, c->cap, c->nnames + 1))
+		return &dp_enomem;
 	if (!(c->names[c->nnames] = strdup(name)))
 		return &dp_enomem;
 	c->nnames++;

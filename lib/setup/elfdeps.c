@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/file.h"
+#include "core/vector.h"
 #include "setup/elfdeps.h"
 
 #define MAX_PATH 4096
@@ -23,7 +24,7 @@
 
 struct dirlist {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* What one object tells us. */
@@ -42,7 +43,7 @@ struct ctx {
 	struct dirlist conf;	/* ld.so.conf directories */
 	struct dirlist defaults;
 	struct object *objs;
-	size_t nobjs;
+	size_t nobjs, objs_cap;
 	struct dp_elfdeps *out;
 };
 
@@ -67,10 +68,8 @@ static struct dp_error *dirlist_add(struct dirlist *d, const char *s,
 		return dp_error_create(DP_ERR_BAD_DATA,
 				       "ld.so.conf: more than %d directories",
 				       MAX_DIRS);
-	char **v = realloc(d->v, (d->n + 1) * sizeof(*v));
-	if (!v)
+	if (!dp_array_reserve(d->v, d->cap, d->n + 1))
 		return &dp_enomem;
-	d->v = v;
 	if (!(d->v[d->n] = strndup(s, len)))
 		return &dp_enomem;
 	d->n++;
@@ -221,7 +220,7 @@ struct dynamic {
 	bool has_strtab, has_strsz;
 	int64_t soname, rpath, runpath;	/* -1: absent */
 	uint64_t *needed;
-	size_t nneeded;
+	size_t nneeded, needed_cap;
 };
 
 static struct dp_error *bad(const char *path, const char *what)
@@ -275,15 +274,12 @@ static struct dp_error *read_dynamic(Elf *elf, const char *path,
 		case DT_RUNPATH:
 			d->runpath = (int64_t)dyn.d_un.d_val;
 			break;
-		case DT_NEEDED: {
-			uint64_t *v = realloc(d->needed,
-					      (d->nneeded + 1) * sizeof(*v));
-			if (!v)
+		case DT_NEEDED:
+			if (!dp_array_reserve(d->needed, d->needed_cap,
+					      d->nneeded + 1))
 				return &dp_enomem;
-			d->needed = v;
 			d->needed[d->nneeded++] = dyn.d_un.d_val;
 			break;
-		}
 		}
 	}
 	return NULL;	/* no DT_NULL: the loader stops at the end too */
@@ -442,12 +438,10 @@ static struct dp_error *push_object(struct ctx *c, const char *path,
 				       "more than %d shared objects",
 				       DP_ELFDEPS_MAX_OBJECTS);
 	}
-	struct object *v = realloc(c->objs, (c->nobjs + 1) * sizeof(*v));
-	if (!v) {
+	if (!dp_array_reserve(c->objs, c->objs_cap, c->nobjs + 1)) {
 		object_free(o);
 		return &dp_enomem;
 	}
-	c->objs = v;
 	o->path = strdup(path);
 	o->interp = interp;
 	c->objs[c->nobjs++] = *o;

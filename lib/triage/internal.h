@@ -48,7 +48,7 @@ struct triage_ctx {
 	size_t nlines;
 	char *linebuf;
 	struct triage_hit *hits;
-	size_t nhits;
+	size_t nhits, hits_cap;
 	size_t subject;
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "core/vector.h"
 
 // Parse "<N>" at *p; advance past it and return N, or -1.
 static int parse_level(const char **p, const char *end)
@@ -146,15 +147,7 @@ static void skip_syslog(const char **p, const char *end)
 
 static bool grow(struct dp_triage_log *log, size_t *cap)
 {
-	if (log->nrecs < *cap)
-		return true;
-	size_t ncap = *cap ? *cap * 2 : 256;
-	void *n = realloc(log->recs, ncap * sizeof(*log->recs));
-	if (!n)
-		return false;
-	log->recs = n;
-	*cap = ncap;
-	return true;
+	return dp_array_reserve(log->recs, *cap, log->nrecs + 1);
 }
 
 // Does the text contain any timestamped line? Then untimed lines are

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vector.h"
 #include "internal.h"
 #include "reports.h"
 
@@ -373,13 +374,9 @@ static bool continues(const struct triage_ctx *c, const struct triage_kind *k,
 static void push_hit(struct triage_ctx *c, const struct triage_kind *k,
 		     size_t line)
 {
-	if (c->nhits % 16 == 0) {
-		void *n = realloc(c->hits, (c->nhits + 16) * sizeof(*c->hits));
-		if (!n) {
-			c->nomem = true;
-			return;
-		}
-		c->hits = n;
+	if (!dp_array_reserve(c->hits, c->hits_cap, c->nhits + 1)) {
+		c->nomem = true;
+		return;
 	}
 	struct triage_hit *h = &c->hits[c->nhits++];
 	memset(h, 0, sizeof(*h));
@@ -655,7 +652,7 @@ void triage_free_hits(struct triage_ctx *c)
 		free(c->hits[k].frames);
 	free(c->hits);
 	c->hits = NULL;
-	c->nhits = 0;
+	c->nhits = c->hits_cap = 0;
 }
 
 void triage_export_reports(struct triage_ctx *c)

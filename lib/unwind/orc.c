@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <core/reader.h>
+#include <core/search.h>
 #include <dontpanic/unwind.h>
 
 /* Bound on entries per table: vmlinux has ~370k on 6.1. */
@@ -143,14 +144,7 @@ bool dp_orc_table_find(const struct dp_orc_table *t, uint64_t ip,
 {
 	// Rightmost entry with entry ip <= ip: weak terminators can share an
 	// ip with a real entry and the later one wins (§6.3).
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->ip[mid] <= ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = dp_partition_point(t->n, i, t->ip[i] <= ip);
 	if (lo == 0)
 		return false;
 	*ret = t->entry[lo - 1];

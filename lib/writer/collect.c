@@ -8,6 +8,7 @@
 #include <dontpanic/printk.h>
 
 #include "collect-int.h"
+#include "core/vector.h"
 #include "format/format.h"
 
 #define DEFAULT_WINDOW (1ull << 18)	// pfns: 1 GiB of 4 KiB pages
@@ -183,15 +184,9 @@ static void trace_pfn(void *arg, uint64_t pfn)
 	struct trace *t = arg;
 	if (t->failed || (t->n && t->v[t->n - 1] == pfn))
 		return;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 256;
-		uint64_t *v = cap <= MAX_LOG_PAGES ? realloc(t->v, cap * sizeof(*v)) : NULL;
-		if (!v) {
-			t->failed = true;
-			return;
-		}
-		t->v = v;
-		t->cap = cap;
+	if (t->n + 1 > MAX_LOG_PAGES || !dp_array_reserve(t->v, t->cap, t->n + 1)) {
+		t->failed = true;
+		return;
 	}
 	t->v[t->n++] = pfn;
 }

@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "collect-int.h"
+#include "core/cleanup.h"
+#include "core/vector.h"
+#include "format/elf-def.h"
 
-#define EHDR_SIZE 64
-#define PHDR_SIZE 56
+#define EHDR_SIZE sizeof(Elf64_Ehdr)
+#define PHDR_SIZE sizeof(Elf64_Phdr)
 #define MIN_HOLE_PAGES 256
-#define ELF_INCOMPLETE 1
 #define COPY_CHUNK (1u << 20)
 #define MAX_PHNUM 65534
 
@@ -29,10 +31,6 @@ struct elfw {
 	struct phdr *ph;
 	size_t nph, cap;
 };
-
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 static bool all_zero(const uint8_t *p, size_t len)
 {
@@ -86,14 +84,8 @@ static bool kept(const struct elfw *e, uint64_t pfn)
 static struct dp_error *add(struct elfw *e, const struct dp_source_seg *s,
 			    uint64_t start, uint64_t file_end, uint64_t mem_end)
 {
-	if (e->nph == e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 64;
-		struct phdr *p = realloc(e->ph, cap * sizeof(*p));
-		if (!p)
-			return &dp_enomem;
-		e->ph = p;
-		e->cap = cap;
-	}
+	if (!dp_array_reserve(e->ph, e->cap, e->nph + 1))
+		return &dp_enomem;
 	if (e->nph >= MAX_PHNUM)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
 				       "ELF output would need more than %d segments; use the kdump-compressed format",
@@ -162,39 +154,42 @@ static struct dp_error *write_headers(struct elfw *e, struct dp_out *o,
 	struct dp_collect *c = e->c;
 	size_t phnum = e->nph + 1;
 	size_t len = EHDR_SIZE + phnum * PHDR_SIZE;
-	uint8_t *b = calloc(1, len);
+	_cleanup_free_ uint8_t *b = calloc(1, len);
 	if (!b)
 		return &dp_enomem;
-	memcpy(b, "\177ELF", 4);
-	b[4] = 2;	// ELFCLASS64
-	b[5] = 1;	// little-endian
-	b[6] = 1;	// EV_CURRENT
-	put16(b + 16, 4);	// ET_CORE
-	put16(b + 18, c->src->e_machine);
-	put32(b + 20, 1);
-	put64(b + 32, EHDR_SIZE);
-	put32(b + 48, complete ? 0 : ELF_INCOMPLETE);
-	put16(b + 52, EHDR_SIZE);
-	put16(b + 54, PHDR_SIZE);
-	put16(b + 56, (uint16_t)phnum);
-	uint8_t *p = b + EHDR_SIZE;
-	put32(p, 4);	// PT_NOTE
-	put64(p + 8, len);
-	put64(p + 32, c->src->notes_len);
-	put64(p + 40, c->src->notes_len);
+	Elf64_Ehdr eh = {
+		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64,
+			     ELFDATA2LSB, EV_CURRENT },
+		.e_type = ET_CORE,
+		.e_machine = c->src->e_machine,
+		.e_version = EV_CURRENT,
+		.e_phoff = EHDR_SIZE,
+		.e_flags = complete ? 0 : DUMP_ELF_INCOMPLETE,
+		.e_ehsize = EHDR_SIZE,
+		.e_phentsize = PHDR_SIZE,
+		.e_phnum = (uint16_t)phnum,
+	};
+	memcpy(b, &eh, sizeof(eh));
+	Elf64_Phdr note = {
+		.p_type = PT_NOTE,
+		.p_offset = len,
+		.p_filesz = c->src->notes_len,
+		.p_memsz = c->src->notes_len,
+	};
+	memcpy(b + EHDR_SIZE, &note, sizeof(note));
 	for (size_t i = 0; i < e->nph; i++) {
-		p = b + EHDR_SIZE + (i + 1) * PHDR_SIZE;
-		put32(p, 1);	// PT_LOAD
-		put32(p + 4, e->ph[i].flags);
-		put64(p + 8, e->ph[i].offset);
-		put64(p + 16, e->ph[i].vaddr);
-		put64(p + 24, e->ph[i].paddr);
-		put64(p + 32, e->ph[i].filesz);
-		put64(p + 40, e->ph[i].memsz);
+		Elf64_Phdr load = {
+			.p_type = PT_LOAD,
+			.p_flags = e->ph[i].flags,
+			.p_offset = e->ph[i].offset,
+			.p_vaddr = e->ph[i].vaddr,
+			.p_paddr = e->ph[i].paddr,
+			.p_filesz = e->ph[i].filesz,
+			.p_memsz = e->ph[i].memsz,
+		};
+		memcpy(b + EHDR_SIZE + (i + 1) * PHDR_SIZE, &load, sizeof(load));
 	}
-	struct dp_error *err = dp_out_write_meta(o, 0, b, len);
-	free(b);
-	return err;
+	return dp_out_write_meta(o, 0, b, len);
 }
 
 static struct dp_error *copy_data(struct elfw *e, struct dp_out *o)

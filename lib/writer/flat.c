@@ -10,7 +10,8 @@
 
 #include <dontpanic/collect.h>
 
-#define FLAT_HEADER_SIZE 4096
+#include "format/flat-def.h"
+
 #define COPY_CHUNK (1u << 20)
 
 static struct dp_error *read_full(int fd, void *buf, size_t len, size_t *got)
@@ -30,14 +31,6 @@ static struct dp_error *read_full(int fd, void *buf, size_t len, size_t *got)
 	return NULL;
 }
 
-static uint64_t be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 struct dp_error *dp_flat_rearrange(int in_fd, int out_fd,
 				   const char *out_name, uint64_t *bytes)
 {
@@ -51,31 +44,32 @@ struct dp_error *dp_flat_rearrange(int in_fd, int out_fd,
 	err = read_full(in_fd, buf, FLAT_HEADER_SIZE, &got);
 	if (err)
 		goto out;
-	if (got < 32 || memcmp(buf, "makedumpfile\0\0\0\0", 16) != 0 ||
-	    be64(buf + 16) != 1) {
+	if (!dp_flat_is_header(buf, got)) {
 		err = dp_error_create(DP_ERR_BAD_DATA,
 				      "input is not a makedumpfile flattened stream (no \"makedumpfile\" type-1 header)");
 		goto out;
 	}
 	for (;;) {
-		uint8_t h[16];
-		err = read_full(in_fd, h, 16, &got);
+		uint8_t h[sizeof(struct flat_record)];
+		err = read_full(in_fd, h, sizeof(h), &got);
 		if (err)
 			goto out;
-		if (got < 16) {
+		if (got < sizeof(h)) {
 			err = dp_error_create(DP_ERR_BAD_DATA,
 					      "flattened stream truncated at byte 0x%" PRIx64 " after %" PRIu64 " records (no end marker); the records before it were applied",
 					      pos, nrec);
 			goto out;
 		}
-		int64_t off = (int64_t)be64(h), size = (int64_t)be64(h + 8);
-		pos += 16;
+		uint64_t uoff, usize;
+		dp_flat_parse_record(h, &uoff, &usize);
+		int64_t off = (int64_t)uoff, size = (int64_t)usize;
+		pos += sizeof(h);
 		if (off == -1 && size == -1)
 			break;
 		if (off < 0 || size < 0) {
 			err = dp_error_create(DP_ERR_BAD_DATA,
 					      "flattened record at byte 0x%" PRIx64 ": bad offset %" PRId64 " or size %" PRId64,
-					      pos - 16, off, size);
+					      pos - sizeof(h), off, size);
 			goto out;
 		}
 		uint64_t left = (uint64_t)size, at = (uint64_t)off;

@@ -7,10 +7,14 @@
 #include <string.h>
 
 #include "collect-int.h"
+#include "core/cleanup.h"
+#include "format/kdump-def.h"
 
+// The structs of kdump-def.h are filled and copied out in host order: the
+// collector runs on the machine whose memory it dumps (x86_64 for now).
 #define HEADER_VERSION 6
-#define SUB_HEADER_SIZE 104
-#define DESC_SIZE 24
+#define SUB_HEADER_SIZE sizeof(struct kdump_sub_header)
+#define DESC_SIZE sizeof(struct kdump_page_desc)
 #define START_KERNEL_MAP 0xffffffff80000000ull
 
 struct layout {
@@ -30,12 +34,10 @@ static void layout(const struct dp_collect *c, struct layout *l)
 	l->desc = l->bitmap2 + l->bitmap_len;
 }
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-
 // utsname from init_uts_ns (a kernel-image address, FORMATS.md §1.7);
 // left empty when unreadable, as readers take OSRELEASE from VMCOREINFO.
-static void read_utsname(struct dp_collect *c, uint8_t *uts)
+static void read_utsname(struct dp_collect *c,
+			 char uts[6][KDUMP_UTS_LEN])
 {
 	int64_t sym, off = 0, phys_base = 0;
 	struct dp_error *err = dp_source_vmci_num(c->src, "SYMBOL(init_uts_ns)", &sym);
@@ -49,13 +51,13 @@ static void read_utsname(struct dp_collect *c, uint8_t *uts)
 	if (va < START_KERNEL_MAP)
 		return;
 	err = dp_source_read_phys(c->src, va - START_KERNEL_MAP + (uint64_t)phys_base,
-				  uts, 6 * 65, false);
+				  uts, 6 * KDUMP_UTS_LEN, false);
 	if (err) {
 		dp_error_destroy(err);
-		memset(uts, 0, 6 * 65);
+		memset(uts, 0, 6 * KDUMP_UTS_LEN);
 	}
 	for (int i = 0; i < 6; i++)
-		uts[i * 65 + 64] = 0;
+		uts[i][KDUMP_UTS_LEN - 1] = 0;
 }
 
 struct dp_error *dp_kdump_write_head(struct dp_collect *c, struct dp_out *o,
@@ -65,49 +67,52 @@ struct dp_error *dp_kdump_write_head(struct dp_collect *c, struct dp_out *o,
 	struct layout l;
 	layout(c, &l);
 	size_t len = (1 + l.sub_hdr_blocks) * l.block;
-	uint8_t *b = calloc(1, len);
+	_cleanup_free_ uint8_t *b = calloc(1, len);
 	if (!b)
 		return &dp_enomem;
 	const struct dp_codec_ops *codec = dp_codec_get(c->opts->compression);
 	uint32_t status = codec ? codec->flag : 0;
 	if (!complete)
-		status |= DP_KDUMP_INCOMPLETE;
+		status |= KDUMP_STATUS_INCOMPLETE;
 	int64_t crashtime = 0, phys_base = 0;
 	dp_error_destroy(dp_source_vmci_num(c->src, "CRASHTIME", &crashtime));
 	dp_error_destroy(dp_source_vmci_num(c->src, "NUMBER(phys_base)", &phys_base));
 
-	memcpy(b, "KDUMP   ", 8);
-	put32(b + 8, HEADER_VERSION);
-	read_utsname(c, b + 12);
-	put64(b + 408, (uint64_t)crashtime);
-	put32(b + 424, status);
-	put32(b + 428, (uint32_t)l.block);
-	put32(b + 432, (uint32_t)l.sub_hdr_blocks);
-	put32(b + 436, (uint32_t)(2 * l.bitmap_len / l.block));
-	put32(b + 440, c->max_pfn > UINT32_MAX ? UINT32_MAX : (uint32_t)c->max_pfn);
-	put32(b + 460, c->src->nr_cpus);
+	struct kdump_disk_header h = {
+		.header_version = HEADER_VERSION,
+		.tv_sec = crashtime,
+		.status = status,
+		.block_size = (int32_t)l.block,
+		.sub_hdr_size = (int32_t)l.sub_hdr_blocks,
+		.bitmap_blocks = (uint32_t)(2 * l.bitmap_len / l.block),
+		.max_mapnr = c->max_pfn > UINT32_MAX ? UINT32_MAX :
+			     (uint32_t)c->max_pfn,
+		.nr_cpus = (int32_t)c->src->nr_cpus,
+	};
+	memcpy(h.signature, KDUMP_SIGNATURE, KDUMP_SIG_LEN);
+	read_utsname(c, h.utsname);
+	memcpy(b, &h, sizeof(h));
 
-	uint8_t *s = b + l.block;
 	uint64_t note_off = l.block + SUB_HEADER_SIZE;
-	put64(s + 0, (uint64_t)phys_base);
-	put32(s + 8, (uint32_t)c->level);
-	put32(s + 12, split);
-	put64(s + 16, spfn);
-	put64(s + 24, epfn);
-	put64(s + 32, note_off + c->src->vmci_off);
-	put64(s + 40, c->src->vmci_len);
-	put64(s + 48, note_off);
-	put64(s + 56, c->src->notes_len);
-	put64(s + 64, 0);	// no erase info
-	put64(s + 72, 0);
-	put64(s + 80, spfn);
-	put64(s + 88, epfn);
-	put64(s + 96, c->max_pfn);
-	memcpy(s + SUB_HEADER_SIZE, c->src->notes, c->src->notes_len);
+	struct kdump_sub_header s = {
+		.phys_base = (uint64_t)phys_base,
+		.dump_level = c->level,
+		.split = split,
+		.start_pfn = spfn,
+		.end_pfn = epfn,
+		.offset_vmcoreinfo = note_off + c->src->vmci_off,
+		.size_vmcoreinfo = c->src->vmci_len,
+		.offset_note = note_off,
+		.size_note = c->src->notes_len,
+		// no erase info
+		.start_pfn_64 = spfn,
+		.end_pfn_64 = epfn,
+		.max_mapnr_64 = c->max_pfn,
+	};
+	memcpy(b + l.block, &s, sizeof(s));
+	memcpy(b + l.block + SUB_HEADER_SIZE, c->src->notes, c->src->notes_len);
 
-	struct dp_error *err = dp_out_write_meta(o, 0, b, len);
-	free(b);
-	return err;
+	return dp_out_write_meta(o, 0, b, len);
 }
 
 /*
@@ -121,19 +126,18 @@ struct dp_error *dp_kdump_write_bitmaps(struct dp_collect *c,
 	struct layout l;
 	layout(c, &l);
 	size_t slice = c->window / 8;
-	uint8_t *b1 = malloc(slice), *b2 = malloc(slice);
-	struct dp_error *err = NULL;
+	_cleanup_free_ uint8_t *b1 = malloc(slice);
+	_cleanup_free_ uint8_t *b2 = malloc(slice);
+	struct dp_error *err;
 	size_t e = 0;
-	if (!b1 || !b2) {
-		err = &dp_enomem;
-		goto out;
-	}
+	if (!b1 || !b2)
+		return &dp_enomem;
 	for (uint64_t start = 0; start < c->max_pfn; start += c->window) {
 		uint64_t n = c->max_pfn - start < c->window ? c->max_pfn - start :
 							       c->window;
 		err = dp_collect_classify(c, start, n);
 		if (err)
-			goto out;
+			return err;
 		memset(b1, 0, slice);
 		memset(b2, 0, slice);
 		for (uint64_t i = 0; i < n; i++) {
@@ -160,13 +164,10 @@ struct dp_error *dp_kdump_write_bitmaps(struct dp_collect *c,
 				err = dp_out_write_meta(&outs[k], l.bitmap2 + start / 8,
 							b2, bytes);
 			if (err)
-				goto out;
+				return err;
 		}
 	}
-out:
-	free(b1);
-	free(b2);
-	return err;
+	return NULL;
 }
 
 struct writer {
@@ -177,7 +178,7 @@ struct writer {
 	uint64_t submitted;	// pages handed to the workers
 	uint64_t data_off;	// next page data offset
 	uint64_t zero_off;	// the shared zero page
-	uint8_t *descs;		// one batch of descriptors
+	struct kdump_page_desc *descs;	// one batch of descriptors
 };
 
 // Write one finished batch: data first, then the descriptors of the pages
@@ -200,17 +201,17 @@ static struct dp_error *drain(struct writer *w)
 	size_t pos = 0;
 	uint32_t ps = w->c->src->page_size;
 	for (unsigned int i = 0; i < b->n; i++) {
-		uint8_t *d = w->descs + (size_t)i * DESC_SIZE;
+		struct kdump_page_desc *d = &w->descs[i];
 		if (b->size[i] == 0) {
-			put64(d, w->zero_off);
-			put32(d + 8, ps);
+			d->offset = (int64_t)w->zero_off;
+			d->size = ps;
 			st->excluded[DP_CNT_ZERO]++;
 			continue;
 		}
 		if (pos + b->size[i] <= done) {
-			put64(d, w->data_off + pos);
-			put32(d + 8, b->size[i]);
-			put32(d + 12, b->flags[i]);
+			d->offset = (int64_t)(w->data_off + pos);
+			d->size = b->size[i];
+			d->flags = b->flags[i];
 			st->pages_written++;
 		} else {
 			st->pages_lost++;
@@ -226,7 +227,7 @@ static struct dp_error *drain(struct writer *w)
 		while (j < b->n && b->rank[j] == b->rank[j - 1] + 1)
 			j++;
 		err = dp_out_write_meta(w->o, w->desc_base + b->rank[i] * DESC_SIZE,
-					w->descs + (size_t)i * DESC_SIZE,
+					&w->descs[i],
 					(size_t)(j - i) * DESC_SIZE);
 		i = j;
 	}

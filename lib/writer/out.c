@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format/flat-def.h"
 #include "out.h"
 
-#define FLAT_HEADER_SIZE 4096
 
 void dp_out_init(struct dp_out *o, int fd, const char *name, bool flat)
 {
@@ -50,12 +50,6 @@ static size_t raw_write(struct dp_out *o, uint64_t off, const void *buf,
 	return done;
 }
 
-static void be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 struct dp_error *dp_out_begin(struct dp_out *o)
 {
 	if (!o->flat)
@@ -63,9 +57,7 @@ struct dp_error *dp_out_begin(struct dp_out *o)
 	uint8_t *h = calloc(1, FLAT_HEADER_SIZE);
 	if (!h)
 		return &dp_enomem;
-	memcpy(h, "makedumpfile", 12);
-	be64(h + 16, 1);	// TYPE_FLAT_HEADER
-	be64(h + 24, 1);	// version
+	dp_flat_put_header(h);
 	int eno;
 	size_t n = raw_write(o, 0, h, FLAT_HEADER_SIZE, &eno);
 	free(h);
@@ -80,12 +72,11 @@ struct dp_error *dp_out_begin(struct dp_out *o)
 static struct dp_error *flat_record(struct dp_out *o, uint64_t off,
 				    const void *buf, size_t len, size_t *done)
 {
-	uint8_t h[16];
+	uint8_t h[sizeof(struct flat_record)];
 	int eno;
-	be64(h, off);
-	be64(h + 8, len);
+	dp_flat_put_record(h, off, len);
 	*done = 0;
-	if (raw_write(o, 0, h, 16, &eno) != 16)
+	if (raw_write(o, 0, h, sizeof(h), &eno) != sizeof(h))
 		goto fail;
 	*done = raw_write(o, 0, buf, len, &eno);
 	if (*done == len)
@@ -113,7 +104,9 @@ struct dp_error *dp_out_write(struct dp_out *o, uint64_t off, const void *buf,
 	// -L bounds the file size (flattened: the stream so far plus this
 	// record); fail_after counts page-data bytes only.
 	if (o->limit) {
-		uint64_t end = o->flat ? o->file_bytes + 16 + len : off + len;
+		uint64_t end = o->flat ?
+			o->file_bytes + sizeof(struct flat_record) + len :
+			off + len;
 		if (end > o->limit) {
 			uint64_t over = end - o->limit;
 			want = over < len ? len - (size_t)over : 0;
@@ -157,10 +150,9 @@ struct dp_error *dp_out_write_meta(struct dp_out *o, uint64_t off,
 {
 	int eno;
 	if (o->flat) {
-		uint8_t h[16];
-		be64(h, off);
-		be64(h + 8, len);
-		if (raw_write(o, 0, h, 16, &eno) != 16 ||
+		uint8_t h[sizeof(struct flat_record)];
+		dp_flat_put_record(h, off, len);
+		if (raw_write(o, 0, h, sizeof(h), &eno) != sizeof(h) ||
 		    raw_write(o, 0, buf, len, &eno) != len)
 			return dp_error_os(eno, "%s: write", o->name);
 		return NULL;
@@ -192,10 +184,10 @@ struct dp_error *dp_out_end(struct dp_out *o)
 {
 	if (!o->flat)
 		return NULL;
-	uint8_t h[16];
+	uint8_t h[sizeof(struct flat_record)];
 	int eno;
-	memset(h, 0xff, sizeof(h));
-	if (raw_write(o, 0, h, 16, &eno) != 16)
+	dp_flat_put_record(h, UINT64_MAX, UINT64_MAX);	// the end marker
+	if (raw_write(o, 0, h, sizeof(h), &eno) != sizeof(h))
 		return dp_error_os(eno, "%s: writing the end marker", o->name);
 	return NULL;
 }

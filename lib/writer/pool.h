@@ -15,7 +15,7 @@
 
 #include <dontpanic/error.h>
 
-#include "compress/codec.h"
+#include "format/compress/codec.h"
 #include "source.h"
 
 #define DP_BATCH_PAGES 128

@@ -2,6 +2,7 @@
 // The collector's input through the dump readers (kdump-compressed,
 // flattened, --split sets): the note area, a PT_LOAD-like layout made up
 // from the first bitmap and kallsyms, and serialised reads.
+#include <elf.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,8 @@
 #include <dontpanic/program.h>
 
 #include "source.h"
+#include "core/vector.h"
 
-#define EM_X86_64_ 62
-#define PF_RWX 7
 #define START_KERNEL_MAP 0xffffffff80000000ull
 
 struct dp_error *dp_source_dump_read(struct dp_source *src, uint64_t paddr,
@@ -26,17 +26,11 @@ struct dp_error *dp_source_dump_read(struct dp_source *src, uint64_t paddr,
 static struct dp_error *add_seg(struct dp_source *src, size_t *cap,
 				uint64_t paddr, uint64_t vaddr, uint64_t size)
 {
-	if (src->nsegs == *cap) {
-		size_t n = *cap ? 2 * *cap : 16;
-		struct dp_source_seg *s = realloc(src->segs, n * sizeof(*s));
-		if (!s)
-			return &dp_enomem;
-		src->segs = s;
-		*cap = n;
-	}
+	if (!dp_array_reserve(src->segs, *cap, src->nsegs + 1))
+		return &dp_enomem;
 	src->segs[src->nsegs++] = (struct dp_source_seg){
 		.paddr = paddr, .vaddr = vaddr, .filesz = size, .memsz = size,
-		.flags = PF_RWX,
+		.flags = (PF_R | PF_W | PF_X),
 	};
 	return NULL;
 }
@@ -125,7 +119,7 @@ struct dp_error *dp_source_open_dump(struct dp_source *src,
 	struct dp_dump_info info;
 	if ((err = dp_dump_get_info(src->dump, &info)))
 		return err;
-	src->e_machine = EM_X86_64_;	// the readers serve x86_64 dumps
+	src->e_machine = EM_X86_64;	// the readers serve x86_64 dumps
 	src->input_level = info.dump_level;
 	src->max_pfn = info.max_pfn;
 	src->page_size = info.page_size;

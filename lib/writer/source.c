@@ -12,12 +12,11 @@
 #include <unistd.h>
 
 #include "core/reader.h"
+#include "core/search.h"
+#include "format/elf-def.h"
 #include "source.h"
 
-#define PT_LOAD_ 1
-#define PT_NOTE_ 4
-#define EM_X86_64_ 62
-#define MAX_PHDRS 65536
+#define PHDR_SIZE sizeof(Elf64_Phdr)
 #define START_KERNEL_MAP_ 0xffffffff80000000ull
 #define MAX_NOTES (64u << 20)
 
@@ -48,33 +47,21 @@ static struct dp_error *pread_all(const struct dp_source *src, void *buf,
 struct dp_error *dp_source_scan_notes(struct dp_source *src)
 {
 	struct dp_reader r;
+	struct dp_elf_note n;
+	enum dp_elf_note_step step;
 	dp_reader_init(&r, src->notes, src->notes_len, false);
-	while (dp_reader_left(&r) >= 12) {
-		size_t at = r.pos;
-		uint32_t namesz, descsz, type;
-		dp_reader_u32(&r, &namesz);
-		dp_reader_u32(&r, &descsz);
-		dp_reader_u32(&r, &type);
-		if (namesz == 0 && descsz == 0)
-			break;
-		const char *name = dp_reader_take(&r, (namesz + 3u) & ~3u);
-		size_t desc_at = r.pos;
-		if (!name || !dp_reader_skip(&r, (descsz + 3ull) & ~3ull)) {
-			// The last note's padding may be missing.
-			if (name && desc_at + descsz <= src->notes_len)
-				r.pos = src->notes_len;
-			else
-				return dp_error_create(DP_ERR_BAD_DATA,
-						       "%s: note at offset 0x%zx overruns the note area (0x%zx bytes)",
-						       src->path, at, src->notes_len);
-		}
-		if (namesz == 5 && memcmp(name, "CORE", 5) == 0 && type == 1)
+	while ((step = dp_elf_note_next(&r, &n)) == DP_ELF_NOTE_OK) {
+		if (dp_elf_note_is(&n, "CORE") && n.type == NT_PRSTATUS)
 			src->nr_cpus++;
-		if (namesz == 11 && memcmp(name, "VMCOREINFO", 11) == 0) {
-			src->vmci_off = desc_at;
-			src->vmci_len = descsz;
+		if (dp_elf_note_is(&n, "VMCOREINFO") && n.type == 0) {
+			src->vmci_off = (size_t)(n.desc - src->notes);
+			src->vmci_len = n.descsz;
 		}
 	}
+	if (step == DP_ELF_NOTE_OVERRUN)
+		return dp_error_create(DP_ERR_BAD_DATA,
+				       "%s: note at offset 0x%zx overruns the note area (0x%zx bytes)",
+				       src->path, n.off, src->notes_len);
 	if (!src->vmci_len)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
 				       "%s: no VMCOREINFO note (needed to filter and to describe the dump)",
@@ -133,49 +120,36 @@ static struct dp_error *build_pieces(struct dp_source *src, bool memsz,
 	return NULL;
 }
 
-static struct dp_error *parse_phdrs(struct dp_source *src, const uint8_t *eh)
+static struct dp_error *parse_phdrs(struct dp_source *src, const Elf64_Ehdr *eh)
 {
-	struct dp_reader r;
-	uint64_t phoff;
-	uint16_t phentsize, phnum;
-	dp_reader_init(&r, eh, 64, false);
-	dp_reader_seek(&r, 18);
-	dp_reader_u16(&r, &src->e_machine);
-	dp_reader_seek(&r, 32);
-	dp_reader_u64(&r, &phoff);
-	dp_reader_seek(&r, 54);
-	dp_reader_u16(&r, &phentsize);
-	dp_reader_u16(&r, &phnum);
-	if (src->e_machine != EM_X86_64_)
+	uint64_t phoff = eh->e_phoff;
+	uint16_t phentsize = eh->e_phentsize, phnum = eh->e_phnum;
+	src->e_machine = eh->e_machine;
+	if (src->e_machine != EM_X86_64)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
 				       "%s: ELF machine %u: only x86_64 dumps can be collected",
 				       src->path, src->e_machine);
-	if (phentsize != 56 || phnum == 0 || phnum == 0xffff ||
-	    phoff > src->file_size || phnum * 56ull > src->file_size - phoff)
+	if (phentsize != PHDR_SIZE || phnum == 0 || phnum == PN_XNUM ||
+	    phoff > src->file_size || phnum * PHDR_SIZE > src->file_size - phoff)
 		return dp_error_create(DP_ERR_BAD_DATA,
 				       "%s: bad program header table (offset 0x%" PRIx64 ", %u x %u bytes)",
 				       src->path, phoff, phnum, phentsize);
-	uint8_t *ph = malloc(phnum * 56ul);
+	uint8_t *ph = malloc(phnum * PHDR_SIZE);
 	src->segs = calloc(phnum, sizeof(*src->segs));
 	if (!ph || !src->segs) {
 		free(ph);
 		return &dp_enomem;
 	}
-	struct dp_error *err = pread_all(src, ph, phnum * 56ul, phoff);
+	struct dp_error *err = pread_all(src, ph, phnum * PHDR_SIZE, phoff);
 	uint64_t note_off = 0, note_len = 0;
-	dp_reader_init(&r, ph, phnum * 56ul, false);
 	for (unsigned i = 0; !err && i < phnum; i++) {
-		uint32_t type, flags;
-		struct dp_source_seg seg;
-		dp_reader_seek(&r, i * 56ul);
-		dp_reader_u32(&r, &type);
-		dp_reader_u32(&r, &flags);
-		seg.flags = flags;
-		dp_reader_u64(&r, &seg.offset);
-		dp_reader_u64(&r, &seg.vaddr);
-		dp_reader_u64(&r, &seg.paddr);
-		dp_reader_u64(&r, &seg.filesz);
-		dp_reader_u64(&r, &seg.memsz);
+		Elf64_Phdr p;
+		dp_elf_parse_phdr(ph + i * PHDR_SIZE, &p);
+		struct dp_source_seg seg = {
+			.offset = p.p_offset, .vaddr = p.p_vaddr,
+			.paddr = p.p_paddr, .filesz = p.p_filesz,
+			.memsz = p.p_memsz, .flags = p.p_flags,
+		};
 		uint64_t end;
 		if (dp_add_overflow(seg.offset, seg.filesz, &end) ||
 		    end > src->file_size)
@@ -183,9 +157,9 @@ static struct dp_error *parse_phdrs(struct dp_source *src, const uint8_t *eh)
 					      "%s: program header %u: data 0x%" PRIx64 "+0x%" PRIx64 " beyond file size 0x%" PRIx64,
 					      src->path, i, seg.offset, seg.filesz,
 					      src->file_size);
-		else if (type == PT_LOAD_)
+		else if (p.p_type == PT_LOAD)
 			src->segs[src->nsegs++] = seg;
-		else if (type == PT_NOTE_ && !note_len) {
+		else if (p.p_type == PT_NOTE && !note_len) {
 			// /proc/vmcore merges all notes into one PT_NOTE.
 			note_off = seg.offset;
 			note_len = seg.filesz;
@@ -229,25 +203,28 @@ static struct dp_error *check_page_size(struct dp_source *src)
 static struct dp_error *open_elf(struct dp_source *src, bool *not_elf)
 {
 	struct stat st;
-	uint8_t eh[64];
+	uint8_t b[sizeof(Elf64_Ehdr)];
+	Elf64_Ehdr eh;
 	*not_elf = false;
 	src->fd = open(src->path, O_RDONLY | O_CLOEXEC);
 	if (src->fd < 0 || fstat(src->fd, &st) < 0)
 		return dp_error_os(errno, "%s", src->path);
 	// /proc/vmcore reports its logical size in st_size.
 	src->file_size = (uint64_t)st.st_size;
-	if (src->file_size < sizeof(eh) ||
-	    pread(src->fd, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh, "\177ELF", 4) != 0) {
+	if (src->file_size < sizeof(b) ||
+	    pread(src->fd, b, sizeof(b), 0) != (ssize_t)sizeof(b) ||
+	    memcmp(b, ELFMAG, SELFMAG) != 0) {
 		*not_elf = true;
 		return NULL;
 	}
-	if (eh[4] != 2 || eh[5] != 1)
+	dp_elf_parse_ehdr(b, &eh);
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB)
 		return dp_error_create(DP_ERR_UNSUPPORTED,
 				       "%s: not an ELF64 little-endian vmcore",
 				       src->path);
 	src->direct = true;
-	struct dp_error *err = parse_phdrs(src, eh);
+	struct dp_error *err = parse_phdrs(src, &eh);
 	if (!err)
 		err = dp_source_scan_notes(src);
 	if (!err)
@@ -373,32 +350,16 @@ struct dp_error *dp_source_vmci_num(const struct dp_source *src,
 	return NULL;
 }
 
-// Index of the last piece starting at or below paddr, or -1.
-static ssize_t find_piece(const struct dp_source *src, uint64_t paddr)
-{
-	size_t lo = 0, hi = src->npieces;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (src->pieces[mid].paddr <= paddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (ssize_t)lo - 1;
-}
-
 // Index of the last entry of p[0..n) starting at or below paddr, or -1.
 static ssize_t find_in(const struct dp_source_piece *p, size_t n, uint64_t paddr)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (p[mid].paddr <= paddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (ssize_t)lo - 1;
+	return (ssize_t)dp_partition_point(n, i, p[i].paddr <= paddr) - 1;
+}
+
+// Index of the last piece starting at or below paddr, or -1.
+static ssize_t find_piece(const struct dp_source *src, uint64_t paddr)
+{
+	return find_in(src->pieces, src->npieces, paddr);
 }
 
 /*

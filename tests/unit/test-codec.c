@@ -2,7 +2,7 @@
 // Every codec round-trips a page; incompressible pages are stored raw.
 #include <stdlib.h>
 
-#include "writer/compress/codec.h"
+#include "format/compress/codec.h"
 
 #include "test.h"
 
@@ -37,6 +37,17 @@ static void roundtrip(const struct dp_codec_ops *ops)
 	CHECK_EQ_U64(flag, ops->flag);
 	CHECK_OK(ops->decompress(st, out, n, back, PS));
 	CHECK(memcmp(page, back, PS) == 0);
+	// The reader's state: decompression only.
+	void *dec = NULL;
+	CHECK_OK(ops->create(DP_CODEC_DECODE_ONLY, &dec));
+	memset(back, 0, PS);
+	CHECK_OK(ops->decompress(dec, out, n, back, PS));
+	CHECK(memcmp(page, back, PS) == 0);
+	ops->destroy(dec);
+	// A cut stream is a data error, never a short page.
+	struct dp_error *cut = ops->decompress(st, out, n / 2, back, PS);
+	CHECK(cut != NULL && cut->code == DP_ERR_BAD_DATA);
+	dp_error_destroy(cut);
 	// Corrupt input is an error, not a crash.
 	out[n / 2] ^= 0xff;
 	out[0] ^= 0x55;
@@ -63,6 +74,13 @@ TEST(lookup)
 	CHECK(dp_codec_get(DP_COMPRESS_NONE) == NULL);
 	CHECK(dp_codec_by_name("lzo") == &dp_codec_lzo);
 	CHECK(dp_codec_by_name("gzip") == NULL);
+	// The kdump flags name the codecs (kdump-def.h is their one home).
+	CHECK(dp_codec_by_flag(KDUMP_STATUS_LZO) == &dp_codec_lzo);
+	CHECK(dp_codec_by_flag(0) == NULL);
+	CHECK(dp_codec_by_flag(KDUMP_STATUS_INCOMPLETE) == NULL);
+	CHECK(dp_codec_by_status(KDUMP_STATUS_INCOMPLETE |
+				 KDUMP_STATUS_ZSTD) == &dp_codec_zstd);
+	CHECK(dp_codec_by_status(KDUMP_STATUS_INCOMPLETE) == NULL);
 	uint8_t page[PS], out[PS];
 	uint32_t flag = 99;
 	fill_text(page);
@@ -70,4 +88,22 @@ TEST(lookup)
 	CHECK_EQ_U64(flag, 0);
 }
 
-TEST_MAIN(T(zlib), T(lzo), T(snappy), T(zstd), T(lookup))
+// The length error the kdump reader prints after the page it names.
+TEST(bad_length)
+{
+	uint8_t page[PS], out[2 * PS], back[PS];
+	void *st = NULL;
+	uint32_t flag;
+	fill_text(page);
+	CHECK_OK(dp_codec_zstd.create(0, &st));
+	size_t n = dp_codec_page(&dp_codec_zstd, st, page, PS / 2, out,
+				 sizeof(out), &flag);
+	struct dp_error *e = dp_codec_zstd.decompress(st, out, n, back, PS);
+	CHECK(e != NULL && e->code == DP_ERR_BAD_DATA);
+	if (e)
+		CHECK_STR(e->message, "decompressed to 0x800 bytes, not 0x1000");
+	dp_error_destroy(e);
+	dp_codec_zstd.destroy(st);
+}
+
+TEST_MAIN(T(zlib), T(lzo), T(snappy), T(zstd), T(lookup), T(bad_length))

@@ -11,7 +11,7 @@
 struct zstate {
 	z_stream def;
 	z_stream inf;
-	int inf_ready;
+	int def_ready, inf_ready;
 };
 
 static size_t zlib_bound(size_t len)
@@ -24,9 +24,13 @@ static struct dp_error *zlib_create(int level, void **ret)
 	struct zstate *s = calloc(1, sizeof(*s));
 	if (!s)
 		return &dp_enomem;
-	if (deflateInit(&s->def, Z_BEST_SPEED) != Z_OK) {
-		free(s);
-		return dp_error_create(DP_ERR_NOMEM, "zlib: deflateInit failed");
+	if (level != DP_CODEC_DECODE_ONLY) {
+		if (deflateInit(&s->def, Z_BEST_SPEED) != Z_OK) {
+			free(s);
+			return dp_error_create(DP_ERR_NOMEM,
+					       "zlib: deflateInit failed");
+		}
+		s->def_ready = 1;
 	}
 	*ret = s;
 	return NULL;
@@ -37,7 +41,8 @@ static void zlib_destroy(void *state)
 	struct zstate *s = state;
 	if (!s)
 		return;
-	deflateEnd(&s->def);
+	if (s->def_ready)
+		deflateEnd(&s->def);
 	if (s->inf_ready)
 		inflateEnd(&s->inf);
 	free(s);
@@ -75,17 +80,20 @@ static struct dp_error *zlib_decompress(void *state, const void *src,
 	s->inf.next_out = out;
 	s->inf.avail_out = (uInt)out_len;
 	int rc = inflate(&s->inf, Z_FINISH);
-	if (rc != Z_STREAM_END || s->inf.total_out != out_len)
-		return dp_error_create(DP_ERR_BAD_DATA,
-				       "zlib: corrupt data (rc %d, %lu bytes)",
-				       rc, (unsigned long)s->inf.total_out);
-	return NULL;
+	if (rc == Z_STREAM_END)
+		return s->inf.total_out == out_len ? NULL :
+		       dp_codec_bad_length(s->inf.total_out, out_len);
+	if (rc == Z_BUF_ERROR || rc == Z_OK)
+		return dp_error_create(DP_ERR_BAD_DATA, "%s", s->inf.avail_out ?
+				       "truncated stream" : "longer than a page");
+	return dp_error_create(DP_ERR_BAD_DATA, "%s",
+			       s->inf.msg ? s->inf.msg : zError(rc));
 }
 
 const struct dp_codec_ops dp_codec_zlib = {
 	.name = "zlib",
 	.id = DP_COMPRESS_ZLIB,
-	.flag = DP_KDUMP_ZLIB,
+	.flag = KDUMP_STATUS_ZLIB,
 	.bound = zlib_bound,
 	.create = zlib_create,
 	.destroy = zlib_destroy,

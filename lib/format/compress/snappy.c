@@ -35,19 +35,21 @@ static struct dp_error *snappy_decompress(void *state, const void *src,
 					  size_t out_len)
 {
 	size_t n;
-	if (snappy_uncompressed_length(src, len, &n) != SNAPPY_OK ||
-	    n != out_len)
+	if (snappy_uncompressed_length(src, len, &n) != SNAPPY_OK)
 		return dp_error_create(DP_ERR_BAD_DATA,
-				       "snappy: bad length header");
-	if (snappy_uncompress(src, len, out, &n) != SNAPPY_OK || n != out_len)
-		return dp_error_create(DP_ERR_BAD_DATA, "snappy: corrupt data");
-	return NULL;
+				       "bad snappy length header");
+	if (n != out_len)
+		return dp_codec_bad_length(n, out_len);
+	if (snappy_uncompress(src, len, out, &n) != SNAPPY_OK)
+		return dp_error_create(DP_ERR_BAD_DATA,
+				       "snappy_uncompress failed");
+	return n == out_len ? NULL : dp_codec_bad_length(n, out_len);
 }
 
 const struct dp_codec_ops dp_codec_snappy = {
 	.name = "snappy",
 	.id = DP_COMPRESS_SNAPPY,
-	.flag = DP_KDUMP_SNAPPY,
+	.flag = KDUMP_STATUS_SNAPPY,
 	.bound = snappy_bound,
 	.create = snappy_create,
 	.destroy = snappy_destroy,

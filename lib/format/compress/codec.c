@@ -2,6 +2,8 @@
 // Codec lookup and the store-raw-unless-smaller rule (FORMATS.md §2.5).
 #include <string.h>
 
+#include <dontpanic/error.h>
+
 #include "codec.h"
 
 static const struct dp_codec_ops *const codecs[] = {
@@ -14,6 +16,28 @@ const struct dp_codec_ops *dp_codec_get(enum dp_compression id)
 		if (codecs[i]->id == id)
 			return codecs[i];
 	return NULL;
+}
+
+const struct dp_codec_ops *dp_codec_by_flag(uint32_t flag)
+{
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++)
+		if (codecs[i]->flag == flag)
+			return codecs[i];
+	return NULL;
+}
+
+const struct dp_codec_ops *dp_codec_by_status(uint32_t status)
+{
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++)
+		if (codecs[i]->flag & status)
+			return codecs[i];
+	return NULL;
+}
+
+struct dp_error *dp_codec_bad_length(size_t got, size_t want)
+{
+	return dp_error_create(DP_ERR_BAD_DATA,
+			       "decompressed to 0x%zx bytes, not 0x%zx", got, want);
 }
 
 const struct dp_codec_ops *dp_codec_by_name(const char *name)

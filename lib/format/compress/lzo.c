@@ -15,6 +15,9 @@ static struct dp_error *lzo_create(int level, void **ret)
 {
 	if (lzo_init() != LZO_E_OK)
 		return dp_error_create(DP_ERR_UNSUPPORTED, "lzo: lzo_init failed");
+	*ret = NULL;	// decompression needs no work memory
+	if (level == DP_CODEC_DECODE_ONLY)
+		return NULL;
 	void *wrk = malloc(LZO1X_1_MEM_COMPRESS);
 	if (!wrk)
 		return &dp_enomem;
@@ -43,17 +46,16 @@ static struct dp_error *lzo_decompress(void *state, const void *src,
 {
 	lzo_uint n = out_len;
 	int rc = lzo1x_decompress_safe(src, len, out, &n, NULL);
-	if (rc != LZO_E_OK || n != out_len)
+	if (rc != LZO_E_OK)
 		return dp_error_create(DP_ERR_BAD_DATA,
-				       "lzo: corrupt data (rc %d, %lu bytes)",
-				       rc, (unsigned long)n);
-	return NULL;
+				       "lzo1x_decompress_safe failed");
+	return n == out_len ? NULL : dp_codec_bad_length(n, out_len);
 }
 
 const struct dp_codec_ops dp_codec_lzo = {
 	.name = "lzo",
 	.id = DP_COMPRESS_LZO,
-	.flag = DP_KDUMP_LZO,
+	.flag = KDUMP_STATUS_LZO,
 	.bound = lzo_bound,
 	.create = lzo_create,
 	.destroy = lzo_destroy,

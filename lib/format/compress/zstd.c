@@ -22,8 +22,7 @@ static struct dp_error *zstd_create(int level, void **ret)
 	struct zstd_state *s = calloc(1, sizeof(*s));
 	if (!s)
 		return &dp_enomem;
-	s->c = ZSTD_createCCtx();
-	if (!s->c) {
+	if (level != DP_CODEC_DECODE_ONLY && !(s->c = ZSTD_createCCtx())) {
 		free(s);
 		return &dp_enomem;
 	}
@@ -58,19 +57,15 @@ static struct dp_error *zstd_decompress(void *state, const void *src,
 		return &dp_enomem;
 	size_t n = ZSTD_decompressDCtx(s->d, out, out_len, src, len);
 	if (ZSTD_isError(n))
-		return dp_error_create(DP_ERR_BAD_DATA, "zstd: %s",
+		return dp_error_create(DP_ERR_BAD_DATA, "%s",
 				       ZSTD_getErrorName(n));
-	if (n != out_len)
-		return dp_error_create(DP_ERR_BAD_DATA,
-				       "zstd: page decompressed to %zu bytes, want %zu",
-				       n, out_len);
-	return NULL;
+	return n == out_len ? NULL : dp_codec_bad_length(n, out_len);
 }
 
 const struct dp_codec_ops dp_codec_zstd = {
 	.name = "zstd",
 	.id = DP_COMPRESS_ZSTD,
-	.flag = DP_KDUMP_ZSTD,
+	.flag = KDUMP_STATUS_ZSTD,
 	.bound = zstd_bound,
 	.create = zstd_create,
 	.destroy = zstd_destroy,
