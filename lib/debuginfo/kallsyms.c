@@ -51,8 +51,30 @@ void dp_kallsyms_destroy(struct dp_kallsyms *ks)
 	free(ks);
 }
 
+// The 256 tokens, measured once: len is SIZE_MAX for a token outside the
+// table or unterminated (an error only when a name uses it).
+struct tokens {
+	const char *tok[256];
+	size_t len[256];
+};
+
+static void measure_tokens(const struct dp_kallsyms_tables *t,
+			   struct tokens *tk)
+{
+	for (int i = 0; i < 256; i++) {
+		size_t off = t->token_index[i];
+		size_t avail = off < t->token_table_len ?
+			       t->token_table_len - off : 0;
+		tk->tok[i] = (const char *)t->token_table + off;
+		tk->len[i] = avail ? strnlen(tk->tok[i], avail) : 0;
+		if (tk->len[i] == avail)
+			tk->len[i] = SIZE_MAX;
+	}
+}
+
 // Expand one compressed name; pos advances past it. out gets type+name.
 static struct dp_error *decode_name(const struct dp_kallsyms_tables *t,
+				    const struct tokens *tk,
 				    struct dp_reader *r, uint32_t i,
 				    char *out, size_t *len_ret)
 {
@@ -76,22 +98,18 @@ static struct dp_error *decode_name(const struct dp_kallsyms_tables *t,
 	if (!p)
 		goto truncated;
 	for (size_t k = 0; k < len; k++) {
-		size_t off = t->token_index[p[k]];
-		const char *tok = (const char *)t->token_table + off;
-		size_t avail = off < t->token_table_len ?
-			       t->token_table_len - off : 0;
-		size_t tl = avail ? strnlen(tok, avail) : 0;
-		if (tl == avail)
+		size_t tl = tk->len[p[k]];
+		if (tl == SIZE_MAX)
 			return dp_error_create(DP_ERR_BAD_DATA,
-				"kallsyms_token_table: token %u (offset 0x%zx) "
+				"kallsyms_token_table: token %u (offset 0x%x) "
 				"is outside the table or unterminated", p[k],
-				off);
+				(unsigned)t->token_index[p[k]]);
 		if (olen + tl > KSYM_NAME_MAX)
 			return dp_error_create(DP_ERR_BAD_DATA,
 				"kallsyms_names: symbol %" PRIu32 " at offset "
 				"0x%zx expands to more than %d bytes", i, start,
 				KSYM_NAME_MAX);
-		memcpy(out + olen, tok, tl);
+		memcpy(out + olen, tk->tok[p[k]], tl);
 		olen += tl;
 	}
 	if (olen < 2)
@@ -202,14 +220,6 @@ static struct dp_error *check_sorted(const struct dp_kallsyms *ks)
 	return NULL;
 }
 
-static int ksym_cmp(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 static uint64_t name_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;	// FNV-1a
@@ -255,15 +265,17 @@ static struct dp_error *decode_all(const struct dp_kallsyms_tables *t,
 				   struct dp_kallsyms *ks)
 {
 	struct dp_reader r;
+	struct tokens tk;
 	char name[KSYM_NAME_MAX + 1];
 	size_t cap = (size_t)t->num_syms * 16, len = 0;
 	dp_reader_init(&r, t->names, t->names_len, false);
+	measure_tokens(t, &tk);
 	ks->syms = calloc(t->num_syms, sizeof(*ks->syms));
 	ks->pool = malloc(cap);
 	if (!ks->syms || !ks->pool)
 		return &dp_enomem;
 	for (uint32_t i = 0; i < t->num_syms; i++) {
-		struct dp_error *err = decode_name(t, &r, i, name, &len);
+		struct dp_error *err = decode_name(t, &tk, &r, i, name, &len);
 		if (err)
 			return err;
 		if (ks->pool_len + len > cap) {
@@ -299,9 +311,9 @@ struct dp_error *dp_kallsyms_build(const struct dp_kallsyms_tables *t,
 		goto fail;
 	for (size_t i = 0; i < ks->n; i++)
 		ks->syms[i].addr = addr_by(t, ks->encoding, ks->syms[i].index);
+	// Sorted by (addr, index) once check_sorted() passed: no qsort.
 	if ((err = check_sorted(ks)))
 		goto fail;
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
 	// Per-CPU symbols are absolute ('A', small offsets) and sort first;
 	// address lookups start at the first real kernel address.
 	while (ks->first_addr < ks->n &&
