@@ -109,8 +109,9 @@ static struct dp_error *decode_name(const struct dp_kallsyms_tables *t,
 				"kallsyms_names: symbol %" PRIu32 " at offset "
 				"0x%zx expands to more than %d bytes", i, start,
 				KSYM_NAME_MAX);
-		memcpy(out + olen, tk->tok[p[k]], tl);
-		olen += tl;
+		// Tokens are a few bytes: a loop beats a memcpy call.
+		for (const char *c = tk->tok[p[k]], *e = c + tl; c < e; c++)
+			out[olen++] = *c;
 	}
 	if (olen < 2)
 		return dp_error_create(DP_ERR_BAD_DATA,
@@ -260,14 +261,15 @@ static struct dp_error *check_tables(const struct dp_kallsyms_tables *t)
 	return NULL;
 }
 
-// Decode every name into the pool and fill syms[] in table order.
+// Decode every name into the pool and fill syms[] in table order. Each
+// name is expanded in place: its nm type letter, then the name and NUL
+// (the letter stays in the pool; one byte a symbol saves a copy).
 static struct dp_error *decode_all(const struct dp_kallsyms_tables *t,
 				   struct dp_kallsyms *ks)
 {
 	struct dp_reader r;
 	struct tokens tk;
-	char name[KSYM_NAME_MAX + 1];
-	size_t cap = (size_t)t->num_syms * 16, len = 0;
+	size_t cap = (size_t)t->num_syms * 16 + KSYM_NAME_MAX + 1, len = 0;
 	dp_reader_init(&r, t->names, t->names_len, false);
 	measure_tokens(t, &tk);
 	ks->syms = calloc(t->num_syms, sizeof(*ks->syms));
@@ -275,23 +277,22 @@ static struct dp_error *decode_all(const struct dp_kallsyms_tables *t,
 	if (!ks->syms || !ks->pool)
 		return &dp_enomem;
 	for (uint32_t i = 0; i < t->num_syms; i++) {
-		struct dp_error *err = decode_name(t, &tk, &r, i, name, &len);
-		if (err)
-			return err;
-		if (ks->pool_len + len > cap) {
-			cap = cap * 2 + len;
+		if (ks->pool_len + KSYM_NAME_MAX + 1 > cap) {
+			cap = cap * 2;
 			char *p = realloc(ks->pool, cap);
 			if (!p)
 				return &dp_enomem;
 			ks->pool = p;
 		}
-		// name[0] is the nm type letter; the pool keeps the rest + NUL.
-		memcpy(ks->pool + ks->pool_len, name + 1, len);
+		char *out = ks->pool + ks->pool_len;
+		struct dp_error *err = decode_name(t, &tk, &r, i, out, &len);
+		if (err)
+			return err;
 		ks->syms[i] = (struct ksym){
-			.name = (uint32_t)ks->pool_len, .index = i,
-			.type = name[0],
+			.name = (uint32_t)(ks->pool_len + 1), .index = i,
+			.type = out[0],
 		};
-		ks->pool_len += len;
+		ks->pool_len += len + 1;
 	}
 	ks->n = t->num_syms;
 	return NULL;
