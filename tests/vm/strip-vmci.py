@@ -7,19 +7,29 @@
 # shorter in place and the sizes rewritten; nothing else moves.
 # Stands in for kernels whose VMCOREINFO lacks those lines (e.g. the
 # SYMBOL(kallsyms_*) lines, which Linux exports only since 6.0).
-# usage: strip-vmci.py IN OUT REGEX   (prints how many lines went where)
+# usage: strip-vmci.py IN OUT REGEX [LINE...]   (prints how many lines
+# went where); each LINE is added at the end (e.g. a pre-5.10 kernel's
+# SYMBOL(log_buf)=...), in place of removed bytes: the text must not grow.
 import re
 import shutil
 import struct
 import sys
 
 src, dst, pat = sys.argv[1], sys.argv[2], re.compile(sys.argv[3].encode())
+extra = [a.encode() for a in sys.argv[4:]]
 
 
 def strip_text(text):
     lines = text.split(b"\n")
     keep = [ln for ln in lines if not pat.search(ln)]
-    return b"\n".join(keep), len(lines) - len(keep)
+    gone = len(lines) - len(keep)
+    if extra:
+        tail = [b""] if keep and keep[-1] == b"" else []
+        keep = keep[:len(keep) - len(tail)] + extra + tail
+    new = b"\n".join(keep)
+    if len(new) > len(text):
+        sys.exit("the added lines are longer than the removed ones")
+    return new, gone
 
 
 def pad4(n):
