@@ -13,16 +13,17 @@
 // More symbols than any kernel has (6.1 Debian: ~117k); bounds allocations.
 #define KSYM_MAX_SYMS (1u << 22)
 
+// syms[i] is the i-th symbol of the tables, which are in address order
+// (check_sorted()): 16 bytes a symbol.
 struct ksym {
 	uint64_t addr;
 	uint32_t name;		// offset into the string pool
-	uint32_t index;		// position in the kallsyms tables
 	char type;
 };
 
 struct dp_kallsyms {
 	enum dp_kallsyms_encoding encoding;
-	struct ksym *syms;	// sorted by (addr, index)
+	struct ksym *syms;	// in table order = sorted by address
 	size_t n;
 	char *pool;		// NUL-terminated names
 	size_t pool_len;
@@ -166,7 +167,7 @@ static struct dp_error *choose_encoding(const struct dp_kallsyms_tables *t,
 	int64_t stext_i = -1;
 	for (size_t i = 0; i < ks->n; i++)
 		if (!strcmp(ks->pool + ks->syms[i].name, anchor)) {
-			stext_i = ks->syms[i].index;
+			stext_i = (int64_t)i;
 			break;
 		}
 	if (stext_i < 0)
@@ -231,8 +232,9 @@ static uint64_t name_hash(const char *s)
 
 static struct dp_error *build_hash(struct dp_kallsyms *ks)
 {
+	// Linear probing at a load factor of at most 2/3.
 	size_t size = 16;
-	while (size < ks->n * 2)
+	while (size < ks->n + ks->n / 2)
 		size <<= 1;
 	ks->hash = calloc(size, sizeof(*ks->hash));
 	if (!ks->hash)
@@ -289,7 +291,7 @@ static struct dp_error *decode_all(const struct dp_kallsyms_tables *t,
 		if (err)
 			return err;
 		ks->syms[i] = (struct ksym){
-			.name = (uint32_t)(ks->pool_len + 1), .index = i,
+			.name = (uint32_t)(ks->pool_len + 1),
 			.type = out[0],
 		};
 		ks->pool_len += len + 1;
@@ -311,7 +313,7 @@ struct dp_error *dp_kallsyms_build(const struct dp_kallsyms_tables *t,
 	    (err = choose_encoding(t, ks, &ks->encoding)))
 		goto fail;
 	for (size_t i = 0; i < ks->n; i++)
-		ks->syms[i].addr = addr_by(t, ks->encoding, ks->syms[i].index);
+		ks->syms[i].addr = addr_by(t, ks->encoding, (uint32_t)i);
 	// Sorted by (addr, index) once check_sorted() passed: no qsort.
 	if ((err = check_sorted(ks)))
 		goto fail;
