@@ -227,6 +227,11 @@ static uint64_t name_hash(const char *s)
 	uint64_t h = 1469598103934665603ULL;	// FNV-1a
 	for (; *s; s++)
 		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+	// FNV's low bits cluster for names that differ at the end
+	// (foo_1, foo_2): mix the high bits down for the table index.
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
