@@ -6,19 +6,71 @@
 # warm-up run). Prints a markdown table with ratios.
 #
 # Usage: bench/report.sh [DONTPANIC] [RUNS]   (default build/dontpanic, 3)
+#        bench/report.sh --kernels KVER_A KVER_B [DONTPANIC] [RUNS]
 # Dumps: tests/vm/lib.sh (harness cache, or DP_VMCORES_FALLBACK).
+#
+# --kernels: `report` on the same scenario and dump kind of two kernels of
+# the matrix (cache directory names, as DP_KVER), KVER_A the anchor; no
+# crash. Adds callgrind's instruction count (valgrind; robust on a loaded
+# machine, CALLGRIND=0 skips it) to wall, CPU and peak RSS.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/vm/lib.sh"
+vs_a= vs_b=
+if [ "${1:-}" = --kernels ]; then
+	vs_a=$2 vs_b=$3
+	shift 3
+fi
 dp=${1:-$here/../build/dontpanic}
 runs=${2:-3}
+# instructions CMD...: callgrind's instruction count (Ir) of one run.
+instructions() {
+	if [ "${CALLGRIND:-1}" = 0 ] || ! command -v valgrind >/dev/null; then
+		echo 0
+		return
+	fi
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 \
+		>/dev/null | sed -n 's/.*Collected : //p' | tail -n 1
+}
+
+# The --kernels table (called once measure() below is defined).
+kernels() {
+	echo "| dump | size MB ($vs_a / $vs_b) | instructions M | ratio | CPU s | peak RSS MB | ratio |"
+	echo "|---|---|---|---|---|---|---|"
+	for spec in null:kdump-zlib-d31 null:elf-d31 sysrq:kdump-zlib-d31 \
+		    oom:kdump-zlib-d31 panic:elf-d31 sysrq:elf-full; do
+		scen=${spec%%:*} kind=${spec#*:}
+		fa=$(DP_KVER=$vs_a dp_vmcore "$scen" "$kind") || continue
+		fb=$(DP_KVER=$vs_b dp_vmcore "$scen" "$kind") || continue
+		set -- $(measure "$dp" report "$fa")
+		aw=$1 ar=$2 ac=$3
+		set -- $(measure "$dp" report "$fb")
+		bw=$1 br=$2 bc=$3
+		ai=$(instructions "$dp" report "$fa")
+		bi=$(instructions "$dp" report "$fb")
+		awk -v s="$scen/$kind" -v sa="$(stat -L -c %s "$fa")" \
+		    -v sb="$(stat -L -c %s "$fb")" -v ai="$ai" -v bi="$bi" \
+		    -v ac="$ac" -v bc="$bc" -v ar="$ar" -v br="$br" 'BEGIN {
+			printf "| %s | %.1f / %.1f | %.0f / %.0f | %.2fx | %.2f / %.2f | %.1f / %.1f | %.2fx |\n",
+			       s, sa / 1e6, sb / 1e6, ai / 1e6, bi / 1e6,
+			       (ai > 0 ? bi / ai : 0), ac, bc, ar / 1024, br / 1024,
+			       br / ar }'
+	done
+}
+
 # crash needs the dumps' vmlinux: found by build-id (VMLINUX overrides).
+if [ -n "$vs_a" ]; then
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+fi
 first=$(dp_vmcore null kdump-zlib-d31) || { echo "no harness dumps"; exit 1; }
+[ -n "$vs_a" ] || {
 vmlinux=${VMLINUX:-$(dp_vmlinux "$first" || true)}
 [ -r "$vmlinux" ] || { dp_vmlinux_why "$first"; exit 1; }
 command -v crash >/dev/null || { echo "crash is not installed"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+}
 printf 'sys\nbt\nlog\nmod\nps\nq\n' > "$tmp/cmds"
 
 # measure CMD...: best wall (s), peak RSS (kB) and best CPU time (user +
@@ -42,6 +94,10 @@ measure() {
 	echo "$best_w $best_r $best_c"
 }
 
+if [ -n "$vs_a" ]; then
+	kernels
+	exit 0
+fi
 echo "| dump | dontpanic report: wall s / CPU s / peak RSS MB | crash sys+bt+log+mod+ps: wall s / CPU s / peak RSS MB | speed-up (wall) | speed-up (CPU) | memory ratio |"
 echo "|---|---|---|---|---|---|"
 for spec in null:kdump-zlib-d31 null:elf-d31 hung:kdump-zlib-d31 oom:kdump-zlib-d31 \

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,7 +29,25 @@ struct facts {
 	int64_t kaslr;
 	size_t vmcoreinfo_len;
 	char time_utc[64];
+	const char *kallsyms_source;	/* NULL: see kallsyms_why */
+	char *kallsyms_why;
 };
+
+// Where the symbols come from (VMCOREINFO or a scan of the kernel image);
+// this loads them, so a dump they cannot be read from says why.
+static void kallsyms_source(struct dp_dump *dump, struct facts *f)
+{
+	struct dp_program_opts opts = { 0 };
+	struct dp_program *prog = NULL;
+	uint64_t stext;
+	struct dp_error *err = dp_program_create(dump, &opts, &prog);
+	if (!err && !(f->kallsyms_source = dp_program_kallsyms_source(prog)))
+		err = dp_program_symbol_address(prog, "_stext", &stext);
+	if (err && !(f->kallsyms_why = strdup(err->message)))
+		f->kallsyms_why = NULL;
+	dp_error_destroy(err);
+	dp_program_destroy(prog);
+}
 
 static void gather(struct dp_dump *dump, struct facts *f)
 {
@@ -102,6 +121,7 @@ static void print_json(struct dp_dump *dump, const struct facts *f)
 	dp_json_kstr(&j, "crash_time_utc", f->time_utc[0] ? f->time_utc : NULL);
 	dp_json_ku64_or_null(&j, "kaslr_offset", f->have_kaslr,
 			     (uint64_t)f->kaslr);
+	dp_json_kstr(&j, "kallsyms_source", f->kallsyms_source);
 	dp_json_end(&j);
 	putchar('\n');
 }
@@ -158,6 +178,11 @@ static void print_text(struct dp_dump *dump, const struct facts *f)
 		printf("%-15s %zu bytes\n", "vmcoreinfo:", f->vmcoreinfo_len);
 	else
 		printf("%-15s none\n", "vmcoreinfo:");
+	if (f->kallsyms_source)
+		printf("%-15s %s\n", "kallsyms:", f->kallsyms_source);
+	else
+		printf("%-15s unavailable: %s\n", "kallsyms:",
+		       f->kallsyms_why ? f->kallsyms_why : "-");
 }
 
 static const char usage_text[] =
@@ -165,7 +190,10 @@ static const char usage_text[] =
 	"\n"
 	"Describe a crash dump: format, producer, compression, dump level,\n"
 	"page counts, kernel release and build id, CPU notes, crash time\n"
-	"and KASLR offset. Several DUMP files are one --split set.\n"
+	"and KASLR offset, and where the kernel's symbols come from\n"
+	"(VMCOREINFO, or a scan of the kernel image when it has no\n"
+	"SYMBOL(kallsyms_*) lines, as before Linux 6.0). Several DUMP files\n"
+	"are one --split set.\n"
 	"\n"
 	"  -j, --json    print a JSON object\n"
 	"  -h, --help    show this help\n";
@@ -203,10 +231,12 @@ int cmd_info(int argc, char **argv)
 		return DP_EXIT_BAD_DUMP;
 	}
 	gather(dump, &f);
+	kallsyms_source(dump, &f);
 	if (json)
 		print_json(dump, &f);
 	else
 		print_text(dump, &f);
+	free(f.kallsyms_why);
 	dp_dump_destroy(dump);
 	return DP_EXIT_OK;
 }

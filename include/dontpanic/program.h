@@ -143,6 +143,15 @@ struct dp_error *dp_program_symbolize(struct dp_program *prog, uint64_t addr,
  */
 const char *dp_program_kallsyms_warning(struct dp_program *prog);
 
+/**
+ * Where the kernel's symbols came from: VMCOREINFO's SYMBOL(kallsyms_*),
+ * or a scan of the kernel image (a VMCOREINFO without those lines, as
+ * before Linux 6.0, or no VMCOREINFO at all). Loads kallsyms if needed;
+ * NULL when they cannot be loaded. Static text; it starts with
+ * "VMCOREINFO" exactly when the symbols came from the note.
+ */
+const char *dp_program_kallsyms_source(struct dp_program *prog);
+
 /** Callback for dp_program_for_each_symbol(); DP_ERR_STOP-style errors stop. */
 typedef struct dp_error *(*dp_symbol_fn)(const struct dp_symbol *sym,
 					 void *arg);

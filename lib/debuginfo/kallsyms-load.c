@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Read the kallsyms tables from kernel memory. Located only through
-// VMCOREINFO SYMBOL(kallsyms_*) (Linux 6.0+, commits 5fd8fea935a10 and
-// f09bddbd86619; FORMATS.md §6.1); no scanning.
+// Read the kallsyms tables from kernel memory. Located through VMCOREINFO
+// SYMBOL(kallsyms_*) (Linux 6.0+, commits 5fd8fea935a10 and f09bddbd86619;
+// FORMATS.md §6.1); a VMCOREINFO without them (older kernels) has the
+// tables found by scanning the kernel image (lib/kernel/findkernel.c),
+// checked against the SYMBOL()s it does have.
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,14 +218,49 @@ static struct dp_error *cross_check(struct dp_program *prog,
 	return NULL;
 }
 
+// The scanned tables are anchored at _text (the first page of the
+// kernel-image mapping); VMCOREINFO's _stext, when present, must agree.
+static struct dp_error *load_scanned(struct dp_program *prog,
+				     struct dp_kallsyms **ret)
+{
+	uint64_t want;
+	bool have;
+	struct dp_symbol s;
+	size_t cursor = 0;
+	struct dp_error *err = dp_program_scan_kallsyms(prog, ret);
+	if (!err)
+		err = sym(prog, "_stext", true, &have, &want);
+	if (!err && have && (!dp_kallsyms_find_name(*ret, "_stext", &cursor,
+						    &s) || s.address != want))
+		err = dp_error_create(DP_ERR_BAD_DATA,
+			"the kallsyms tables found by scanning the kernel "
+			"image do not place _stext at VMCOREINFO's 0x%" PRIx64,
+			want);
+	if (!err)
+		err = cross_check(prog, *ret);
+	if (err && *ret) {
+		dp_kallsyms_destroy(*ret);
+		*ret = NULL;
+	}
+	if (!err)
+		prog->kallsyms_source = DP_KALLSYMS_SOURCE_SCAN;
+	return err;
+}
+
 struct dp_error *dp_kallsyms_load(struct dp_program *prog,
 				  struct dp_kallsyms **ret)
 {
 	struct loaded l = { 0 };
 	uint64_t names, tidx, ttab;
+	bool have_names;
 	struct dp_error *err;
+	*ret = NULL;
+	if ((err = sym(prog, "kallsyms_names", true, &have_names, &names)))
+		return err;
+	if (!have_names)
+		return load_scanned(prog, ret);
+	prog->kallsyms_source = DP_KALLSYMS_SOURCE_VMCOREINFO;
 	if ((err = sym(prog, "_stext", false, NULL, &l.t.stext)) ||
-	    (err = sym(prog, "kallsyms_names", false, NULL, &names)) ||
 	    (err = sym(prog, "kallsyms_token_index", false, NULL, &tidx)) ||
 	    (err = sym(prog, "kallsyms_token_table", false, NULL, &ttab)) ||
 	    (err = read_addrs(prog, &l)) ||

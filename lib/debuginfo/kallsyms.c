@@ -13,16 +13,17 @@
 // More symbols than any kernel has (6.1 Debian: ~117k); bounds allocations.
 #define KSYM_MAX_SYMS (1u << 22)
 
+// syms[i] is the i-th symbol of the tables, which are in address order
+// (check_sorted()): 16 bytes a symbol.
 struct ksym {
 	uint64_t addr;
 	uint32_t name;		// offset into the string pool
-	uint32_t index;		// position in the kallsyms tables
 	char type;
 };
 
 struct dp_kallsyms {
 	enum dp_kallsyms_encoding encoding;
-	struct ksym *syms;	// sorted by (addr, index)
+	struct ksym *syms;	// in table order = sorted by address
 	size_t n;
 	char *pool;		// NUL-terminated names
 	size_t pool_len;
@@ -51,8 +52,30 @@ void dp_kallsyms_destroy(struct dp_kallsyms *ks)
 	free(ks);
 }
 
+// The 256 tokens, measured once: len is SIZE_MAX for a token outside the
+// table or unterminated (an error only when a name uses it).
+struct tokens {
+	const char *tok[256];
+	size_t len[256];
+};
+
+static void measure_tokens(const struct dp_kallsyms_tables *t,
+			   struct tokens *tk)
+{
+	for (int i = 0; i < 256; i++) {
+		size_t off = t->token_index[i];
+		size_t avail = off < t->token_table_len ?
+			       t->token_table_len - off : 0;
+		tk->tok[i] = (const char *)t->token_table + off;
+		tk->len[i] = avail ? strnlen(tk->tok[i], avail) : 0;
+		if (tk->len[i] == avail)
+			tk->len[i] = SIZE_MAX;
+	}
+}
+
 // Expand one compressed name; pos advances past it. out gets type+name.
 static struct dp_error *decode_name(const struct dp_kallsyms_tables *t,
+				    const struct tokens *tk,
 				    struct dp_reader *r, uint32_t i,
 				    char *out, size_t *len_ret)
 {
@@ -76,23 +99,20 @@ static struct dp_error *decode_name(const struct dp_kallsyms_tables *t,
 	if (!p)
 		goto truncated;
 	for (size_t k = 0; k < len; k++) {
-		size_t off = t->token_index[p[k]];
-		const char *tok = (const char *)t->token_table + off;
-		size_t avail = off < t->token_table_len ?
-			       t->token_table_len - off : 0;
-		size_t tl = avail ? strnlen(tok, avail) : 0;
-		if (tl == avail)
+		size_t tl = tk->len[p[k]];
+		if (tl == SIZE_MAX)
 			return dp_error_create(DP_ERR_BAD_DATA,
-				"kallsyms_token_table: token %u (offset 0x%zx) "
+				"kallsyms_token_table: token %u (offset 0x%x) "
 				"is outside the table or unterminated", p[k],
-				off);
+				(unsigned)t->token_index[p[k]]);
 		if (olen + tl > KSYM_NAME_MAX)
 			return dp_error_create(DP_ERR_BAD_DATA,
 				"kallsyms_names: symbol %" PRIu32 " at offset "
 				"0x%zx expands to more than %d bytes", i, start,
 				KSYM_NAME_MAX);
-		memcpy(out + olen, tok, tl);
-		olen += tl;
+		// Tokens are a few bytes: a loop beats a memcpy call.
+		for (const char *c = tk->tok[p[k]], *e = c + tl; c < e; c++)
+			out[olen++] = *c;
 	}
 	if (olen < 2)
 		return dp_error_create(DP_ERR_BAD_DATA,
@@ -147,7 +167,7 @@ static struct dp_error *choose_encoding(const struct dp_kallsyms_tables *t,
 	int64_t stext_i = -1;
 	for (size_t i = 0; i < ks->n; i++)
 		if (!strcmp(ks->pool + ks->syms[i].name, anchor)) {
-			stext_i = ks->syms[i].index;
+			stext_i = (int64_t)i;
 			break;
 		}
 	if (stext_i < 0)
@@ -202,26 +222,24 @@ static struct dp_error *check_sorted(const struct dp_kallsyms *ks)
 	return NULL;
 }
 
-static int ksym_cmp(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 static uint64_t name_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;	// FNV-1a
 	for (; *s; s++)
 		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+	// FNV's low bits cluster for names that differ at the end
+	// (foo_1, foo_2): mix the high bits down for the table index.
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
 static struct dp_error *build_hash(struct dp_kallsyms *ks)
 {
+	// Linear probing at a load factor of at most 2/3.
 	size_t size = 16;
-	while (size < ks->n * 2)
+	while (size < ks->n + ks->n / 2)
 		size <<= 1;
 	ks->hash = calloc(size, sizeof(*ks->hash));
 	if (!ks->hash)
@@ -250,36 +268,38 @@ static struct dp_error *check_tables(const struct dp_kallsyms_tables *t)
 	return NULL;
 }
 
-// Decode every name into the pool and fill syms[] in table order.
+// Decode every name into the pool and fill syms[] in table order. Each
+// name is expanded in place: its nm type letter, then the name and NUL
+// (the letter stays in the pool; one byte a symbol saves a copy).
 static struct dp_error *decode_all(const struct dp_kallsyms_tables *t,
 				   struct dp_kallsyms *ks)
 {
 	struct dp_reader r;
-	char name[KSYM_NAME_MAX + 1];
-	size_t cap = (size_t)t->num_syms * 16, len = 0;
+	struct tokens tk;
+	size_t cap = (size_t)t->num_syms * 16 + KSYM_NAME_MAX + 1, len = 0;
 	dp_reader_init(&r, t->names, t->names_len, false);
+	measure_tokens(t, &tk);
 	ks->syms = calloc(t->num_syms, sizeof(*ks->syms));
 	ks->pool = malloc(cap);
 	if (!ks->syms || !ks->pool)
 		return &dp_enomem;
 	for (uint32_t i = 0; i < t->num_syms; i++) {
-		struct dp_error *err = decode_name(t, &r, i, name, &len);
-		if (err)
-			return err;
-		if (ks->pool_len + len > cap) {
-			cap = cap * 2 + len;
+		if (ks->pool_len + KSYM_NAME_MAX + 1 > cap) {
+			cap = cap * 2;
 			char *p = realloc(ks->pool, cap);
 			if (!p)
 				return &dp_enomem;
 			ks->pool = p;
 		}
-		// name[0] is the nm type letter; the pool keeps the rest + NUL.
-		memcpy(ks->pool + ks->pool_len, name + 1, len);
+		char *out = ks->pool + ks->pool_len;
+		struct dp_error *err = decode_name(t, &tk, &r, i, out, &len);
+		if (err)
+			return err;
 		ks->syms[i] = (struct ksym){
-			.name = (uint32_t)ks->pool_len, .index = i,
-			.type = name[0],
+			.name = (uint32_t)(ks->pool_len + 1),
+			.type = out[0],
 		};
-		ks->pool_len += len;
+		ks->pool_len += len + 1;
 	}
 	ks->n = t->num_syms;
 	return NULL;
@@ -298,10 +318,10 @@ struct dp_error *dp_kallsyms_build(const struct dp_kallsyms_tables *t,
 	    (err = choose_encoding(t, ks, &ks->encoding)))
 		goto fail;
 	for (size_t i = 0; i < ks->n; i++)
-		ks->syms[i].addr = addr_by(t, ks->encoding, ks->syms[i].index);
+		ks->syms[i].addr = addr_by(t, ks->encoding, (uint32_t)i);
+	// Sorted by (addr, index) once check_sorted() passed: no qsort.
 	if ((err = check_sorted(ks)))
 		goto fail;
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
 	// Per-CPU symbols are absolute ('A', small offsets) and sort first;
 	// address lookups start at the first real kernel address.
 	while (ks->first_addr < ks->n &&

@@ -40,6 +40,14 @@ struct dp_error *dp_program_load_kallsyms(struct dp_program *prog,
 	return NULL;
 }
 
+const char *dp_program_kallsyms_source(struct dp_program *prog)
+{
+	struct dp_kallsyms *ks;
+	if (dp_program_load_kallsyms(prog, &ks))
+		return NULL;	// the remembered error is borrowed
+	return prog->kallsyms_source;
+}
+
 const char *dp_program_kallsyms_warning(struct dp_program *prog)
 {
 	return dp_kallsyms_warning(prog->kallsyms);

@@ -59,29 +59,16 @@ static const struct dp_cpu_note *sregs_note(struct dp_dump *dump)
 	return NULL;
 }
 
-// Steps 1-2: the page tables from CR3, _text and phys_base from them.
-static struct dp_error *find_text(struct dp_program *prog, struct image *im,
-				  bool *l5)
+// Step 2: _text, phys_base and the end of the kernel-image mapping, in
+// the page tables prog->xlat walks.
+static struct dp_error *image_extent(struct dp_program *prog, struct image *im)
 {
-	const struct dp_cpu_note *n = sregs_note(prog->dump);
-	if (!n)
-		return dp_error_create(DP_ERR_UNSUPPORTED,
-			"no QEMU CPU note with CR3 to find the kernel's page "
-			"tables from (a QEMU dump taken without -device "
-			"vmcoreinfo has one)");
-	struct dp_xlat_params p = {
-		.pgd_paddr = n->cr[3] & DP_X86_64_PTE_ADDR_MASK,
-		.l5 = (n->cr[4] & CR4_LA57) != 0,
-	};
-	*l5 = p.l5;
-	dp_xlat_init(&prog->xlat, &p, prog->xlat.read, prog->xlat.arg);
 	bool found = false;
 	for (uint64_t v = DP_X86_64_START_KERNEL_MAP; v != 0; v += PMD_SIZE) {
 		struct dp_xlat_walk w;
 		struct dp_error *err = dp_xlat_walk(&prog->xlat, v, &w);
 		if (err && !found)
-			return dp_error_prefix(err, "kernel image mapping (CR3 "
-					       "0x%" PRIx64 ")", n->cr[3]);
+			return dp_error_prefix(err, "kernel image mapping");
 		dp_error_destroy(err);
 		if (err || !w.mapped) {
 			if (found)
@@ -102,8 +89,31 @@ static struct dp_error *find_text(struct dp_program *prog, struct image *im,
 	}
 	if (!found)
 		return dp_error_create(DP_ERR_NOT_FOUND,
-			"no kernel image mapped at 0x%llx in the page tables of "
-			"CR3 0x%" PRIx64, DP_X86_64_START_KERNEL_MAP, n->cr[3]);
+			"no kernel image mapped at 0x%llx",
+			DP_X86_64_START_KERNEL_MAP);
+	return NULL;
+}
+
+// Steps 1-2: the page tables from CR3, _text and phys_base from them.
+static struct dp_error *find_text(struct dp_program *prog, struct image *im,
+				  bool *l5)
+{
+	const struct dp_cpu_note *n = sregs_note(prog->dump);
+	if (!n)
+		return dp_error_create(DP_ERR_UNSUPPORTED,
+			"no QEMU CPU note with CR3 to find the kernel's page "
+			"tables from (a QEMU dump taken without -device "
+			"vmcoreinfo has one)");
+	struct dp_xlat_params p = {
+		.pgd_paddr = n->cr[3] & DP_X86_64_PTE_ADDR_MASK,
+		.l5 = (n->cr[4] & CR4_LA57) != 0,
+	};
+	*l5 = p.l5;
+	dp_xlat_init(&prog->xlat, &p, prog->xlat.read, prog->xlat.arg);
+	struct dp_error *err = image_extent(prog, im);
+	if (err)
+		return dp_error_prefix(err, "page tables of CR3 0x%" PRIx64,
+				       n->cr[3]);
 	p.phys_base = im->phys_base;
 	dp_xlat_init(&prog->xlat, &p, prog->xlat.read, prog->xlat.arg);
 	return NULL;
@@ -513,15 +523,48 @@ struct dp_error *dp_program_find_kernel(struct dp_program *prog)
 	// The description needs kallsyms and BTF through the program API.
 	prog->kallsyms = ks;
 	prog->kallsyms_tried = true;
+	prog->kallsyms_source = DP_KALLSYMS_SOURCE_NOVMCI;
 	err = describe(prog, &im, &found, l5);
 	if (prog->no_kallsyms) {
 		// Used to find the kernel; not offered to the commands.
 		dp_kallsyms_destroy(prog->kallsyms);
 		prog->kallsyms = NULL;
 		prog->kallsyms_tried = false;
+		prog->kallsyms_source = NULL;
 	}
 	return err ? dp_error_prefix(err, "no VMCOREINFO note, and the "
 				     "kernel could not be described") : NULL;
+}
+
+/*
+ * A VMCOREINFO without SYMBOL(kallsyms_*) (kernels before 6.0, or a note
+ * that lost them): steps 2-3 in the page tables VMCOREINFO gave, plus the
+ * BTF scan while the image is at hand.
+ */
+struct dp_error *dp_program_scan_kallsyms(struct dp_program *prog,
+					  struct dp_kallsyms **ret)
+{
+	struct image im = { 0 };
+	struct dp_kallsyms_found found;
+	struct dp_error *err = image_extent(prog, &im);
+	if (!err)
+		err = read_range(prog, im.text, im.end - im.text, &im.buf);
+	if (!err)
+		err = find_kallsyms(prog, &im, ret, &found);
+	if (!err && !prog->btf_scan_tried) {
+		size_t off, size;
+		if (dp_btf_scan(im.buf, (size_t)(im.end - im.text), &off,
+				&size)) {
+			prog->btf_scan_vaddr = im.text + off;
+			prog->btf_scan_size = size;
+		}
+		prog->btf_scan_tried = true;
+	}
+	free(im.buf);
+	return err ? dp_error_prefix(err, "VMCOREINFO has no "
+				     "SYMBOL(kallsyms_names), and scanning "
+				     "the kernel image found no kallsyms") :
+		     NULL;
 }
 
 struct dp_error *dp_program_scan_btf(struct dp_program *prog,

@@ -288,6 +288,23 @@ struct dp_error *dp_printk_for_each(struct dp_program *prog, dp_printk_fn fn,
 			"printk ring buffer: kernel virtual memory is not "
 			"available");
 	struct dp_error *err = get_layout(prog->dump, &r.l);
+	int64_t v;
+	struct dp_error *lb;
+	// Before 5.10 the log is the variable-length records of log_buf
+	// (VMCOREINFO SYMBOL(log_buf), no prb): named, not guessed at.
+	if (err && (lb = dp_dump_vmcoreinfo_number(prog->dump, "SYMBOL(prb)",
+						   &v))) {
+		dp_error_destroy(lb);
+		if (!(lb = dp_dump_vmcoreinfo_number(prog->dump,
+						     "SYMBOL(log_buf)", &v))) {
+			dp_error_destroy(err);
+			return dp_error_create(DP_ERR_UNSUPPORTED,
+				"the kernel keeps its log in log_buf (VMCOREINFO "
+				"has SYMBOL(log_buf) and no printk ring buffer: "
+				"Linux before 5.10), which is not read");
+		}
+		dp_error_destroy(lb);
+	}
 	// A derived VMCOREINFO (no note) has the layout only if BTF loaded.
 	if (err && !dp_dump_vmcoreinfo(prog->dump, NULL)) {
 		struct dp_types *types;

@@ -38,6 +38,7 @@ struct dp_program {
 	struct dp_kallsyms *kallsyms;
 	struct dp_error *kallsyms_err;
 	bool kallsyms_tried;
+	const char *kallsyms_source;	/* static text, set with kallsyms */
 
 	/* Module symbols (lib/debuginfo/modsyms.c; needs kallsyms + BTF). */
 	struct dp_modsyms *modsyms;
@@ -64,6 +65,19 @@ struct dp_program {
  * kallsyms, and install a derived VMCOREINFO (lib/kernel/findkernel.c).
  */
 struct dp_error *dp_program_find_kernel(struct dp_program *prog);
+
+/*
+ * kallsyms by scanning the kernel image that VMCOREINFO's page tables map,
+ * for a VMCOREINFO without SYMBOL(kallsyms_*) (lib/kernel/findkernel.c).
+ */
+#define DP_KALLSYMS_SOURCE_VMCOREINFO "VMCOREINFO SYMBOL(kallsyms_*)"
+#define DP_KALLSYMS_SOURCE_SCAN "found by scanning the kernel image " \
+	"(VMCOREINFO has no SYMBOL(kallsyms_*))"
+#define DP_KALLSYMS_SOURCE_NOVMCI "found by scanning the kernel image " \
+	"(no VMCOREINFO: the kernel was found through CR3 of the QEMU " \
+	"CPU note)"
+struct dp_error *dp_program_scan_kallsyms(struct dp_program *prog,
+					  struct dp_kallsyms **ret);
 
 /* The vmlinux BTF by header scan, for kallsyms without __start_BTF. */
 struct dp_error *dp_program_scan_btf(struct dp_program *prog,

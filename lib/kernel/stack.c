@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dontpanic/types.h>
+
 #include "kernel-internal.h"
 
 static uint64_t sym_or_zero(struct dp_kernel *k, const char *name)
@@ -20,11 +22,45 @@ static uint64_t sym_or_zero(struct dp_kernel *k, const char *name)
 	return v;
 }
 
-// Bit layout of orc_entry: 6.4+ kernels carry .orc_header (commit
-// b9f174c811e3); 6.3 moved `end` to bit 11 without a marker, so only the
-// release string tells it apart (FORMATS.md §6.3).
+// Bit layout of orc_entry (FORMATS.md §6.3): BTF describes struct
+// orc_entry (arch/x86/include/asm/orc_types.h) with its bitfields: a
+// 3-bit `type` is 6.4+, an `end` bit at bit 10 of the flags word (bit 42
+// of the entry) is <= 6.2, at bit 11 (after `signal`) 6.3. Without that
+// type in BTF: .orc_header (6.4+, commit b9f174c811e3), else the release
+// string is the last resort (6.3 has no other marker).
+static bool orc_version_btf(struct dp_kernel *k, enum dp_orc_version *ret)
+{
+	struct dp_types *types;
+	struct dp_type st;
+	struct dp_member type, end;
+	struct dp_error *err = dp_program_types(k->prog, &types);
+	if (!err)
+		err = dp_types_find(types, "struct orc_entry", &st);
+	if (!err)
+		err = dp_type_find_member(st, "type", &type);
+	if (err) {
+		dp_error_destroy(err);
+		return false;
+	}
+	if (type.bit_size == 3) {
+		*ret = DP_ORC_V6_4;
+		return true;
+	}
+	if ((err = dp_type_find_member(st, "end", &end))) {
+		dp_error_destroy(err);
+		return false;
+	}
+	if (type.bit_size != 2 || (end.bit_offset != 42 && end.bit_offset != 43))
+		return false;
+	*ret = end.bit_offset == 42 ? DP_ORC_V6_1 : DP_ORC_V6_3;
+	return true;
+}
+
 static enum dp_orc_version orc_version(struct dp_kernel *k)
 {
+	enum dp_orc_version v;
+	if (orc_version_btf(k, &v))
+		return v;
 	if (sym_or_zero(k, "__start_orc_header"))
 		return DP_ORC_V6_4;
 	const char *rel = dp_dump_vmcoreinfo_get(dp_program_dump(k->prog),

@@ -132,6 +132,30 @@ static void check_dump(struct dp_triage_collected *c, struct dp_program *prog)
 		c->dump_warning = NULL;
 }
 
+static void add_dump_warning(struct dp_triage_collected *c, const char *w)
+{
+	char *joined;
+	if (w && asprintf(&joined, "%s%s%s", c->dump_warning ? c->dump_warning : "",
+			  c->dump_warning ? "; " : "", w) >= 0) {
+		free(c->dump_warning);
+		c->dump_warning = joined;
+	}
+}
+
+// Symbols that did not come from VMCOREINFO (a kernel before 6.0, or no
+// note at all) are said: every fact named by a symbol rests on the scan.
+static void add_kallsyms_source(struct dp_triage_collected *c,
+				struct dp_program *prog)
+{
+	const char *src = dp_program_kallsyms_source(prog);
+	char *n;
+	if (!src || !strncmp(src, "VMCOREINFO", 10) ||
+	    asprintf(&n, "kernel symbols: %s", src) < 0)
+		return;
+	add_dump_warning(c, n);
+	free(n);
+}
+
 struct dp_error *dp_triage_collect(struct dp_program *prog,
 				   struct dp_triage_collected **ret)
 {
@@ -151,13 +175,8 @@ struct dp_error *dp_triage_collect(struct dp_program *prog,
 		goto nomem;
 	}
 	// kallsyms (loaded by now) outvoted a damaged VMCOREINFO line.
-	const char *kw = dp_program_kallsyms_warning(prog);
-	char *joined;
-	if (kw && asprintf(&joined, "%s%s%s", c->dump_warning ? c->dump_warning : "",
-			   c->dump_warning ? "; " : "", kw) >= 0) {
-		free(c->dump_warning);
-		c->dump_warning = joined;
-	}
+	add_dump_warning(c, dp_program_kallsyms_warning(prog));
+	add_kallsyms_source(c, prog);
 	c->in.log = c->recs;
 	c->in.nlog = c->nrecs;
 	c->in.log_error = c->log_error;

@@ -69,12 +69,14 @@ static const char *const skip_list[] = {
 	"kmalloc*", "__kmalloc*", "kmem_cache_alloc*", "__kmem_cache_alloc*",
 	"slab_alloc*", "___slab_alloc", "__slab_alloc", "new_slab",
 	"allocate_slab",
-	/* delays (panic loop), idle loop, boot */
+	/* delays (panic loop), idle loop, boot (6.9+ boots every CPU
+	 * through common_startup_64; 6.6+ idles in pv_native_safe_halt) */
 	"delay_tsc", "delay_halt*", "__delay", "__const_udelay", "__udelay",
 	"__ndelay", "touch_softlockup_watchdog*", "native_safe_halt",
-	"safe_halt", "default_idle*", "arch_cpu_idle*", "cpu_idle_poll*",
-	"do_idle", "cpu_startup_entry", "start_secondary",
-	"secondary_startup_64*", "rest_init", "arch_call_rest_init",
+	"pv_native_safe_halt", "safe_halt", "default_idle*",
+	"arch_cpu_idle*", "cpu_idle_poll*", "do_idle", "cpu_startup_entry",
+	"start_secondary", "secondary_startup_64*", "common_startup_64",
+	"rest_init", "arch_call_rest_init",
 	"start_kernel", "x86_64_start_*", "acpi_idle_*", "acpi_safe_halt",
 	"cpuidle_enter*", "mwait_idle*", "intel_idle*", "amd_e400_idle",
 	"stop_this_cpu",

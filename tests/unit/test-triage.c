@@ -82,6 +82,15 @@ TEST(taint_and_names)
 	CHECK(!dp_triage_skip_function("sysrq_handle_crash"));
 	CHECK(!dp_triage_skip_function("crashme_null_deref"));
 	CHECK(!dp_triage_skip_function("ext4_writepages"));
+	// A 6.12 idle CPU's whole stack (swapper/1, bt -a of a 6.12 dump).
+	static const char *const idle612[] = {
+		"pv_native_safe_halt", "default_idle", "default_idle_call",
+		"do_idle", "cpu_startup_entry", "start_secondary",
+		"common_startup_64",
+	};
+	for (size_t i = 0; i < sizeof(idle612) / sizeof(idle612[0]); i++)
+		CHECK(dp_triage_skip_function(idle612[i]));
+	CHECK(!dp_triage_skip_function("pv_native_safe_halt_not"));
 	// FNV-1a 32 test vector ("a" -> 0xe40c292c).
 	CHECK_EQ_U64(dp_triage_fnv1a("a"), 0xe40c292cu);
 }

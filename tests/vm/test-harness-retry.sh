@@ -54,4 +54,18 @@ check "wrong twice: the serial log's end is shown" \
 wrong_runs=0 runs=0 FAILED=
 run_scenario oom >> "$tmp/log" 2>&1
 check "right first time: one run" '[ $runs = 1 ] && [ -z "${FAILED// /}" ]'
+
+# 4. 6.9+ prints "CPU: n UID: u PID: p Comm: c" (a harness without the UID
+# said "crashing task is '?'" on 6.12, e.g. for dp-kdump's
+# vmcore-dmesg.txt); the facts are the panicking context's, not an
+# earlier task's line.
+w=$tmp/facts612; mkdir -p "$w"
+printf '%s\n' '[    3.1] CPU: 1 UID: 0 PID: 90 Comm: modprobe Not tainted 6.12.107' \
+	'[    6.7] Kernel panic - not syncing: sysrq triggered crash' \
+	'[    6.7] CPU: 0 UID: 0 PID: 166 Comm: dontpanic Kdump: loaded Tainted: G OE 6.12.107+deb12-cloud-amd64 #1' \
+	> "$w/vmcore-dmesg.txt"
+WRONG_CRASH=
+crash_facts dp-kdump "$w/vmcore-dmesg.txt" >> "$tmp/log" 2>&1
+check "6.12 line: dp-kdump's crashing task read" \
+	'[ -z "$WRONG_CRASH" ] && grep -qx "COMM=dontpanic" "$w/facts.env" && grep -qx "PID=166" "$w/facts.env" && grep -qx "CPU=0" "$w/facts.env"'
 exit $fail
