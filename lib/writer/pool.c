@@ -37,11 +37,20 @@ struct dp_pool {
 	unsigned int nworkers;
 };
 
+/* Pages may sit at any file offset of an mmap'd input (a QEMU ELF's
+ * PT_LOAD offsets follow its notes, 4-byte aligned), so words are loaded
+ * with memcpy, which the compiler turns into plain unaligned loads. */
 static bool all_zero(const uint8_t *p, size_t len)
 {
-	const uint64_t *w = (const uint64_t *)p;
-	for (size_t i = 0; i < len / 8; i += 4)
-		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3])
+	uint64_t w[4];
+	size_t i = 0;
+	for (; i + sizeof(w) <= len; i += sizeof(w)) {
+		memcpy(w, p + i, sizeof(w));
+		if (w[0] | w[1] | w[2] | w[3])
+			return false;
+	}
+	for (; i < len; i++)
+		if (p[i])
 			return false;
 	return true;
 }
