@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0 checked=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-scens="sysrq sysrq-kfile null bug softlockup hung panic oom"
+scens="sysrq sysrq-kfile null bug softlockup hung panic oom divide opcode listdel warn mutex"
 kinds="elf-full elf-d31 kdump-zlib-d31 kdump-lzo-d31 kdump-nocomp-d31
 kdump-nocomp-d1 kdump-zlib-d0 flat-zlib-d31"
 qkinds="qemu-elf qemu-elf-paging qemu-kdump-zlib qemu-kdump-zlib.flat"
