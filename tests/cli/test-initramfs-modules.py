@@ -29,12 +29,6 @@ def run(*args, **kw):
     return clitest.run(*args, unset=("SOURCE_DATE_EPOCH",), **kw)
 
 
-def link(root, rel, target):
-    path = os.path.join(root, rel.lstrip("/"))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    os.symlink(target, path)
-
-
 def tool(*cmd):
     return subprocess.run(list(cmd), capture_output=True, text=True)
 
@@ -48,25 +42,7 @@ tmp = tempfile.mkdtemp(prefix="dp-test-initramfs-mod-")
 root = os.path.join(tmp, "root")
 
 # --- the fake machine: an ext4 dump target on virtio disk vdb -------------
-img = os.path.join(root, "dev", "vdb1")
-os.makedirs(os.path.dirname(img))
-subprocess.run(["truncate", "-s", "8M", img], check=True)
-subprocess.run(["mkfs.ext4", "-q", "-F", img], check=True)
-uuid = tool("blkid", "-p", "-s", "UUID", "-o", "value", img).stdout.strip()
-check(len(uuid) == 36, f"blkid gave a UUID ({uuid!r})")
-link(root, f"/dev/disk/by-uuid/{uuid}", "../../vdb1")
-dev = "/sys/devices/pci0000:00/0000:00:05.0"
-put(root, dev + "/modalias",
-    "pci:v00001AF4d00001042sv00001AF4sd00001100bc01sc00i00\n")
-os.makedirs(os.path.join(root, "sys/bus/pci/drivers/virtio-pci"))
-link(root, dev + "/driver", "../../../bus/pci/drivers/virtio-pci")
-put(root, dev + "/virtio3/modalias", "virtio:d00000002v00001AF4\n")
-os.makedirs(os.path.join(root, "sys/bus/virtio/drivers/virtio_blk"))
-link(root, dev + "/virtio3/driver",
-     "../../../../bus/virtio/drivers/virtio_blk")
-os.makedirs(os.path.join(root, dev.lstrip("/"), "virtio3/block/vdb/vdb1"))
-link(root, "/sys/class/block/vdb1",
-     "../../devices/pci0000:00/0000:00:05.0/virtio3/block/vdb/vdb1")
+uuid = clitest.fake_virtio_disk(root)
 conf = f"ext4 UUID={uuid}\npath /crash\n"
 put(root, "/etc/kdump.conf", conf)
 

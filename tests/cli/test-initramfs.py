@@ -55,12 +55,6 @@ here = os.path.dirname(os.path.abspath(__file__))
 sample = os.path.join(here, "..", "data", "sample", "vmcore")
 
 
-def link(root, rel, target):
-    path = os.path.join(root, rel.lstrip("/"))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    os.symlink(target, path)
-
-
 def tool(*cmd):
     return subprocess.run(list(cmd), capture_output=True, text=True)
 
@@ -108,26 +102,7 @@ for rel, cmd, suf in (("kernel/drivers/net/virtio_net.ko", "zstd", ".zst"),
     open(dep, "w").write(text)
 
 # an ext4 file system on "vdb1"
-img = os.path.join(root, "dev", "vdb1")
-os.makedirs(os.path.dirname(img))
-subprocess.run(["truncate", "-s", "8M", img], check=True)
-subprocess.run(["mkfs.ext4", "-q", "-F", img], check=True)
-uuid = tool("blkid", "-p", "-s", "UUID", "-o", "value", img).stdout.strip()
-check(len(uuid) == 36, f"blkid gave a UUID ({uuid!r})")
-link(root, f"/dev/disk/by-uuid/{uuid}", "../../vdb1")
-
-# sysfs: PCI function 0000:00:05.0 (virtio-pci) -> virtio3 (virtio_blk)
-dev = "/sys/devices/pci0000:00/0000:00:05.0"
-put(root, dev + "/modalias",
-    "pci:v00001AF4d00001042sv00001AF4sd00001100bc01sc00i00\n")
-os.makedirs(os.path.join(root, "sys/bus/pci/drivers/virtio-pci"))
-link(root, dev + "/driver", "../../../bus/pci/drivers/virtio-pci")
-put(root, dev + "/virtio3/modalias", "virtio:d00000002v00001AF4\n")
-os.makedirs(os.path.join(root, "sys/bus/virtio/drivers/virtio_blk"))
-link(root, dev + "/virtio3/driver", "../../../../bus/virtio/drivers/virtio_blk")
-os.makedirs(os.path.join(root, dev.lstrip("/"), "virtio3/block/vdb/vdb1"))
-link(root, "/sys/class/block/vdb1",
-     "../../devices/pci0000:00/0000:00:05.0/virtio3/block/vdb/vdb1")
+uuid = clitest.fake_virtio_disk(root)
 
 conf = f"""# dump to an ext4 file system found by UUID
 ext4 UUID={uuid}
